@@ -1,0 +1,40 @@
+// costs/paths.hpp: where state and shipped data live.
+//
+// Installed binaries find their data at <prefix>/share/costs beside <prefix>/bin; binaries run
+// from a build tree find it in the source tree. Environment variables override both.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace costs {
+
+/// $COSTS_HOME, else ~/.local/share/costs. Not created here.
+std::filesystem::path costs_home();
+
+/// The user's config directory: $XDG_CONFIG_HOME/costs, else ~/.config/costs. Not created here.
+std::filesystem::path config_dir();
+
+/// The user's home: $HOME (or the password database).
+std::filesystem::path home_dir();
+
+/// The directory of shipped data (prices.json, migrations/): $COSTS_DATA_DIR, else
+/// <exe>/../share/costs, else the source tree's locations. nullopt when none exists.
+std::optional<std::filesystem::path> data_dir();
+
+/// The migrations directory: $COSTS_MIGRATIONS_DIR, else data_dir()/migrations, else the
+/// source tree's supabase/migrations. nullopt when none exists.
+std::optional<std::filesystem::path> migrations_dir();
+
+/// The shipped price table: $COSTS_PRICES_FILE, else data_dir()/prices.json, else the source
+/// tree's libcosts/data/prices.json. nullopt when none exists.
+std::optional<std::filesystem::path> shipped_prices_file();
+
+/// The user's price overrides, config_dir()/prices.json, when that file exists.
+std::optional<std::filesystem::path> user_prices_file();
+
+/// An environment variable, or nullopt when unset or empty.
+std::optional<std::string> env(const char* name);
+
+}  // namespace costs

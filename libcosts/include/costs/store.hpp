@@ -1,0 +1,58 @@
+// costs/store.hpp: where a sync run's results go.
+//
+// A store takes a whole run at once and writes it in one transaction: snapshots appended,
+// daily rows upserted (a re-sync replaces, never duplicates), one sync-log row per provider.
+// The Postgres store speaks libpqxx; nothing of libpqxx shows here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "costs/calendar.hpp"
+#include "costs/model.hpp"
+
+namespace costs {
+
+/// One cost_sync_log row: how one provider fared in one run.
+struct sync_log_entry {
+  std::string provider;
+  std::string host;
+  timestamp started_at{};
+  timestamp finished_at{};
+  std::string status;  ///< "ok", "failed", "not_configured", ...
+  std::int64_t rows_written = 0;
+  std::string error;  ///< one line, no secrets; empty when ok
+};
+
+/// Everything one run produced.
+struct sync_batch {
+  std::vector<snapshot> snapshots;
+  std::vector<costs::daily_cost> daily_costs;
+  std::vector<costs::daily_usage> daily_usage;
+  std::vector<sync_log_entry> log;
+};
+
+/// Rows each table received.
+struct write_summary {
+  std::int64_t snapshots = 0;
+  std::int64_t daily_costs = 0;
+  std::int64_t daily_usage = 0;
+  std::int64_t log = 0;
+};
+
+class store {
+ public:
+  virtual ~store() = default;
+  /// Writes the batch in one transaction: all of it or none.
+  /// @throws costs::store_error when the target refuses or is unreachable.
+  virtual write_summary write(const sync_batch& batch) = 0;
+};
+
+/// A store writing straight into Postgres (a local cluster or a Supabase database URL).
+///     auto db = costs::open_postgres_store("postgresql://postgres@127.0.0.1:55432/costs");
+/// @throws costs::store_error if the connection fails; the message never contains the password.
+std::unique_ptr<store> open_postgres_store(const std::string& url);
+
+}  // namespace costs

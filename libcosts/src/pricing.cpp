@@ -1,0 +1,219 @@
+#include "costs/pricing.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "costs/error.hpp"
+#include "costs/model_names.hpp"
+#include "costs/paths.hpp"
+
+namespace costs {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::int64_t tier_threshold = 200'000;
+constexpr std::int64_t default_fast_multiplier_milli = 2'000;
+
+// LiteLLM's per-token USD -> pico-dollars. Prices have a handful of significant digits, far
+// inside a double's 15, so rounding the scaled double recovers the exact decimal.
+std::optional<std::int64_t> pico_field(const json& entry, const char* name) {
+  const auto it = entry.find(name);
+  if (it == entry.end() || !it->is_number()) return std::nullopt;
+  const double usd = it->get<double>();
+  if (!std::isfinite(usd) || usd < 0 || usd > 1.0) return std::nullopt;
+  return static_cast<std::int64_t>(std::llround(usd * 1e12));
+}
+
+void put_pico(json& entry, const char* name, const std::optional<std::int64_t>& pico) {
+  if (pico) entry[name] = static_cast<double>(*pico) / 1e12;
+}
+
+model_price parse_entry(const json& e) {
+  model_price p;
+  p.input = *pico_field(e, "input_cost_per_token");
+  p.output = *pico_field(e, "output_cost_per_token");
+  p.cache_write = pico_field(e, "cache_creation_input_token_cost");
+  p.cache_write_1h = pico_field(e, "cache_creation_input_token_cost_above_1hr");
+  p.cache_read = pico_field(e, "cache_read_input_token_cost");
+  p.input_above_200k = pico_field(e, "input_cost_per_token_above_200k_tokens");
+  p.output_above_200k = pico_field(e, "output_cost_per_token_above_200k_tokens");
+  p.cache_write_above_200k = pico_field(e, "cache_creation_input_token_cost_above_200k_tokens");
+  p.cache_read_above_200k = pico_field(e, "cache_read_input_token_cost_above_200k_tokens");
+  if (auto it = e.find("provider_specific_entry"); it != e.end() && it->is_object()) {
+    if (auto fast = it->find("fast"); fast != it->end() && fast->is_number() &&
+                                      fast->get<double>() > 0 && fast->get<double>() < 1000) {
+      p.fast_multiplier_milli = static_cast<std::int64_t>(std::llround(fast->get<double>() * 1000));
+    }
+  }
+  return p;
+}
+
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Does `name` contain `key` at word boundaries, without `key`'s trailing version number
+// continuing into more version digits? An 8-digit run is a date, and is allowed.
+bool boundary_match(std::string_view name, std::string_view key) {
+  if (key.empty()) return false;
+  for (std::size_t pos = name.find(key); pos != std::string_view::npos;
+       pos = name.find(key, pos + 1)) {
+    const std::size_t end = pos + key.size();
+    if (pos > 0 && is_alnum(name[pos - 1])) continue;
+    if (end < name.size() && is_alnum(name[end])) continue;
+    if (is_digit(key.back()) && end + 1 < name.size() && (name[end] == '-' || name[end] == '.') &&
+        is_digit(name[end + 1])) {
+      std::size_t run = 0;
+      while (end + 1 + run < name.size() && is_digit(name[end + 1 + run])) ++run;
+      if (run != 8) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+std::string dashed(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c == '.' || c == '@') c = '-';
+  return out;
+}
+
+std::int64_t tier(std::int64_t tokens, std::int64_t base,
+                  const std::optional<std::int64_t>& above) {
+  if (tokens <= tier_threshold || !above) return tokens * base;
+  return tier_threshold * base + (tokens - tier_threshold) * *above;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw config_error("pricing.unreadable", "cannot read price file " + path.string());
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+}  // namespace
+
+price_table price_table::from_json(std::string_view json_text) {
+  json doc = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false,
+                         /*ignore_comments=*/true);
+  if (doc.is_discarded() || !doc.is_object())
+    throw parse_error("pricing.bad_json", "a price table must be a JSON object of models");
+  price_table table;
+  for (const auto& [key, entry] : doc.items()) {
+    if (key.empty() || key.front() == '_' || !entry.is_object()) continue;
+    if (!pico_field(entry, "input_cost_per_token") || !pico_field(entry, "output_cost_per_token"))
+      continue;
+    table.prices_[canonical_model(key)] = parse_entry(entry);
+  }
+  return table;
+}
+
+price_table price_table::from_file(const std::filesystem::path& path) {
+  try {
+    return from_json(read_file(path));
+  } catch (const parse_error& e) {
+    throw config_error("pricing.bad_file", path.string() + ": " + e.message());
+  }
+}
+
+price_table price_table::load_default(std::optional<std::filesystem::path> override_path) {
+  const auto shipped = shipped_prices_file();
+  if (!shipped)
+    throw config_error("pricing.missing",
+                       "the shipped price table was not found; set COSTS_PRICES_FILE or reinstall");
+  price_table table = from_file(*shipped);
+  if (!override_path) override_path = user_prices_file();
+  if (override_path) table.merge(from_file(*override_path));
+  return table;
+}
+
+void price_table::merge(const price_table& other) {
+  for (const auto& [key, theirs] : other.prices_) {
+    auto [it, inserted] = prices_.try_emplace(key, theirs);
+    if (inserted) continue;
+    model_price& ours = it->second;
+    ours.input = theirs.input;
+    ours.output = theirs.output;
+    auto take = [](std::optional<std::int64_t>& dst, const std::optional<std::int64_t>& src) {
+      if (src) dst = src;
+    };
+    take(ours.cache_write, theirs.cache_write);
+    take(ours.cache_write_1h, theirs.cache_write_1h);
+    take(ours.cache_read, theirs.cache_read);
+    take(ours.input_above_200k, theirs.input_above_200k);
+    take(ours.output_above_200k, theirs.output_above_200k);
+    take(ours.cache_write_above_200k, theirs.cache_write_above_200k);
+    take(ours.cache_read_above_200k, theirs.cache_read_above_200k);
+    take(ours.fast_multiplier_milli, theirs.fast_multiplier_milli);
+  }
+}
+
+const model_price* price_table::find(std::string_view model) const {
+  const std::string name = canonical_model(model);
+  if (auto it = prices_.find(name); it != prices_.end()) return &it->second;
+  const std::string name_dashed = dashed(name);
+  const model_price* best = nullptr;
+  std::size_t best_len = 0;
+  // The map iterates keys in lexical order, so on equal length the smaller key wins.
+  for (const auto& [key, price] : prices_) {
+    if (key.size() <= best_len) continue;
+    if (boundary_match(name, key) || boundary_match(name_dashed, dashed(key))) {
+      best = &price;
+      best_len = key.size();
+    }
+  }
+  return best;
+}
+
+std::optional<pico_usd> price_table::cost_of(const token_counts& t, std::string_view model,
+                                             bool fast) const {
+  const model_price* p = find(model);
+  if (!p) return std::nullopt;
+  const bool anthropic = detect_vendor(canonical_model(model)) == "anthropic";
+  const std::int64_t in = p->input;
+  const std::int64_t cache_write = p->cache_write.value_or(in * 5 / 4);
+  const std::int64_t cache_write_1h = p->cache_write_1h.value_or(2 * in);
+  const std::int64_t cache_read = p->cache_read.value_or(anthropic ? in / 10 : in);
+  std::optional<std::int64_t> cache_write_1h_above;
+  if (p->input_above_200k) cache_write_1h_above = 2 * *p->input_above_200k;
+
+  std::int64_t total = tier(t.input, in, p->input_above_200k) +
+                       tier(t.output, p->output, p->output_above_200k) +
+                       tier(t.cache_write_5m, cache_write, p->cache_write_above_200k) +
+                       tier(t.cache_write_1h, cache_write_1h, cache_write_1h_above) +
+                       tier(t.cache_read, cache_read, p->cache_read_above_200k);
+  if (fast) total = total * p->fast_multiplier_milli.value_or(default_fast_multiplier_milli) / 1000;
+  return pico_usd{total};
+}
+
+std::string price_table::to_json() const {
+  json doc = json::object();
+  for (const auto& [key, p] : prices_) {
+    json e = json::object();
+    put_pico(e, "input_cost_per_token", p.input);
+    put_pico(e, "output_cost_per_token", p.output);
+    put_pico(e, "cache_creation_input_token_cost", p.cache_write);
+    put_pico(e, "cache_creation_input_token_cost_above_1hr", p.cache_write_1h);
+    put_pico(e, "cache_read_input_token_cost", p.cache_read);
+    put_pico(e, "input_cost_per_token_above_200k_tokens", p.input_above_200k);
+    put_pico(e, "output_cost_per_token_above_200k_tokens", p.output_above_200k);
+    put_pico(e, "cache_creation_input_token_cost_above_200k_tokens", p.cache_write_above_200k);
+    put_pico(e, "cache_read_input_token_cost_above_200k_tokens", p.cache_read_above_200k);
+    if (p.fast_multiplier_milli)
+      e["provider_specific_entry"]["fast"] = static_cast<double>(*p.fast_multiplier_milli) / 1000;
+    doc[key] = std::move(e);
+  }
+  return doc.dump(2);
+}
+
+}  // namespace costs

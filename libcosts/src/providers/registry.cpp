@@ -1,0 +1,61 @@
+// The single list of providers. Adding a provider is one line here plus its folder.
+#include "costs/registry.hpp"
+
+#include "costs/provider.hpp"
+
+namespace costs {
+
+const char* to_string(source_kind kind) noexcept {
+  switch (kind) {
+    case source_kind::api: return "api";
+    case source_kind::admin_api: return "admin_api";
+    case source_kind::local_session: return "local_session";
+  }
+  return "api";
+}
+
+const std::vector<provider_info>& all_providers() {
+  static const std::vector<provider_info> all = {
+      {"openrouter", "OpenRouter", source_kind::api},
+      {"anthropic_api", "Anthropic API", source_kind::admin_api},
+      {"openai_api", "OpenAI API", source_kind::admin_api},
+      {"elevenlabs", "ElevenLabs", source_kind::api},
+      {"moonshot", "Moonshot / Kimi", source_kind::api},
+      {"deepseek", "DeepSeek", source_kind::api},
+      {"azure", "Azure", source_kind::api},
+      {"gcp_billing", "Google Cloud / Gemini", source_kind::api},
+      {"x_api", "X API", source_kind::api},
+      {"brave", "Brave Search", source_kind::api},
+      {"claude_local", "Claude Code", source_kind::local_session},
+      {"codex_local", "Codex", source_kind::local_session},
+      {"openclaw_local", "OpenClaw agents", source_kind::local_session},
+      {"gemini_local", "Gemini CLI", source_kind::local_session},
+  };
+  return all;
+}
+
+const provider_info* find_provider(std::string_view key) noexcept {
+  for (const auto& p : all_providers())
+    if (p.key == key) return &p;
+  return nullptr;
+}
+
+const char* to_string(collect_status status) noexcept {
+  switch (status) {
+    case collect_status::ok: return "ok";
+    case collect_status::not_configured: return "not_configured";
+    case collect_status::auth_failed: return "auth_failed";
+    case collect_status::http_error: return "http_error";
+    case collect_status::parse_error: return "parse_error";
+    case collect_status::failed: return "failed";
+  }
+  return "failed";
+}
+
+std::unique_ptr<provider> make_provider(std::string_view key) {
+  // Collectors register here as they land (one folder under providers/ each).
+  (void)key;
+  return nullptr;
+}
+
+}  // namespace costs

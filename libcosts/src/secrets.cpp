@@ -1,0 +1,27 @@
+#include "costs/secrets.hpp"
+
+namespace costs {
+
+std::string redact_url(std::string_view url) {
+  std::string out(url);
+  const auto scheme = out.find("://");
+  if (scheme == std::string::npos) return out;
+  const auto authority_start = scheme + 3;
+  const auto authority_end = out.find_first_of("/?#", authority_start);
+  const auto at = out.rfind('@', authority_end);
+  if (at == std::string::npos || at < authority_start) return out;
+  const auto colon = out.find(':', authority_start);
+  if (colon == std::string::npos || colon > at) return out;
+  out.replace(colon + 1, at - colon - 1, "***");
+  return out;
+}
+
+std::string redact(std::string_view text, std::string_view secret) {
+  std::string out(text);
+  if (secret.empty()) return out;
+  for (auto pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos + 3))
+    out.replace(pos, secret.size(), "***");
+  return out;
+}
+
+}  // namespace costs

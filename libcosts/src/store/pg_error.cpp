@@ -1,0 +1,39 @@
+#include "store/pg_error.hpp"
+
+namespace costs::detail {
+namespace {
+
+std::string first_line(const char* text) {
+  std::string s(text);
+  if (auto nl = s.find('\n'); nl != std::string::npos) s.erase(nl);
+  if (s.rfind("ERROR:  ", 0) == 0) s.erase(0, 8);
+  return s;
+}
+
+}  // namespace
+
+store_error to_store_error(const pqxx::failure& e, const std::string& doing) {
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    // libpqxx 6.4 leaves sqlstate() empty on some paths but always throws the subclass.
+    std::string hint;
+    if (dynamic_cast<const pqxx::undefined_table*>(&e) != nullptr ||
+        dynamic_cast<const pqxx::undefined_column*>(&e) != nullptr) {
+      hint =
+          "; the schema is older than this program: run `costs-sync db migrate` "
+          "(or `supabase db push`)";
+    } else if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) {
+      hint = "; the database role lacks this privilege (the sync writes as the service role)";
+    }
+    const std::string state = sql->sqlstate();
+    return store_error("store.sql", doing + " failed: " + first_line(sql->what()) +
+                                        (state.empty() ? "" : " (SQLSTATE " + state + ")") + hint);
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+    return store_error("store.connect",
+                       doing + " failed: cannot reach the database: " + first_line(e.what()) +
+                           "; check the target URL and that the server is up");
+  }
+  return store_error("store.failed", doing + " failed: " + first_line(e.what()));
+}
+
+}  // namespace costs::detail

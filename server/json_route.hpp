@@ -1,0 +1,64 @@
+// Every API handler goes through json_route: it returns JSON, or the error envelope
+// {"error": {"code", "message"}} with the right status. Nothing internal (an exception's text,
+// SQL, a connection string) ever reaches a client.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <pistache/router.h>
+#include <nlohmann/json.hpp>
+
+#include "db.hpp"
+
+namespace costs::server {
+
+/// A response header Pistache has no class for. Raw headers are dropped from responses by
+/// Pistache 0.0.5, so each one we send needs a class like this.
+template <const char* header_name>
+class text_header : public Pistache::Http::Header::Header {
+ public:
+  static constexpr const char* Name = header_name;
+  text_header() = default;
+  explicit text_header(std::string value) : value_(std::move(value)) {}
+  const char* name() const override { return header_name; }
+#ifdef SAFE_HEADER_CAST
+  static constexpr uint64_t Hash = Pistache::Http::Header::detail::hash(header_name);
+  uint64_t hash() const override {
+    return Hash;
+  }
+#endif
+  void parseRaw(const char* text, size_t length) override {
+    value_.assign(text, length);
+  }
+  void write(std::ostream& out) const override {
+    out << value_;
+  }
+
+ private:
+  std::string value_;
+};
+
+inline constexpr char retry_after_name[] = "Retry-After";
+using retry_after_header = text_header<retry_after_name>;
+
+/// Thrown by handlers for client errors: 400 bad parameter, 404 not found, ...
+struct http_error {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+struct api_context {
+  database* db = nullptr;
+};
+
+using json_handler = std::function<nlohmann::json(const Pistache::Rest::Request&, api_context&)>;
+
+Pistache::Rest::Route::Handler json_route(api_context& ctx, json_handler handler);
+
+/// Sends the error envelope.
+void send_error(Pistache::Http::ResponseWriter& response, int status, const std::string& code,
+                const std::string& message);
+
+}  // namespace costs::server

@@ -1,0 +1,103 @@
+// costs-server: JSON over the usage views, for the /costs page and anyone else.
+//
+//   costs-server --database-url postgresql://costs_reader@.../costs --listen 127.0.0.1:8080
+//
+// It prints one line, "listening on http://HOST:PORT", once it accepts connections (tests
+// and scripts wait for it), and exits 0 on SIGTERM or SIGINT after in-flight requests end.
+#include <pthread.h>
+#include <csignal>
+#include <iostream>
+#include <string>
+
+#include <pistache/endpoint.h>
+#include <boost/program_options.hpp>
+
+#include "costs/paths.hpp"
+#include "costs/secrets.hpp"
+#include "db.hpp"
+#include "routes.hpp"
+
+namespace {
+
+namespace po = boost::program_options;
+using namespace Pistache;
+
+struct listen_address {
+  std::string host;
+  std::uint16_t port;
+};
+
+listen_address parse_listen(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("--listen wants HOST:PORT");
+  const std::string port_text = text.substr(colon + 1);
+  std::size_t used = 0;
+  const unsigned long port = std::stoul(port_text, &used);
+  if (used != port_text.size() || port > 65535) throw std::invalid_argument("bad port in --listen");
+  return {text.substr(0, colon), static_cast<std::uint16_t>(port)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string database_url = costs::env("DATABASE_URL").value_or("");
+  std::string listen = "127.0.0.1:8080";
+  int threads = 2;
+  po::options_description options("costs-server options");
+  options.add_options()("help,h", "show this help")(
+      "database-url", po::value(&database_url)->value_name("URL"),
+      "Postgres to read, ideally as the read-only costs_reader role (env DATABASE_URL)")(
+      "listen", po::value(&listen)->value_name("HOST:PORT"),
+      "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)")(
+      "threads", po::value(&threads)->value_name("N"), "worker threads (default 2)");
+
+  listen_address address;
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    if (vm.count("help") != 0) {
+      std::cout << "usage: costs-server [OPTIONS]\n\n" << options << '\n';
+      return 0;
+    }
+    po::notify(vm);
+    address = parse_listen(listen);
+    if (database_url.empty())
+      throw std::invalid_argument("no database: pass --database-url or set DATABASE_URL");
+    if (threads < 1 || threads > 256) throw std::invalid_argument("--threads must be 1..256");
+  } catch (const std::exception& e) {
+    std::cerr << "costs-server: " << e.what() << "; see 'costs-server --help'\n";
+    return 2;
+  }
+
+  // Block the signals before any thread starts, so every worker inherits the mask and only
+  // sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  costs::server::database db(database_url);
+  costs::server::api_context ctx{&db};
+  try {
+    Http::Endpoint endpoint(Address(address.host, Port(address.port)));
+    endpoint.init(Http::Endpoint::options()
+                      .threads(threads)
+                      .flags(Tcp::Options::ReuseAddr)
+                      .maxRequestSize(64 * 1024));
+    Rest::Router router;
+    costs::server::setup_routes(router, ctx);
+    endpoint.setHandler(router.handler());
+    endpoint.serveThreaded();
+    std::cout << "listening on http://" << address.host << ':'
+              << static_cast<std::uint16_t>(endpoint.getPort()) << " (database "
+              << costs::redact_url(database_url) << ")" << std::endl;
+    int received = 0;
+    sigwait(&signals, &received);
+    endpoint.shutdown();
+  } catch (const std::exception& e) {
+    std::cerr << "costs-server: cannot serve on " << listen << ": " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

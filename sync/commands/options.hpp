@@ -1,0 +1,37 @@
+// Options shared by several subcommands, defined once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace costs::sync {
+
+namespace po = boost::program_options;
+
+/// Adds --target URL.
+void add_target_option(po::options_description& options, std::string& target);
+
+/// The target: the flag, else $COSTS_TARGET. Empty when neither is set.
+std::string resolve_target(const std::string& flag);
+
+/// Is this a Postgres URL (written directly) rather than a PostgREST/Supabase base URL?
+bool is_postgres_url(const std::string& target);
+
+/// Parses `args` into `vm`; returns false after printing help when --help was given.
+/// @throws po::error on unknown or malformed options.
+bool parse_options(const std::vector<std::string>& args, const po::options_description& options,
+                   po::variables_map& vm, const std::string& usage,
+                   const po::positional_options_description* positional = nullptr,
+                   const po::options_description* hidden = nullptr);
+
+/// For commands with actions ("db migrate", "prices show"): parses `args`, whose first word is
+/// the action, and returns it; returns "" when --help was printed instead.
+/// @throws costs::config_error when the action is missing or not one of `actions`.
+std::string parse_action(const std::vector<std::string>& args,
+                         const po::options_description& options, po::variables_map& vm,
+                         const std::string& command, const std::vector<std::string>& actions,
+                         const std::string& usage);
+
+}  // namespace costs::sync

@@ -1,0 +1,175 @@
+// costs-sync run: collect every configured provider (or those named) and push in one batch.
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands/command.hpp"
+#include "commands/options.hpp"
+#include "costs/calendar.hpp"
+#include "costs/error.hpp"
+#include "costs/pricing.hpp"
+#include "costs/provider.hpp"
+#include "costs/registry.hpp"
+#include "costs/secrets.hpp"
+#include "costs/store.hpp"
+
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
+
+namespace costs::sync {
+namespace {
+
+struct provider_outcome {
+  std::string key;
+  std::string status;  ///< a collect_status word, or "unavailable" (no collector in this build)
+  std::string detail;
+  std::int64_t rows = 0;
+  double seconds = 0;
+};
+
+std::string host_name() {
+#if !defined(_WIN32)
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) == 0) return buf;
+#endif
+  return "localhost";
+}
+
+std::vector<std::string_view> selected_keys(const std::vector<std::string>& wanted) {
+  std::vector<std::string_view> keys;
+  for (const auto& key : wanted) {
+    const provider_info* info = find_provider(key);
+    if (info == nullptr) {
+      std::string known;
+      for (const auto& p : all_providers())
+        known += (known.empty() ? "" : ", ") + std::string(p.key);
+      throw config_error("cli.unknown_provider", "unknown provider '" + key + "'; known: " + known);
+    }
+    keys.push_back(info->key);
+  }
+  if (keys.empty())
+    for (const auto& p : all_providers()) keys.push_back(p.key);
+  return keys;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  std::string target_flag;
+  std::vector<std::string> wanted;
+  std::string since_flag;
+  int days = 0;
+  bool dry_run = false;
+  bool as_json = false;
+  po::options_description options("run options");
+  add_target_option(options, target_flag);
+  options.add_options()("provider", po::value(&wanted)->value_name("KEY")->composing(),
+                        "collect only this provider (repeatable)")(
+      "since", po::value(&since_flag)->value_name("DATE"), "oldest day to collect (YYYY-MM-DD)")(
+      "days", po::value(&days)->value_name("N"), "collect the last N days")(
+      "dry-run", po::bool_switch(&dry_run), "collect and print, write nothing")(
+      "json", po::bool_switch(&as_json), "print a machine-readable summary");
+  po::variables_map vm;
+  if (!parse_options(args, options, vm,
+                     "costs-sync run [--target URL] [--provider KEY]... [--since DATE | --days N] "
+                     "[--dry-run] [--json]"))
+    return exit_ok;
+
+  const std::string target = resolve_target(target_flag);
+  if (target.empty() && !dry_run)
+    throw config_error("cli.missing_target",
+                       "no target: pass --target postgres://... or set COSTS_TARGET "
+                       "(or use --dry-run)");
+  if (!target.empty() && !is_postgres_url(target))
+    throw config_error("cli.rest_target",
+                       "writing through a Supabase / PostgREST URL is not in this build yet; "
+                       "pass the project's postgres:// database URL instead");
+  if (!since_flag.empty() && days > 0)
+    throw config_error("cli.usage", "pass --since or --days, not both");
+
+  collect_context context;
+  context.now = now();
+  context.host = host_name();
+  if (!since_flag.empty()) context.since = civil_day::parse(since_flag);
+  if (days > 0)
+    context.since =
+        civil_day::from_days_since_epoch(utc_day(context.now).days_since_epoch() - days + 1);
+  const price_table prices = price_table::load_default();
+  context.prices = &prices;
+
+  sync_batch batch;
+  std::vector<provider_outcome> outcomes;
+  for (const auto key : selected_keys(wanted)) {
+    provider_outcome outcome{std::string(key), "unavailable", "no collector in this build yet"};
+    const auto started = now();
+    if (auto p = make_provider(key)) {
+      const detection found = p->detect();
+      if (!found.configured) {
+        outcome.status = to_string(collect_status::not_configured);
+        outcome.detail = found.reason;
+      } else {
+        collect_result result = p->collect(context);
+        outcome.status = to_string(result.status);
+        outcome.detail = result.error;
+        outcome.rows = static_cast<std::int64_t>(result.daily_costs.size() +
+                                                 result.daily_usage.size() + (result.snap ? 1 : 0));
+        if (result.snap) batch.snapshots.push_back(std::move(*result.snap));
+        std::move(result.daily_costs.begin(), result.daily_costs.end(),
+                  std::back_inserter(batch.daily_costs));
+        std::move(result.daily_usage.begin(), result.daily_usage.end(),
+                  std::back_inserter(batch.daily_usage));
+        const auto finished = now();
+        outcome.seconds = std::chrono::duration<double>(finished - started).count();
+        batch.log.push_back({outcome.key, context.host, started, finished, outcome.status,
+                             outcome.rows, outcome.detail});
+      }
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+
+  write_summary written;
+  if (!dry_run) written = open_postgres_store(target)->write(batch);
+
+  const auto failed = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) {
+    return o.status != "ok" && o.status != "not_configured" && o.status != "unavailable";
+  });
+  const auto collected = std::count_if(outcomes.begin(), outcomes.end(),
+                                       [](const auto& o) { return o.status == "ok"; });
+  if (as_json) {
+    nlohmann::json summary = {{"target", target.empty() ? "" : redact_url(target)},
+                              {"dry_run", dry_run},
+                              {"providers", nlohmann::json::array()},
+                              {"written",
+                               {{"snapshots", written.snapshots},
+                                {"cost_daily", written.daily_costs},
+                                {"usage_daily", written.daily_usage},
+                                {"sync_log", written.log}}}};
+    for (const auto& o : outcomes)
+      summary["providers"].push_back({{"provider", o.key},
+                                      {"status", o.status},
+                                      {"detail", o.detail},
+                                      {"rows", o.rows},
+                                      {"duration_seconds", o.seconds}});
+    std::cout << summary.dump(2) << '\n';
+  } else {
+    for (const auto& o : outcomes) {
+      if (o.status == "unavailable") continue;
+      std::cout << o.key << ": " << o.status << (o.detail.empty() ? "" : " (" + o.detail + ")")
+                << ", " << o.rows << " rows\n";
+    }
+    std::cout << collected << " provider(s) collected, " << failed << " failed; "
+              << (dry_run ? "dry run, nothing written"
+                          : "wrote " + std::to_string(written.snapshots) + " snapshot(s) to " +
+                                redact_url(target))
+              << '\n';
+  }
+  if (collected == 0 && failed == 0)
+    std::cerr << "costs-sync run: no provider was collected; none is configured or has a "
+                 "collector in this build yet\n";
+  return failed > 0 ? exit_failed : exit_ok;
+}
+
+}  // namespace costs::sync

@@ -1,0 +1,19 @@
+// A small libcurl client for talking to the real server in tests.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace costs::test {
+
+struct http_response {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  ///< names lowercased
+};
+
+/// GET `url`. @throws std::runtime_error when no response arrives at all.
+http_response http_get(const std::string& url,
+                       const std::map<std::string, std::string>& headers = {});
+
+}  // namespace costs::test

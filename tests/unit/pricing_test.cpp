@@ -1,0 +1,179 @@
+#include <unistd.h>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "costs/error.hpp"
+#include "costs/pricing.hpp"
+
+namespace {
+
+using costs::pico_usd;
+using costs::price_table;
+using costs::token_counts;
+
+price_table shipped_only() {
+  return price_table::from_file(std::filesystem::path(COSTS_FIXTURES_DIR) / ".." / ".." /
+                                "libcosts" / "data" / "prices.json");
+}
+
+token_counts claude_example() {  // local-formats.md 2.4, lines 2 and 3 counted once
+  token_counts t;
+  t.input = 3;
+  t.output = 412;
+  t.cache_write_5m = 2140;
+  t.cache_read = 18452;
+  return t;
+}
+
+TEST(pricing_test, claude_worked_example_costs_0_0197496) {
+  const auto cost = shipped_only().cost_of(claude_example(), "claude-sonnet-4-6");
+  ASSERT_TRUE(cost.has_value());
+  EXPECT_EQ(*cost, pico_usd{19'749'600'000});
+  EXPECT_EQ(costs::to_micro(*cost).value, 19'750);
+}
+
+TEST(pricing_test, claude_one_hour_cache_writes_cost_twice_input_0_0245646) {
+  token_counts t = claude_example();
+  t.cache_write_1h = t.cache_write_5m;
+  t.cache_write_5m = 0;
+  const auto cost = shipped_only().cost_of(t, "claude-sonnet-4-6");
+  ASSERT_TRUE(cost.has_value());
+  EXPECT_EQ(*cost, pico_usd{24'564'600'000});
+}
+
+TEST(pricing_test, codex_worked_example_costs_0_091422) {
+  // local-formats.md 3.3: input 48210 of which 41984 cached, output 1310 (640 reasoning inside).
+  token_counts t;
+  t.input = 48210 - 41984;
+  t.cache_read = 41984;
+  t.output = 1310;
+  t.reasoning = 640;
+  const auto cost = shipped_only().cost_of(t, "gpt-5.5");
+  ASSERT_TRUE(cost.has_value());
+  EXPECT_EQ(*cost, pico_usd{91'422'000'000});
+  EXPECT_EQ(costs::to_micro(*cost).value, 91'422);
+}
+
+TEST(pricing_test, unknown_model_is_unpriced_not_zero) {
+  token_counts t;
+  t.input = 1000;
+  t.output = 1000;
+  EXPECT_FALSE(shipped_only().cost_of(t, "my-local-model").has_value());
+  EXPECT_EQ(shipped_only().find("my-local-model"), nullptr);
+  // Zero tokens of a known model cost zero; zero tokens of an unknown one are still unpriced.
+  EXPECT_EQ(shipped_only().cost_of(token_counts{}, "gpt-5.5"), pico_usd{0});
+  EXPECT_FALSE(shipped_only().cost_of(token_counts{}, "my-local-model").has_value());
+}
+
+TEST(pricing_test, a_newer_version_never_borrows_an_older_price) {
+  const auto table = shipped_only();
+  EXPECT_EQ(table.find("claude-sonnet-4-9"), nullptr);
+  EXPECT_EQ(table.find("gpt-5.9"), nullptr);
+  EXPECT_EQ(table.find("claude-sonnet-4-5"), table.find("anthropic/claude-sonnet-4.5"));
+  EXPECT_NE(table.find("claude-sonnet-4-5"), table.find("claude-sonnet-4"));
+}
+
+TEST(pricing_test, finds_prices_through_suffixes_and_prefixes) {
+  const auto table = shipped_only();
+  const auto* sonnet = table.find("claude-sonnet-4-5");
+  ASSERT_NE(sonnet, nullptr);
+  EXPECT_EQ(table.find("claude-sonnet-4-5-20250929"), sonnet);
+  EXPECT_EQ(table.find("us.anthropic.claude-sonnet-4-5-20250929-v1:0"), sonnet);
+  EXPECT_EQ(table.find("claude-sonnet-4-5-thinking"), sonnet);
+  EXPECT_EQ(table.find("claude-sonnet-4-5-fast"), sonnet);
+  // The longest matching id wins: gpt-5.4-mini, not gpt-5.4.
+  ASSERT_NE(table.find("gpt-5.4-mini-high"), nullptr);
+  EXPECT_EQ(table.find("gpt-5.4-mini-high")->input, 750'000);
+}
+
+TEST(pricing_test, tiers_each_kind_above_200k_tokens) {
+  token_counts t;
+  t.input = 300'000;  // 200k at $3/M + 100k at $6/M = $1.20
+  EXPECT_EQ(shipped_only().cost_of(t, "claude-sonnet-4"), pico_usd{1'200'000'000'000});
+  // Without an above-200k price the base rate applies throughout: 300k at $3/M = $0.90.
+  EXPECT_EQ(shipped_only().cost_of(t, "claude-sonnet-4-6"), pico_usd{900'000'000'000});
+}
+
+TEST(pricing_test, fast_mode_applies_the_models_multiplier) {
+  const auto table = shipped_only();
+  const auto normal = *table.cost_of(claude_example(), "claude-opus-4-6");
+  EXPECT_EQ(*table.cost_of(claude_example(), "claude-opus-4-6", /*fast=*/true),
+            pico_usd{normal.value * 6});
+  const auto gpt = *table.cost_of(claude_example(), "gpt-5.5");
+  EXPECT_EQ(*table.cost_of(claude_example(), "gpt-5.5", true), pico_usd{gpt.value * 5 / 2});
+}
+
+TEST(pricing_test, missing_cache_prices_fall_back_by_vendor) {
+  const auto table = price_table::from_json(R"({
+    "claude-test-1": {"input_cost_per_token": 4e-06, "output_cost_per_token": 2e-05},
+    "gpt-test-1": {"input_cost_per_token": 4e-06, "output_cost_per_token": 2e-05}
+  })");
+  token_counts writes;
+  writes.cache_write_5m = 1'000'000;
+  token_counts reads;
+  reads.cache_read = 1'000'000;
+  EXPECT_EQ(*table.cost_of(writes, "claude-test-1"), pico_usd{5'000'000'000'000});  // 1.25 x
+  EXPECT_EQ(*table.cost_of(reads, "claude-test-1"), pico_usd{400'000'000'000});     // 0.1 x
+  EXPECT_EQ(*table.cost_of(reads, "gpt-test-1"), pico_usd{4'000'000'000'000});      // 1 x
+}
+
+TEST(pricing_test, user_file_overrides_fields_and_adds_models) {
+  price_table table = shipped_only();
+  const auto before = *table.find("claude-sonnet-4-6");
+  table.merge(price_table::from_json(R"({
+    // comments are allowed in a hand-edited override file
+    "claude-sonnet-4-6": {"input_cost_per_token": 2e-06, "output_cost_per_token": 1.5e-05},
+    "my-local-model": {"input_cost_per_token": 1e-07, "output_cost_per_token": 2e-07}
+  })"));
+  const auto* after = table.find("claude-sonnet-4-6");
+  EXPECT_EQ(after->input, 2'000'000);
+  EXPECT_EQ(after->cache_read, before.cache_read);  // fields not given are kept
+  token_counts t;
+  t.input = 10;
+  t.output = 10;
+  EXPECT_EQ(table.cost_of(t, "my-local-model"), pico_usd{3'000'000});
+}
+
+TEST(pricing_test, load_default_reads_the_override_file) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("costs-pricing-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "prices.json";
+  std::ofstream(file)
+      << R"({"my-local-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 1e-06}})";
+  const auto table = price_table::load_default(file);
+  EXPECT_NE(table.find("my-local-model"), nullptr);
+  EXPECT_NE(table.find("claude-sonnet-4-6"), nullptr);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(pricing_test, broken_files_are_config_errors_naming_the_file) {
+  EXPECT_THROW(price_table::from_json("[1, 2]"), costs::parse_error);
+  EXPECT_THROW(price_table::from_json("{not json"), costs::parse_error);
+  try {
+    price_table::from_file("/nonexistent/prices.json");
+    FAIL() << "expected a config_error";
+  } catch (const costs::config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/prices.json"), std::string::npos);
+  }
+}
+
+TEST(pricing_test, shipped_table_round_trips_through_json) {
+  const auto table = shipped_only();
+  EXPECT_GE(table.size(), 50u);
+  const auto again = price_table::from_json(table.to_json());
+  ASSERT_EQ(again.size(), table.size());
+  for (const auto& [model, p] : table.entries()) {
+    const auto* q = again.find(model);
+    ASSERT_NE(q, nullptr) << model;
+    EXPECT_EQ(q->input, p.input) << model;
+    EXPECT_EQ(q->output, p.output) << model;
+    EXPECT_EQ(q->cache_read, p.cache_read) << model;
+    EXPECT_EQ(q->fast_multiplier_milli, p.fast_multiplier_milli) << model;
+  }
+}
+
+}  // namespace
