@@ -7,6 +7,9 @@ find_package(nlohmann_json 3.11 REQUIRED CONFIG)
 find_package(Boost 1.74 REQUIRED CONFIG COMPONENTS program_options)
 find_package(CURL REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+find_package(simdjson REQUIRED CONFIG)
+find_package(SQLite3 REQUIRED)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 
 # Pistache is epoll-based and Linux-only: the server is optional so the library and the sync
 # build on macOS.

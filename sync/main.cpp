@@ -19,6 +19,8 @@ const std::vector<command>& commands() {
   static const std::vector<command> all = {
       {"run", "collect every configured provider and push (the default)",
        &costs::sync::run_command},
+      {"report", "daily|weekly|monthly|session|blocks: local agent usage, offline",
+       &costs::sync::report_command},
       {"db", "db migrate: apply supabase/migrations to a Postgres", &costs::sync::db_command},
       {"prices", "prices show: the price table in use", &costs::sync::prices_command},
   };

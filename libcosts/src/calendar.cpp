@@ -1,6 +1,11 @@
 #include "costs/calendar.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
 
 #include "costs/error.hpp"
 
@@ -75,6 +80,82 @@ civil_day civil_day::parse(std::string_view text) {
     throw parse_error("calendar.bad_date", "not a YYYY-MM-DD date: '" + std::string(text) + "'");
   }
   return {y, static_cast<unsigned>(m), static_cast<unsigned>(d)};
+}
+
+struct time_zone::cache {
+  std::mutex mutex;
+  std::unordered_map<long long, long> offsets;  // quarter hour since epoch -> seconds east
+};
+
+time_zone::time_zone(std::string name, bool system_local)
+    : name_(std::move(name)), system_local_(system_local), cache_(std::make_shared<cache>()) {}
+
+time_zone time_zone::local() {
+  const char* tz = std::getenv("TZ");
+  return time_zone(tz != nullptr && *tz != '\0' ? tz : "local", true);
+}
+
+time_zone time_zone::named(const std::string& name) {
+  if (name == "UTC" || name == "Etc/UTC" || name == "Z") return time_zone("UTC", false);
+  const bool plausible = !name.empty() && name.find("..") == std::string::npos && name[0] != '/';
+  std::error_code ec;
+  if (!plausible || !(std::filesystem::is_regular_file("/usr/share/zoneinfo/" + name, ec) ||
+                      std::filesystem::is_regular_file("/var/db/timezone/zoneinfo/" + name, ec)))
+    throw config_error("calendar.unknown_zone",
+                       "unknown time zone '" + name + "'; use an IANA name such as Europe/Berlin");
+  return time_zone(name, false);
+}
+
+namespace {
+
+// localtime_r reads the process-wide TZ; the switch is serialised and happens once per quarter
+// hour per zone thanks to the cache.
+std::mutex tz_switch_mutex;
+
+long system_offset(const std::string& zone, bool system_local, std::time_t t) {
+  std::lock_guard<std::mutex> lock(tz_switch_mutex);
+  std::string previous;
+  const char* old = std::getenv("TZ");
+  const bool had_old = old != nullptr;
+  if (had_old) previous = old;
+  if (!system_local) {
+    setenv("TZ", zone.c_str(), 1);
+    tzset();
+  }
+  std::tm local{};
+  localtime_r(&t, &local);
+  if (!system_local) {
+    if (had_old)
+      setenv("TZ", previous.c_str(), 1);
+    else
+      unsetenv("TZ");
+    tzset();
+  }
+  return local.tm_gmtoff;
+}
+
+}  // namespace
+
+long time_zone::offset_seconds(timestamp t) const {
+  if (name_ == "UTC" && !system_local_) return 0;
+  const long long seconds = t.time_since_epoch().count() / 1'000'000 -
+                            (t.time_since_epoch().count() % 1'000'000 < 0 ? 1 : 0);
+  long long quarter = seconds / 900;
+  if (seconds % 900 < 0) --quarter;
+  std::lock_guard<std::mutex> lock(cache_->mutex);
+  if (auto it = cache_->offsets.find(quarter); it != cache_->offsets.end()) return it->second;
+  const long offset = system_offset(name_, system_local_, static_cast<std::time_t>(quarter * 900));
+  cache_->offsets.emplace(quarter, offset);
+  return offset;
+}
+
+civil_day time_zone::day_of(timestamp t) const {
+  return utc_day(t + std::chrono::seconds(offset_seconds(t)));
+}
+
+timestamp time_zone::start_of(const civil_day& day) const {
+  const timestamp utc_midnight(std::chrono::seconds(day.days_since_epoch() * 86400));
+  return utc_midnight - std::chrono::seconds(offset_seconds(utc_midnight));
 }
 
 timestamp now() noexcept {

@@ -14,8 +14,9 @@ constexpr std::int64_t pow10(int n) {
   return r;
 }
 
-// Parses a plain decimal into an integer scaled by 10^scale, rounding extra digits half away
-// from zero. Returns false on junk or overflow.
+// Parses a decimal ("12.5", "-0.000003", and JSON's exponent form "1.5e-05") into an integer
+// scaled by 10^scale, rounding extra digits half away from zero. Returns false on junk or
+// overflow. Exact: no binary floating point is involved.
 bool parse_scaled(std::string_view text, int scale, std::int64_t& out) noexcept {
   std::size_t i = 0;
   bool negative = false;
@@ -23,36 +24,59 @@ bool parse_scaled(std::string_view text, int scale, std::int64_t& out) noexcept 
     negative = text[i] == '-';
     ++i;
   }
-  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max() / 10 - 10;
-  std::int64_t value = 0;
+  // Collect the significant digits, how many stand before the point, and how many zeros
+  // follow the point before the first significant digit.
+  char digits[64];
+  int count = 0;
+  int int_digits = 0;
+  int fraction_zeros = 0;
+  bool seen_point = false;
   bool any_digit = false;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-    if (value > max) return false;
-    value = value * 10 + (text[i] - '0');
-    any_digit = true;
-  }
-  int decimals = 0;
-  bool round_up = false;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
       any_digit = true;
-      if (decimals < scale) {
-        if (value > max) return false;
-        value = value * 10 + (text[i] - '0');
-        ++decimals;
-      } else if (decimals == scale) {
-        round_up = text[i] >= '5';
-        ++decimals;  // only the first dropped digit decides: half away from zero
+      if (count == 0 && c == '0') {
+        if (seen_point) ++fraction_zeros;
+        continue;
       }
+      if (count < 40) {
+        digits[count++] = c;
+        if (!seen_point) ++int_digits;
+      } else if (!seen_point) {
+        return false;  // too many integer digits
+      }
+    } else if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      break;
     }
   }
-  if (!any_digit || i != text.size()) return false;
-  for (int d = decimals < scale ? decimals : scale; d < scale; ++d) {
-    if (value > max) return false;
-    value *= 10;
+  if (!any_digit) return false;
+  int exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) exp_negative = text[i++] == '-';
+    if (i >= text.size()) return false;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      exponent = exponent * 10 + (text[i] - '0');
+      if (exponent > 400) return false;
+    }
+    if (exp_negative) exponent = -exponent;
   }
-  if (round_up) ++value;
+  if (i != text.size()) return false;
+  const int integer_digits = (int_digits > 0 ? int_digits : -fraction_zeros) + exponent;
+  // value = 0.d1d2d3... x 10^integer_digits; we want round(value x 10^scale).
+  const int keep = integer_digits + scale;  // how many leading digits form the integer result
+  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max() / 10 - 10;
+  std::int64_t value = 0;
+  for (int d = 0; d < keep; ++d) {
+    if (value > max) return false;
+    value = value * 10 + (d < count ? digits[d] - '0' : 0);
+  }
+  if (keep >= 0 && keep < count && digits[keep] >= '5') ++value;
+  if (keep < 0) value = 0;
   out = negative ? -value : value;
   return true;
 }

@@ -179,20 +179,24 @@ std::optional<pico_usd> price_table::cost_of(const token_counts& t, std::string_
                                              bool fast) const {
   const model_price* p = find(model);
   if (!p) return std::nullopt;
-  const bool anthropic = detect_vendor(canonical_model(model)) == "anthropic";
-  const std::int64_t in = p->input;
-  const std::int64_t cache_write = p->cache_write.value_or(in * 5 / 4);
-  const std::int64_t cache_write_1h = p->cache_write_1h.value_or(2 * in);
-  const std::int64_t cache_read = p->cache_read.value_or(anthropic ? in / 10 : in);
-  std::optional<std::int64_t> cache_write_1h_above;
-  if (p->input_above_200k) cache_write_1h_above = 2 * *p->input_above_200k;
+  return cost_for(*p, t, fast, detect_vendor(canonical_model(model)) == "anthropic");
+}
 
-  std::int64_t total = tier(t.input, in, p->input_above_200k) +
-                       tier(t.output, p->output, p->output_above_200k) +
-                       tier(t.cache_write_5m, cache_write, p->cache_write_above_200k) +
+pico_usd price_table::cost_for(const model_price& p, const token_counts& t, bool fast,
+                               bool anthropic_defaults) {
+  const std::int64_t in = p.input;
+  const std::int64_t cache_write = p.cache_write.value_or(in * 5 / 4);
+  const std::int64_t cache_write_1h = p.cache_write_1h.value_or(2 * in);
+  const std::int64_t cache_read = p.cache_read.value_or(anthropic_defaults ? in / 10 : in);
+  std::optional<std::int64_t> cache_write_1h_above;
+  if (p.input_above_200k) cache_write_1h_above = 2 * *p.input_above_200k;
+
+  std::int64_t total = tier(t.input, in, p.input_above_200k) +
+                       tier(t.output, p.output, p.output_above_200k) +
+                       tier(t.cache_write_5m, cache_write, p.cache_write_above_200k) +
                        tier(t.cache_write_1h, cache_write_1h, cache_write_1h_above) +
-                       tier(t.cache_read, cache_read, p->cache_read_above_200k);
-  if (fast) total = total * p->fast_multiplier_milli.value_or(default_fast_multiplier_milli) / 1000;
+                       tier(t.cache_read, cache_read, p.cache_read_above_200k);
+  if (fast) total = total * p.fast_multiplier_milli.value_or(default_fast_multiplier_milli) / 1000;
   return pico_usd{total};
 }
 

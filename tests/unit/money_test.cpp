@@ -25,11 +25,23 @@ TEST(money_test, rounds_extra_decimals_half_away_from_zero) {
 }
 
 TEST(money_test, rejects_junk_with_a_parse_error) {
-  for (const char* junk : {"", "-", ".", "1.2.3", "12a", "1e-6", "$3", " 1", "0x10", "NaN"}) {
+  for (const char* junk :
+       {"", "-", ".", "1.2.3", "12a", "1e", "1e+", "$3", " 1", "0x10", "NaN", "e5"}) {
     EXPECT_THROW(costs::parse_usd(junk), costs::parse_error) << junk;
     EXPECT_FALSE(costs::try_parse_usd(junk).has_value()) << junk;
   }
   EXPECT_THROW(costs::parse_usd("99999999999999999999"), costs::parse_error);
+}
+
+TEST(money_test, parses_json_exponent_forms_exactly) {
+  EXPECT_EQ(costs::parse_usd("1e-6"), micro_usd{1});
+  EXPECT_EQ(costs::parse_usd("2.5E+2"), micro_usd{250'000'000});
+  EXPECT_EQ(costs::parse_usd_pico("1.5e-05"), pico_usd{15'000'000});
+  EXPECT_EQ(costs::parse_usd_pico("3e-06"), pico_usd{3'000'000});
+  EXPECT_EQ(costs::parse_usd("0.033176"), micro_usd{33'176});
+  EXPECT_EQ(costs::parse_usd("0.0000004"), micro_usd{0});
+  EXPECT_EQ(costs::parse_usd("0"), micro_usd{0});
+  EXPECT_EQ(costs::parse_usd("100"), micro_usd{100'000'000});
 }
 
 TEST(money_test, formats_six_decimals_for_storage) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,31 @@ struct civil_day {
   friend bool operator<(const civil_day& a, const civil_day& b) {
     return a.days_since_epoch() < b.days_since_epoch();
   }
+};
+
+/// A named time zone of the system's tz database, for turning instants into civil days.
+/// Offsets are looked up once per quarter hour of UTC (every real offset is a multiple of 15
+/// minutes) and remembered, so bucketing millions of records costs a table lookup each.
+class time_zone {
+ public:
+  /// The machine's zone (TZ, else /etc/localtime).
+  static time_zone local();
+  /// "UTC", "Europe/Berlin", ... @throws costs::config_error for a name the system lacks.
+  static time_zone named(const std::string& name);
+
+  const std::string& name() const noexcept { return name_; }
+  /// Offset from UTC at `t`, in seconds.
+  long offset_seconds(timestamp t) const;
+  civil_day day_of(timestamp t) const;
+  /// The instant a civil day starts in this zone (approximate across a DST jump at midnight).
+  timestamp start_of(const civil_day& day) const;
+
+ private:
+  explicit time_zone(std::string name, bool system_local);
+  std::string name_;
+  bool system_local_ = false;
+  struct cache;
+  std::shared_ptr<cache> cache_;
 };
 
 /// The current instant, to the microsecond.

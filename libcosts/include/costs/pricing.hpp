@@ -69,6 +69,11 @@ class price_table {
   std::optional<pico_usd> cost_of(const token_counts& tokens, std::string_view model,
                                   bool fast = false) const;
 
+  /// The formula on a known price. `anthropic_defaults` picks the cache-read fallback
+  /// (0.1 x input for Anthropic, 1 x input otherwise).
+  static pico_usd cost_for(const model_price& price, const token_counts& tokens, bool fast,
+                           bool anthropic_defaults);
+
   std::size_t size() const noexcept { return prices_.size(); }
   const std::map<std::string, model_price, std::less<>>& entries() const noexcept {
     return prices_;

@@ -1,0 +1,51 @@
+// Private: finding a short marker in a large buffer, fast.
+//
+// Most bytes of an agent log are prompts and tool output; the scan only wants the lines that
+// carry usage. Looking for the marker's first two bytes sixteen positions at a time (SSE2,
+// every x86-64 has it) and confirming the rare candidates beats memmem several times over.
+#pragma once
+
+#include <cstring>
+#include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace costs::detail {
+
+/// The offset of `needle` (at least 2 bytes) in `hay`, or npos.
+inline std::size_t find_marker(std::string_view hay, std::string_view needle) {
+  const std::size_t n = needle.size();
+  if (n < 2 || hay.size() < n) return hay.find(needle);
+  const char* data = hay.data();
+  const std::size_t last = hay.size() - n;  // the last position a match can start
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i first = _mm_set1_epi8(needle[0]);
+  const __m128i second = _mm_set1_epi8(needle[1]);
+  for (; i + 16 <= last; i += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 1));
+    unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, second))));
+    while (mask != 0) {
+      const unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+      if (std::memcmp(data + i + bit + 2, needle.data() + 2, n - 2) == 0) return i + bit;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i <= last; ++i) {
+    if (data[i] == needle[0] && data[i + 1] == needle[1] &&
+        std::memcmp(data + i + 2, needle.data() + 2, n - 2) == 0)
+      return i;
+  }
+  return std::string_view::npos;
+}
+
+inline bool contains(std::string_view hay, std::string_view needle) {
+  return find_marker(hay, needle) != std::string_view::npos;
+}
+
+}  // namespace costs::detail

@@ -1,0 +1,213 @@
+// The ledger: every deduplicated call, an open-addressing index by key, and its file format.
+#include <cstdio>
+#include <fstream>
+
+#include "costs/error.hpp"
+#include "costs/local_usage.hpp"
+
+namespace costs {
+namespace {
+
+constexpr char magic[8] = {'c', 'o', 's', 't', 'l', 'e', 'd', '2'};
+
+std::size_t slot_of(std::uint64_t key, std::size_t mask) {
+  return (key ^ (key >> 29)) & mask;
+}
+
+std::int64_t total_of(const local_entry& e) {
+  return e.tokens.total();
+}
+
+// Claude's rule (local-formats.md 2.5): the parent beats a sidechain replay, then the larger
+// total (the final streamed line), then, on a tie, the copy that says its speed.
+bool claude_should_replace(const local_entry& stored, const local_entry& incoming) {
+  const bool stored_side = (stored.flags & local_entry::sidechain) != 0;
+  const bool incoming_side = (incoming.flags & local_entry::sidechain) != 0;
+  if (stored_side != incoming_side) return stored_side;
+  if (total_of(incoming) != total_of(stored)) return total_of(incoming) > total_of(stored);
+  return (incoming.flags & local_entry::has_speed) != 0 &&
+         (stored.flags & local_entry::has_speed) == 0;
+}
+
+template <typename T>
+void put(std::ostream& out, const T& v) {
+  out.write(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <typename T>
+bool get(std::istream& in, T& v) {
+  return static_cast<bool>(in.read(reinterpret_cast<char*>(&v), sizeof v));
+}
+
+}  // namespace
+
+const char* to_string(local_source source) noexcept {
+  switch (source) {
+    case local_source::claude: return "claude";
+    case local_source::codex: return "codex";
+    case local_source::openclaw: return "openclaw";
+    case local_source::gemini: return "gemini";
+  }
+  return "claude";
+}
+
+const char* provider_key(local_source source) noexcept {
+  switch (source) {
+    case local_source::claude: return "claude_local";
+    case local_source::codex: return "codex_local";
+    case local_source::openclaw: return "openclaw_local";
+    case local_source::gemini: return "gemini_local";
+  }
+  return "claude_local";
+}
+
+local_source parse_local_source(std::string_view word) {
+  for (auto s : all_local_sources)
+    if (word == to_string(s) || word == provider_key(s)) return s;
+  throw config_error("cli.unknown_source", "unknown source '" + std::string(word) +
+                                               "'; use claude, codex, openclaw or gemini");
+}
+
+std::uint32_t local_ledger::intern(std::string_view s) {
+  if (s.empty()) return 0;
+  auto it = string_ids_.find(std::string(s));
+  if (it != string_ids_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(strings_.size());
+  strings_.emplace_back(s);
+  string_ids_.emplace(strings_.back(), id);
+  return id;
+}
+
+std::int64_t local_ledger::find(std::uint64_t key) const {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
+    const std::uint32_t s = slots_[i];
+    if (s == 0) return -1;
+    if (entries_[s - 1].key == key) return s - 1;
+  }
+}
+
+void local_ledger::index(std::size_t position) {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = slot_of(entries_[position].key, mask);; i = (i + 1) & mask) {
+    if (slots_[i] == 0) {
+      slots_[i] = static_cast<std::uint32_t>(position + 1);
+      break;
+    }
+  }
+  if (const std::uint64_t alt = entries_[position].alt_key; alt != 0) {
+    for (std::size_t i = slot_of(alt, mask);; i = (i + 1) & mask) {
+      if (alt_slots_[i] == 0) {
+        alt_slots_[i] = static_cast<std::uint32_t>(position + 1);
+        break;
+      }
+      if (entries_[alt_slots_[i] - 1].alt_key == alt) break;  // first copy of a message id stays
+    }
+  }
+}
+
+void local_ledger::rebuild_index() {
+  std::size_t size = 1024;
+  while (size < entries_.size() * 2 + 16) size *= 2;
+  slots_.assign(size, 0);
+  alt_slots_.assign(size, 0);
+  for (std::size_t i = 0; i < entries_.size(); ++i) index(i);
+}
+
+int local_ledger::merge(const local_entry& entry) {
+  if (slots_.empty() || entries_.size() * 2 + 2 > slots_.size()) rebuild_index();
+  std::int64_t at = find(entry.key);
+  if (at < 0 && entry.alt_key != 0) {
+    // A sidechain replay of a parent's response has the same message id and another request
+    // id: the same call, when either copy is a sidechain.
+    const std::size_t mask = alt_slots_.size() - 1;
+    for (std::size_t i = slot_of(entry.alt_key, mask);; i = (i + 1) & mask) {
+      const std::uint32_t s = alt_slots_[i];
+      if (s == 0) break;
+      const local_entry& other = entries_[s - 1];
+      if (other.alt_key == entry.alt_key) {
+        if (((other.flags | entry.flags) & local_entry::sidechain) != 0) at = s - 1;
+        break;
+      }
+    }
+  }
+  if (at < 0) {
+    entries_.push_back(entry);
+    index(entries_.size() - 1);
+    return 1;
+  }
+  local_entry& stored = entries_[static_cast<std::size_t>(at)];
+  bool replace = false;
+  switch (entry.source) {
+    case local_source::claude: replace = claude_should_replace(stored, entry); break;
+    case local_source::gemini: replace = true; break;  // the last record of an id wins
+    case local_source::codex:
+    case local_source::openclaw: replace = false; break;  // identical copies: the first stays
+  }
+  if (!replace) return 0;
+  // Keep the stored key so the index stays valid; everything else is the newer copy's.
+  const std::uint64_t key = stored.key;
+  const std::uint64_t alt = stored.alt_key;
+  stored = entry;
+  stored.key = key;
+  stored.alt_key = alt;
+  return 2;
+}
+
+void local_ledger::absorb(const local_ledger& other) {
+  std::vector<std::uint32_t> remap(other.strings_.size());
+  for (std::size_t i = 0; i < other.strings_.size(); ++i) remap[i] = intern(other.strings_[i]);
+  for (local_entry e : other.entries_) {
+    for (std::uint32_t* id : {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task})
+      *id = remap[*id];
+    merge(e);
+  }
+}
+
+void local_ledger::save(const std::filesystem::path& file) const {
+  const auto temp = file.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw error("local.state", "cannot write " + temp);
+    out.write(magic, sizeof magic);
+    put(out, static_cast<std::uint64_t>(strings_.size()));
+    for (const auto& s : strings_) {
+      put(out, static_cast<std::uint32_t>(s.size()));
+      out.write(s.data(), static_cast<std::streamsize>(s.size()));
+    }
+    put(out, static_cast<std::uint64_t>(entries_.size()));
+    out.write(reinterpret_cast<const char*>(entries_.data()),
+              static_cast<std::streamsize>(entries_.size() * sizeof(local_entry)));
+    if (!out.flush()) throw error("local.state", "cannot write " + temp);
+  }
+  std::filesystem::rename(temp, file);  // readers see the old ledger or the new, never half
+}
+
+bool local_ledger::load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char head[sizeof magic];
+  if (!in || !in.read(head, sizeof head) || std::string_view(head, 8) != std::string_view(magic, 8))
+    return false;
+  std::uint64_t count = 0;
+  if (!get(in, count)) return false;
+  local_ledger loaded;
+  loaded.strings_.clear();
+  loaded.strings_.reserve(count);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint32_t size = 0;
+    if (!get(in, size)) return false;
+    std::string s(size, '\0');
+    if (!in.read(s.data(), size)) return false;
+    loaded.string_ids_.emplace(s, static_cast<std::uint32_t>(i));
+    loaded.strings_.push_back(std::move(s));
+  }
+  if (loaded.strings_.empty()) return false;
+  if (!get(in, count)) return false;
+  loaded.entries_.resize(count);
+  if (!in.read(reinterpret_cast<char*>(loaded.entries_.data()),
+               static_cast<std::streamsize>(count * sizeof(local_entry))))
+    return false;
+  *this = std::move(loaded);  // the index is built on the first merge: a report never needs it
+  return true;
+}
+
+}  // namespace costs

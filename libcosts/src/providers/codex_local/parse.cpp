@@ -1,0 +1,217 @@
+// Codex rollout lines -> calls (local-formats.md 3.2-3.5).
+//
+// token_count events carry the thread's running total and the last call. A call counts only
+// when the total advanced (re-emitted snapshots count zero); a fork or subagent thread replays
+// its parent's history stamped within its first second, which only seeds the running total.
+// Cached input is part of input and reasoning part of output, so both are split out here.
+#include <algorithm>
+#include <cstring>
+
+#include "costs/model_names.hpp"
+#include "local/find.hpp"
+#include "local/hash.hpp"
+#include "local/json_util.hpp"
+#include "local/parsers.hpp"
+
+namespace costs::detail {
+
+using namespace simdjson;
+
+namespace {
+
+using usage5 = std::array<std::int64_t, 5>;  // input, cached, output, reasoning, total
+
+bool read_usage(ondemand::value v, usage5& u) {
+  ondemand::object o;
+  if (v.get_object().get(o)) return false;
+  u = {};
+  for (auto f_result : o) {
+    ondemand::field f;
+    std::string_view k;
+    if (std::move(f_result).get(f) || f.unescaped_key().get(k)) return false;
+    if (k == "input_tokens")
+      u[0] = as_int(f.value());
+    else if (k == "cached_input_tokens")
+      u[1] = as_int(f.value());
+    else if (k == "output_tokens")
+      u[2] = as_int(f.value());
+    else if (k == "reasoning_output_tokens")
+      u[3] = as_int(f.value());
+    else if (k == "total_tokens")
+      u[4] = as_int(f.value());
+  }
+  if (u[4] == 0) u[4] = u[0] + u[2];  // older builds omit it
+  return true;
+}
+
+// Codex names that are not model ids (reference 3.4).
+std::string resolve_model(const std::string& model, std::string_view day) {
+  if (model == "gpt-5.3-spark") return "gpt-5.3-codex-spark";
+  if (model != "codex-auto-review") return model;
+  if (day >= "2026-04-23") return "gpt-5.5";
+  if (day >= "2026-03-05") return "gpt-5.4";
+  if (day >= "2026-02-05") return "gpt-5.3-codex";
+  if (day >= "2025-12-11") return "gpt-5.2-codex";
+  if (day >= "2025-11-13") return "gpt-5.1-codex";
+  if (day >= "2025-09-15") return "gpt-5-codex";
+  return "gpt-5";
+}
+
+bool head_has(std::string_view line, std::string_view needle) {
+  return line.substr(0, 160).find(needle) != std::string_view::npos;
+}
+
+}  // namespace
+
+void parse_codex_line(std::string_view line, std::uint64_t, const file_info& file,
+                      file_context& ctx, file_batch& out, ondemand::parser& parser) {
+  // Most bytes are response items; only three line types matter, and their type sits near the
+  // start of the envelope.
+  const bool meta = head_has(line, "\"session_meta\"");
+  const bool turn = !meta && head_has(line, "\"turn_context\"");
+  const bool event =
+      !meta && !turn && head_has(line, "\"event_msg\"") && contains(line, "\"token_count\"");
+  if (!meta && !turn && !event) return;
+
+  ondemand::document doc;
+  ondemand::object obj;
+  if (parser.iterate(padded(line)).get(doc) || doc.get_object().get(obj)) {
+    ++out.malformed;
+    return;
+  }
+  std::string time_text, type;
+  std::string model_here;
+  bool has_total = false, has_last = false, info_null = true, is_token_count = false;
+  usage5 total{}, last{};
+  for (auto f_result : obj) {
+    ondemand::field f;
+    std::string_view k;
+    if (std::move(f_result).get(f) || f.unescaped_key().get(k)) {
+      ++out.malformed;
+      return;
+    }
+    if (k == "timestamp") {
+      as_string(f.value(), time_text);
+    } else if (k == "type") {
+      as_string(f.value(), type);
+    } else if (k == "payload") {
+      ondemand::object p;
+      if (f.value().get_object().get(p)) continue;
+      for (auto pf_result : p) {
+        ondemand::field pf;
+        std::string_view pk;
+        if (std::move(pf_result).get(pf) || pf.unescaped_key().get(pk)) {
+          ++out.malformed;
+          return;
+        }
+        if (meta) {
+          if (pk == "id" && ctx.session_metas == 0) {
+            as_string(pf.value(), ctx.session);
+          } else if (pk == "cwd" && ctx.session_metas == 0) {
+            std::string cwd;
+            if (as_string(pf.value(), cwd)) ctx.project = basename_of(cwd);
+          } else if (pk == "model_provider" && ctx.session_metas == 0) {
+            as_string(pf.value(), ctx.vendor);
+          } else if (pk == "forked_from_id") {
+            std::string parent;
+            if (as_string(pf.value(), parent) && !parent.empty()) ctx.forked = true;
+          } else if (pk == "source") {
+            ondemand::object src;
+            if (!pf.value().get_object().get(src)) {
+              for (auto sf_result : src) {
+                ondemand::field sf;
+                std::string_view sk;
+                if (!std::move(sf_result).get(sf) && !sf.unescaped_key().get(sk) &&
+                    sk == "subagent")
+                  ctx.forked = true;
+              }
+            }
+          }
+        } else if (turn) {
+          if (pk == "model") as_string(pf.value(), ctx.model);
+        } else if (pk == "type") {
+          std::string t;
+          as_string(pf.value(), t);
+          is_token_count = t == "token_count";
+        } else if (pk == "model") {
+          as_string(pf.value(), model_here);
+        } else if (pk == "info") {
+          ondemand::value iv = pf.value();
+          bool null_info = false;
+          if (!iv.is_null().get(null_info) && null_info) continue;
+          ondemand::object info;
+          if (iv.get_object().get(info)) continue;
+          info_null = false;
+          for (auto inf_result : info) {
+            ondemand::field inf;
+            std::string_view ik;
+            if (std::move(inf_result).get(inf) || inf.unescaped_key().get(ik)) {
+              ++out.malformed;
+              return;
+            }
+            if (ik == "total_token_usage")
+              has_total = read_usage(inf.value(), total);
+            else if (ik == "last_token_usage")
+              has_last = read_usage(inf.value(), last);
+            else if (ik == "model")
+              as_string(inf.value(), model_here);
+          }
+        }
+      }
+    }
+  }
+  if (meta) {
+    if (ctx.session_metas == 0) ctx.replay_second = time_text.substr(0, 19);
+    if (++ctx.session_metas >= 2) ctx.forked = true;  // child, then parent: a fork
+    return;
+  }
+  if (turn || !is_token_count || info_null) return;
+
+  // Count last_token_usage only when the running total advanced (ccusage#884, #1288).
+  const bool advanced = !has_total || !ctx.has_prev || total != ctx.prev_total;
+  usage5 delta{};
+  if (has_last && advanced) {
+    delta = last;
+  } else if (has_total) {
+    for (std::size_t i = 0; i < 5; ++i)
+      delta[i] = std::max<std::int64_t>(0, total[i] - (ctx.has_prev ? ctx.prev_total[i] : 0));
+  } else {
+    return;
+  }
+  if (has_total) {
+    ctx.prev_total = total;
+    ctx.has_prev = true;
+  }
+  if (delta[0] == 0 && delta[1] == 0 && delta[2] == 0 && delta[3] == 0) return;
+  // A fork's replay of its parent's history: it only seeds the running total.
+  if (ctx.forked && !ctx.replay_second.empty() && time_text.compare(0, 19, ctx.replay_second) == 0)
+    return;
+  ++out.lines_parsed;
+
+  std::string model = !model_here.empty() ? model_here : ctx.model;
+  if (model.empty()) model = "gpt-5";  // the earliest logs name no model (reference 3.4)
+  model = resolve_model(model, std::string_view(time_text).substr(0, 10));
+
+  const std::int64_t cached = std::min(delta[1], delta[0]);
+  local_entry e;
+  e.source = local_source::codex;
+  // Identical events in two files (an archived copy) are one call (ccusage dedupe_codex_events).
+  std::uint64_t h = hash_bytes(time_text, 0xc0de);
+  h = hash_bytes(model, h);
+  for (auto v : delta) h = hash_int(v, h);
+  e.key = h;
+  e.at_us = iso_to_us(time_text);
+  if (e.at_us < 0) e.at_us = file.mtime_us;
+  e.raw_model = out.intern(model);
+  e.vendor = out.intern(ctx.vendor.empty() ? std::string(detect_vendor(model)) : ctx.vendor);
+  e.agent = out.intern("codex");
+  e.project = out.intern(ctx.project);
+  e.session = out.intern(ctx.session.empty() ? file.stem : ctx.session);
+  e.tokens.input = delta[0] - cached;
+  e.tokens.cache_read = cached;
+  e.tokens.output = delta[2];
+  e.tokens.reasoning = delta[3];
+  out.entries.push_back(e);
+}
+
+}  // namespace costs::detail

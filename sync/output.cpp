@@ -1,0 +1,54 @@
+#include "output.hpp"
+
+#include <algorithm>
+
+namespace costs::sync {
+
+nlohmann::json usd_json(const std::optional<pico_usd>& cost) {
+  if (!cost) return nullptr;
+  // A double printed shortest-round-trip shows exactly the six decimals of the micro-dollars.
+  return static_cast<double>(to_micro(*cost).value) / 1e6;
+}
+
+std::string group_digits(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<std::size_t>(i), ",");
+  return (n < 0 ? "-" : "") + digits;
+}
+
+table::table(std::vector<std::string> header) {
+  rows_.push_back(std::move(header));
+}
+
+void table::row(std::vector<std::string> cells) {
+  rows_.push_back(std::move(cells));
+}
+
+void table::separator() {
+  rows_.emplace_back();
+}
+
+void table::print(std::ostream& out) const {
+  std::vector<std::size_t> widths;
+  for (const auto& r : rows_)
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], r[i].size());
+    }
+  std::size_t total = 0;
+  for (auto w : widths) total += w + 2;
+  for (const auto& r : rows_) {
+    if (r.empty()) {
+      out << std::string(total, '-') << '\n';
+      continue;
+    }
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const std::string pad(widths[i] - r[i].size(), ' ');
+      out << (i == 0 ? r[i] + pad : pad + r[i]) << (i + 1 < r.size() ? "  " : "");
+    }
+    out << '\n';
+  }
+}
+
+}  // namespace costs::sync

@@ -1,0 +1,33 @@
+// Printing for people and for machines: the same numbers, formatted only here.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "costs/money.hpp"
+
+namespace costs::sync {
+
+/// A cost for JSON: dollars with six decimals (exact), or null when unpriced.
+nlohmann::json usd_json(const std::optional<pico_usd>& cost);
+
+/// 1234567 -> "1,234,567"
+std::string group_digits(std::int64_t n);
+
+/// A plain text table: the first column left-aligned, the rest right-aligned.
+class table {
+ public:
+  explicit table(std::vector<std::string> header);
+  void row(std::vector<std::string> cells);
+  void separator();
+  void print(std::ostream& out) const;
+
+ private:
+  std::vector<std::vector<std::string>> rows_;  // an empty row is a separator
+};
+
+}  // namespace costs::sync
