@@ -142,11 +142,23 @@ long time_zone::offset_seconds(timestamp t) const {
                             (t.time_since_epoch().count() % 1'000'000 < 0 ? 1 : 0);
   long long quarter = seconds / 900;
   if (seconds % 900 < 0) --quarter;
+  // Calls come in time order within a file: remember this thread's last answer.
+  thread_local const cache* last_cache = nullptr;
+  thread_local long long last_quarter = 0;
+  thread_local long last_offset = 0;
+  if (last_cache == cache_.get() && last_quarter == quarter) return last_offset;
   std::lock_guard<std::mutex> lock(cache_->mutex);
-  if (auto it = cache_->offsets.find(quarter); it != cache_->offsets.end()) return it->second;
+  const auto remember = [&](long offset) {
+    last_cache = cache_.get();
+    last_quarter = quarter;
+    last_offset = offset;
+    return offset;
+  };
+  if (auto it = cache_->offsets.find(quarter); it != cache_->offsets.end())
+    return remember(it->second);
   const long offset = system_offset(name_, system_local_, static_cast<std::time_t>(quarter * 900));
   cache_->offsets.emplace(quarter, offset);
-  return offset;
+  return remember(offset);
 }
 
 civil_day time_zone::day_of(timestamp t) const {

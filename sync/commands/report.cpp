@@ -225,7 +225,7 @@ int print_blocks(const local_ledger& ledger, const time_zone& zone, const price_
 int report_command(const std::vector<std::string>& args) {
   std::string since_flag, until_flag, zone_flag;
   std::vector<std::string> source_flags;
-  bool as_json = false, breakdown = false, fresh = false;
+  bool as_json = false, breakdown = false, fresh = false, show_stats = false;
   unsigned threads = 0;
   po::options_description options("report options");
   options.add_options()("json", po::bool_switch(&as_json), "print JSON")(
@@ -236,6 +236,8 @@ int report_command(const std::vector<std::string>& args) {
       "claude, codex, openclaw or gemini (repeatable; default: all)")(
       "breakdown", po::bool_switch(&breakdown), "a line per model under each period")(
       "fresh", po::bool_switch(&fresh), "ignore the remembered scan state and read everything")(
+      "stats", po::bool_switch(&show_stats),
+      "say on standard error what the scan read and how long it took")(
       "threads", po::value(&threads)->value_name("N"), "scanning threads (default: one per core)");
   po::variables_map vm;
   const std::string action =
@@ -258,7 +260,23 @@ int report_command(const std::vector<std::string>& args) {
   progress_bar bar;
   scan.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   scan_stats stats;
+  const auto started = std::chrono::steady_clock::now();
   const local_ledger ledger = local_ledger::scan(scan, &stats);
+  if (show_stats) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    std::fprintf(stderr,
+                 "scan: %llu files seen, %llu read (%.1f MB), %llu usage lines, %llu calls new, "
+                 "%llu replaced, %zu in the ledger, %.1f ms\n",
+                 static_cast<unsigned long long>(stats.files_seen),
+                 static_cast<unsigned long long>(stats.files_read),
+                 static_cast<double>(stats.bytes_read) / (1 << 20),
+                 static_cast<unsigned long long>(stats.lines_parsed),
+                 static_cast<unsigned long long>(stats.new_entries),
+                 static_cast<unsigned long long>(stats.replaced_entries), ledger.entries().size(),
+                 ms);
+  }
   if (stats.malformed > 0)
     std::cerr << "costs-sync report: skipped " << stats.malformed
               << " malformed line(s) in the agents' logs\n";

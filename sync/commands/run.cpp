@@ -9,6 +9,7 @@
 #include "commands/options.hpp"
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
+#include "costs/paths.hpp"
 #include "costs/pricing.hpp"
 #include "costs/provider.hpp"
 #include "costs/registry.hpp"
@@ -61,6 +62,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string target_flag;
   std::vector<std::string> wanted;
   std::string since_flag;
+  std::string zone_flag;
   int days = 0;
   bool dry_run = false;
   bool as_json = false;
@@ -70,6 +72,8 @@ int run_command(const std::vector<std::string>& args) {
                         "collect only this provider (repeatable)")(
       "since", po::value(&since_flag)->value_name("DATE"), "oldest day to collect (YYYY-MM-DD)")(
       "days", po::value(&days)->value_name("N"), "collect the last N days")(
+      "timezone", po::value(&zone_flag)->value_name("TZ"),
+      "calendar days of local usage in this zone (default: local)")(
       "dry-run", po::bool_switch(&dry_run), "collect and print, write nothing")(
       "json", po::bool_switch(&as_json), "print a machine-readable summary");
   po::variables_map vm;
@@ -99,6 +103,9 @@ int run_command(const std::vector<std::string>& args) {
         civil_day::from_days_since_epoch(utc_day(context.now).days_since_epoch() - days + 1);
   const price_table prices = price_table::load_default();
   context.prices = &prices;
+  const time_zone zone = zone_flag.empty() ? time_zone::local() : time_zone::named(zone_flag);
+  context.zone = &zone;
+  context.state_dir = costs_home() / "local";
 
   sync_batch batch;
   std::vector<provider_outcome> outcomes;

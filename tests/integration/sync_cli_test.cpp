@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/process.hpp"
+#include "support/temp_home.hpp"
 #include "support/test_db.hpp"
 
 namespace {
@@ -12,12 +13,38 @@ namespace {
 using costs::test::run_process;
 using costs::test::test_database;
 
+// Each run sees an empty home of its own unless the test gives one: no agent logs or state of
+// the machine running the tests leak in.
 costs::test::process_result sync(const std::vector<std::string>& args,
                                  std::map<std::string, std::string> env = {}) {
+  static const costs::test::temp_home empty_home;
   std::vector<std::string> argv = {COSTS_SYNC_PATH};
   argv.insert(argv.end(), args.begin(), args.end());
   env.emplace("COSTS_TARGET", "");  // unset unless the test sets it
+  env.emplace("HOME", empty_home.path().string());
+  env.emplace("COSTS_HOME", (empty_home.path() / "costs").string());
+  for (const char* v :
+       {"CLAUDE_CONFIG_DIR", "CODEX_HOME", "OPENCLAW_STATE_DIR", "GEMINI_DATA_DIR", "TZ"})
+    env.emplace(v, "");
   return run_process(argv, env);
+}
+
+const std::string claude_line(int n, const std::string& model, const std::string& time) {
+  return nlohmann::json{{"type", "assistant"},
+                        {"sessionId", "s"},
+                        {"cwd", "/home/dev/acme-api"},
+                        {"requestId", "req_" + std::to_string(n)},
+                        {"timestamp", time},
+                        {"message",
+                         {{"id", "msg_" + std::to_string(n)},
+                          {"model", model},
+                          {"usage",
+                           {{"input_tokens", 3},
+                            {"output_tokens", 412},
+                            {"cache_creation_input_tokens", 2140},
+                            {"cache_read_input_tokens", 18452}}}}}}
+             .dump() +
+         "\n";
 }
 
 std::size_t lines(const std::string& s) {
@@ -80,7 +107,8 @@ TEST(sync_cli_test, bad_usage_exits_2_with_one_line_saying_what_to_do) {
 TEST(sync_cli_test, help_lists_the_commands_and_each_command_has_help) {
   const auto top = sync({"--help"});
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* name : {"run", "db", "prices"}) EXPECT_NE(top.out.find(name), std::string::npos);
+  for (const char* name : {"run", "report", "db", "prices"})
+    EXPECT_NE(top.out.find(name), std::string::npos);
   const auto run_help = sync({"run", "--help"});
   EXPECT_EQ(run_help.exit_code, 0);
   EXPECT_NE(run_help.out.find("--target"), std::string::npos);
@@ -95,6 +123,97 @@ TEST(sync_cli_test, prices_show_prints_the_table_in_use) {
   ASSERT_EQ(j.exit_code, 0) << j.err;
   EXPECT_DOUBLE_EQ(nlohmann::json::parse(j.out)["gpt-5.5"]["input_cost_per_token"].get<double>(),
                    5e-06);
+}
+
+TEST(sync_cli_test, report_daily_json_prints_rows_totals_and_unpriced_models) {
+  costs::test::temp_home home;
+  home.write(".claude/projects/-home-dev-acme-api/s.jsonl",
+             claude_line(1, "claude-sonnet-4-6", "2026-10-14T09:12:11.377Z") +
+                 claude_line(2, "claude-sonnet-4-6", "2026-10-14T23:30:00.000Z") +
+                 claude_line(3, "my-local-model", "2026-10-15T08:00:00.000Z"));
+  const std::map<std::string, std::string> env = {{"HOME", home.path().string()},
+                                                  {"COSTS_HOME", (home.path() / "c").string()}};
+  const auto r = sync({"report", "daily", "--json", "--timezone", "UTC"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["rows"].size(), 2u);
+  const auto& first = j["rows"][0];
+  EXPECT_EQ(first["day"], "2026-10-14");
+  EXPECT_EQ(first["source"], "claude");
+  EXPECT_EQ(first["provider"], "anthropic");
+  EXPECT_EQ(first["model"], "claude-sonnet-4-6");
+  EXPECT_EQ(first["model_id"], "claude-sonnet-4-6");
+  EXPECT_EQ(first["project"], "acme-api");
+  EXPECT_EQ(first["calls"], 2);
+  EXPECT_EQ(first["input"], 6);
+  EXPECT_EQ(first["cache_write"], 4280);
+  EXPECT_DOUBLE_EQ(first["cost_usd"].get<double>(), 0.039499);  // 2 x $0.0197496, rounded once
+  EXPECT_TRUE(first["reported_cost_usd"].is_null());
+  const auto& unpriced = j["rows"][1];
+  EXPECT_EQ(unpriced["model"], "my-local-model");
+  EXPECT_TRUE(unpriced["cost_usd"].is_null()) << "unpriced, never $0";
+  EXPECT_EQ(j["unpriced_models"], nlohmann::json::array({"my-local-model"}));
+  EXPECT_EQ(j["totals"]["calls"], 3);
+  EXPECT_EQ(j["totals"]["unpriced_calls"], 1);
+  // In New York the late call belongs to the 14th too, and the 08:00 UTC one to the 15th.
+  const auto ny = nlohmann::json::parse(
+      sync({"report", "daily", "--json", "--timezone", "America/New_York"}, env).out);
+  EXPECT_EQ(ny["rows"][0]["day"], "2026-10-14");
+  EXPECT_EQ(ny["rows"][1]["day"], "2026-10-15");
+  // The text table says which models it could not price.
+  const auto text = sync({"report", "daily", "--timezone", "UTC"}, env);
+  EXPECT_NE(text.out.find("my-local-model"), std::string::npos) << text.out;
+  const auto bad_zone = sync({"report", "daily", "--timezone", "Nowhere/City"}, env);
+  EXPECT_EQ(bad_zone.exit_code, 2);
+}
+
+TEST(sync_cli_test, run_writes_local_usage_and_a_second_run_changes_no_daily_row) {
+  costs::test::temp_home home;
+  home.write(".claude/projects/-home-dev-acme-api/s.jsonl",
+             claude_line(1, "claude-sonnet-4-6", "2026-10-14T09:12:11.377Z") +
+                 claude_line(2, "my-local-model", "2026-10-14T10:00:00.000Z"));
+  test_database db;
+  db.migrate();
+  const std::map<std::string, std::string> env = {{"HOME", home.path().string()},
+                                                  {"COSTS_HOME", (home.path() / "c").string()}};
+  auto daily = [&] {
+    auto c = db.connect();
+    pqxx::read_transaction tx(c);
+    std::string all;
+    for (const auto& row :
+         tx.exec("select date, provider, model, agent, project, calls, input_tokens,"
+                 " cost_usd::text, cost_usd is null from public.usage_daily order by model"))
+      for (const auto& f : row) all += std::string(f.is_null() ? "null" : f.c_str()) + "|";
+    for (const auto& row : tx.exec("select date, provider, cost_usd::text from public.cost_daily"))
+      for (const auto& f : row) all += std::string(f.c_str()) + "|";
+    return all;
+  };
+  const auto first =
+      sync({"run", "--target", db.url(), "--provider", "claude_local", "--timezone", "UTC"}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string once = daily();
+  EXPECT_EQ(once,
+            "2026-10-14|claude_local|claude-sonnet-4-6|claude|acme-api|1|3|0.019750|f|"
+            "2026-10-14|claude_local|my-local-model|claude|acme-api|1|3|null|t|"
+            "2026-10-14|claude_local|0.019750|");
+  const auto second =
+      sync({"run", "--target", db.url(), "--provider", "claude_local", "--timezone", "UTC"}, env);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(daily(), once);
+  auto c = db.connect();
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(
+      tx.exec1("select count(*) from public.usage_snapshots where provider = 'claude_local'")[0]
+          .as<int>(),
+      2);
+  EXPECT_EQ(tx.exec1("select count(*) from public.cost_sync_log where provider = 'claude_local' "
+                     "and status = 'ok'")[0]
+                .as<int>(),
+            2);
+  EXPECT_EQ(std::string(tx.exec1("select total_cost_usd::text from public.usage_latest where "
+                                 "provider = 'claude_local'")[0]
+                            .c_str()),
+            "0.019750");
 }
 
 }  // namespace

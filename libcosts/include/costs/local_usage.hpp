@@ -102,12 +102,14 @@ class local_ledger {
  private:
   std::int64_t find(std::uint64_t key) const;
   void index(std::size_t position);
+  void index_key(std::uint64_t key, std::size_t position);
   void rebuild_index();
 
   std::vector<local_entry> entries_;
   std::vector<std::string> strings_{""};
   std::vector<std::uint32_t> slots_;      // open addressing: entry index + 1, 0 = empty
   std::vector<std::uint32_t> alt_slots_;  // the same for alt_key (Claude message ids)
+  std::size_t replaced_ = 0;              // extra slots added since the last rebuild
   std::unordered_map<std::string, std::uint32_t> string_ids_;
   friend struct ledger_access;
 };

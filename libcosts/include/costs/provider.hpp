@@ -6,6 +6,7 @@
 // exception: one failing provider must not stop the others.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,7 +31,9 @@ struct collect_context {
   timestamp now{};
   std::optional<civil_day> since;       ///< oldest day wanted, if the source can go back
   const price_table* prices = nullptr;  ///< for sources that must compute costs
+  const time_zone* zone = nullptr;      ///< whose calendar days the daily rows use
   std::string host;                     ///< this machine's name, for local sources
+  std::filesystem::path state_dir;      ///< where local sources keep their ledger
 };
 
 enum class collect_status { ok, not_configured, auth_failed, http_error, parse_error, failed };

@@ -1,4 +1,5 @@
 // The ledger: every deduplicated call, an open-addressing index by key, and its file format.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -87,14 +88,9 @@ std::int64_t local_ledger::find(std::uint64_t key) const {
 }
 
 void local_ledger::index(std::size_t position) {
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = slot_of(entries_[position].key, mask);; i = (i + 1) & mask) {
-    if (slots_[i] == 0) {
-      slots_[i] = static_cast<std::uint32_t>(position + 1);
-      break;
-    }
-  }
+  index_key(entries_[position].key, position);
   if (const std::uint64_t alt = entries_[position].alt_key; alt != 0) {
+    const std::size_t mask = alt_slots_.size() - 1;
     for (std::size_t i = slot_of(alt, mask);; i = (i + 1) & mask) {
       if (alt_slots_[i] == 0) {
         alt_slots_[i] = static_cast<std::uint32_t>(position + 1);
@@ -105,7 +101,18 @@ void local_ledger::index(std::size_t position) {
   }
 }
 
+void local_ledger::index_key(std::uint64_t key, std::size_t position) {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
+    if (slots_[i] == 0) {
+      slots_[i] = static_cast<std::uint32_t>(position + 1);
+      break;
+    }
+  }
+}
+
 void local_ledger::rebuild_index() {
+  replaced_ = 0;
   std::size_t size = 1024;
   while (size < entries_.size() * 2 + 16) size *= 2;
   slots_.assign(size, 0);
@@ -114,7 +121,8 @@ void local_ledger::rebuild_index() {
 }
 
 int local_ledger::merge(const local_entry& entry) {
-  if (slots_.empty() || entries_.size() * 2 + 2 > slots_.size()) rebuild_index();
+  // Twice the entries, and room for the extra slots that replacements add.
+  if (slots_.empty() || (entries_.size() + replaced_) * 2 + 2 > slots_.size()) rebuild_index();
   std::int64_t at = find(entry.key);
   if (at < 0 && entry.alt_key != 0) {
     // A sidechain replay of a parent's response has the same message id and another request
@@ -144,12 +152,16 @@ int local_ledger::merge(const local_entry& entry) {
     case local_source::openclaw: replace = false; break;  // identical copies: the first stays
   }
   if (!replace) return 0;
-  // Keep the stored key so the index stays valid; everything else is the newer copy's.
-  const std::uint64_t key = stored.key;
+  // The winning copy's key must find the entry from now on (a parent's later streamed lines
+  // carry it), so index it too; the loser's slot no longer matches and is passed over.
   const std::uint64_t alt = stored.alt_key;
+  const bool new_key = stored.key != entry.key;
   stored = entry;
-  stored.key = key;
   stored.alt_key = alt;
+  if (new_key) {
+    index_key(entry.key, static_cast<std::size_t>(at));
+    ++replaced_;
+  }
   return 2;
 }
 
@@ -202,10 +214,18 @@ bool local_ledger::load(const std::filesystem::path& file) {
   }
   if (loaded.strings_.empty()) return false;
   if (!get(in, count)) return false;
-  loaded.entries_.resize(count);
-  if (!in.read(reinterpret_cast<char*>(loaded.entries_.data()),
-               static_cast<std::streamsize>(count * sizeof(local_entry))))
-    return false;
+  // Read in slices straight behind the vector's end: no zero-fill of memory about to be
+  // overwritten (it was a sixth of a rescan).
+  loaded.entries_.reserve(count);
+  std::vector<local_entry> slice(2048);
+  while (loaded.entries_.size() < count) {
+    const std::size_t n = std::min<std::size_t>(slice.size(), count - loaded.entries_.size());
+    if (!in.read(reinterpret_cast<char*>(slice.data()),
+                 static_cast<std::streamsize>(n * sizeof(local_entry))))
+      return false;
+    loaded.entries_.insert(loaded.entries_.end(), slice.begin(),
+                           slice.begin() + static_cast<std::ptrdiff_t>(n));
+  }
   *this = std::move(loaded);  // the index is built on the first merge: a report never needs it
   return true;
 }

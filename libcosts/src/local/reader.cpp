@@ -15,7 +15,7 @@
 namespace costs::detail {
 namespace {
 
-constexpr std::size_t chunk_size = 4 << 20;
+constexpr std::size_t chunk_size = 1 << 20;
 constexpr std::size_t padding = simdjson::SIMDJSON_PADDING;
 
 class fd_guard {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -59,8 +60,12 @@ struct found_file {
   std::string task;   ///< OpenClaw session key
 };
 
+struct source_scan;
+
 struct job {
   const found_file* file = nullptr;
+  local_source source = local_source::claude;
+  source_scan* owner = nullptr;
   std::uint64_t offset = 0;
   file_context ctx;
 };
@@ -247,15 +252,6 @@ void put_str(std::ostream& out, const std::string& s) {
   put_u64(out, s.size());
   out.write(s.data(), static_cast<std::streamsize>(s.size()));
 }
-bool get_u64(std::istream& in, std::uint64_t& v) {
-  return static_cast<bool>(in.read(reinterpret_cast<char*>(&v), 8));
-}
-bool get_str(std::istream& in, std::string& s) {
-  std::uint64_t n = 0;
-  if (!get_u64(in, n) || n > (1u << 20)) return false;
-  s.resize(n);
-  return static_cast<bool>(in.read(s.data(), static_cast<std::streamsize>(n)));
-}
 
 constexpr std::uint64_t cursor_magic = 0x3273726f73727563ULL;  // "cursors2"
 
@@ -283,29 +279,58 @@ void save_cursors(const fs::path& file, const std::unordered_map<std::string, cu
   fs::rename(temp, file);
 }
 
+// Reads the whole file at once and decodes from memory: thousands of cursors load in a few
+// milliseconds, which is most of a rescan of an unchanged tree.
+class byte_reader {
+ public:
+  explicit byte_reader(std::string data) : data_(std::move(data)) {}
+  bool u64(std::uint64_t& v) {
+    if (pos_ + 8 > data_.size()) return false;
+    std::memcpy(&v, data_.data() + pos_, 8);
+    pos_ += 8;
+    return true;
+  }
+  bool str(std::string& s) {
+    std::uint64_t n = 0;
+    if (!u64(n) || n > data_.size() - pos_) return false;
+    s.assign(data_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+
+ private:
+  std::string data_;
+  std::size_t pos_ = 0;
+};
+
 std::unordered_map<std::string, cursor> load_cursors(const fs::path& file) {
   std::unordered_map<std::string, cursor> cursors;
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream stream(file, std::ios::binary | std::ios::ate);
+  if (!stream) return {};
+  std::string bytes(static_cast<std::size_t>(stream.tellg()), '\0');
+  stream.seekg(0);
+  if (!stream.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return {};
+  byte_reader in(std::move(bytes));
   std::uint64_t magic = 0, count = 0;
-  if (!in || !get_u64(in, magic) || magic != cursor_magic || !get_u64(in, count)) return {};
+  if (!in.u64(magic) || magic != cursor_magic || !in.u64(count)) return {};
+  cursors.reserve(count);
   for (std::uint64_t i = 0; i < count; ++i) {
     std::string path;
     cursor c;
     std::uint64_t mtime = 0, flags = 0, metas = 0;
-    if (!get_str(in, path) || !get_u64(in, c.id.dev) || !get_u64(in, c.id.ino) ||
-        !get_u64(in, c.id.size) || !get_u64(in, mtime) || !get_u64(in, c.offset) ||
-        !get_u64(in, c.tail_hash))
+    if (!in.str(path) || !in.u64(c.id.dev) || !in.u64(c.id.ino) || !in.u64(c.id.size) ||
+        !in.u64(mtime) || !in.u64(c.offset) || !in.u64(c.tail_hash))
       return {};
     c.id.mtime_ns = static_cast<std::int64_t>(mtime);
     for (auto* s : {&c.ctx.model, &c.ctx.vendor, &c.ctx.session, &c.ctx.project, &c.ctx.agent,
                     &c.ctx.task, &c.ctx.replay_second})
-      if (!get_str(in, *s)) return {};
+      if (!in.str(*s)) return {};
     for (auto& v : c.ctx.prev_total) {
       std::uint64_t u = 0;
-      if (!get_u64(in, u)) return {};
+      if (!in.u64(u)) return {};
       v = static_cast<std::int64_t>(u);
     }
-    if (!get_u64(in, flags) || !get_u64(in, metas)) return {};
+    if (!in.u64(flags) || !in.u64(metas)) return {};
     c.ctx.has_prev = (flags & 1u) != 0;
     c.ctx.forked = (flags & 2u) != 0;
     c.ctx.session_metas = static_cast<std::uint32_t>(metas);
@@ -314,14 +339,17 @@ std::unordered_map<std::string, cursor> load_cursors(const fs::path& file) {
   return cursors;
 }
 
+// A fingerprint of what was read: the first and the last kilobyte before `offset`. An append
+// leaves both alone; a rewrite changes at least one of them in practice.
 std::uint64_t tail_hash(const std::string& path, std::uint64_t offset) {
   if (offset == 0) return 0;
-  const std::uint64_t n = std::min<std::uint64_t>(offset, 64);
+  const std::uint64_t n = std::min<std::uint64_t>(offset, 1024);
   std::ifstream in(path, std::ios::binary);
-  std::string bytes(n, '\0');
+  std::string head(n, '\0'), tail(n, '\0');
+  if (!in.read(head.data(), static_cast<std::streamsize>(n))) return 1;  // unreadable: differs
   in.seekg(static_cast<std::streamoff>(offset - n));
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(n))) return 1;  // unreadable: differs
-  return detail::hash_bytes(bytes, 0x7a11);
+  if (!in.read(tail.data(), static_cast<std::streamsize>(n))) return 1;
+  return detail::hash_bytes(tail, detail::hash_bytes(head, 0x7a11));
 }
 
 // ---- reading one file ----
@@ -405,22 +433,24 @@ void merge_batch(local_ledger& ledger, const file_batch& batch, scan_stats& stat
   stats.malformed += batch.malformed;
 }
 
-// Returns whether the ledger changed.
-bool scan_source(local_source source, const scan_options& options, local_ledger& ledger,
-                 bool ledger_loaded, scan_stats& stats, std::uint64_t& progress_done) {
-  const bool stateful = !options.state_dir.empty();
-  const fs::path cursor_file = options.state_dir / (std::string(to_string(source)) + ".cursors");
+// One source's files and what is remembered about them.
+struct source_scan {
+  local_source source = local_source::claude;
+  fs::path cursor_file;
   std::unordered_map<std::string, cursor> cursors;
-  if (stateful && ledger_loaded) cursors = load_cursors(cursor_file);
+  std::vector<found_file> files;
+  bool changed = false;
+};
 
-  const auto files = discover(source);
-  stats.files_seen += files.size();
-  std::vector<job> jobs;
-  for (const auto& f : files) {
+// Plans the reads of one source: unchanged files are skipped, appended ones resumed.
+void plan(source_scan& src, std::vector<job>& jobs) {
+  for (const auto& f : src.files) {
     job j;
     j.file = &f;
-    const auto it = cursors.find(f.path);
-    if (it != cursors.end()) {
+    j.source = src.source;
+    j.owner = &src;
+    const auto it = src.cursors.find(f.path);
+    if (it != src.cursors.end()) {
       const cursor& c = it->second;
       if (c.id == f.id) continue;  // unchanged: not even opened
       const bool same_file = c.id.dev == f.id.dev && c.id.ino == f.id.ino;
@@ -432,11 +462,15 @@ bool scan_source(local_source source, const scan_options& options, local_ledger&
     }
     jobs.push_back(std::move(j));
   }
+}
 
-  std::uint64_t total_bytes = 0;
+// Reads every planned file on a pool of threads; merges them in plan order (source, then path)
+// so the result never depends on which thread finished first.
+void run_jobs(const std::vector<job>& jobs, const scan_options& options, local_ledger& ledger,
+              scan_stats& stats) {
+  if (jobs.empty()) return;
+  std::uint64_t total_bytes = 0, done_bytes = 0;
   for (const auto& j : jobs) total_bytes += j.file->id.size - std::min(j.offset, j.file->id.size);
-
-  // Workers read files in any order; the merge takes them in path order.
   const unsigned thread_count = std::max(
       1u,
       std::min<unsigned>(options.threads ? options.threads : std::thread::hardware_concurrency(),
@@ -462,7 +496,7 @@ bool scan_source(local_source source, const scan_options& options, local_ledger&
       if (i >= jobs.size()) return;
       std::optional<job_result> r;
       try {
-        r = run_job(jobs[i], source, reader, parser);
+        r = run_job(jobs[i], jobs[i].source, reader, parser);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);
         failure = std::current_exception();
@@ -477,8 +511,7 @@ bool scan_source(local_source source, const scan_options& options, local_ledger&
     }
   };
   std::vector<std::thread> pool;
-  if (!jobs.empty())
-    for (unsigned t = 0; t < thread_count; ++t) pool.emplace_back(worker);
+  for (unsigned t = 0; t < thread_count; ++t) pool.emplace_back(worker);
   for (; merged < jobs.size();) {
     job_result r;
     {
@@ -491,15 +524,16 @@ bool scan_source(local_source source, const scan_options& options, local_ledger&
     merge_batch(ledger, r.batch, stats);
     stats.files_read += 1;
     stats.bytes_read += r.bytes;
-    progress_done += j.file->id.size - std::min(j.offset, j.file->id.size);
-    if (options.progress) options.progress(progress_done, total_bytes);
+    done_bytes += j.file->id.size - std::min(j.offset, j.file->id.size);
+    if (options.progress) options.progress(done_bytes, total_bytes);
+    j.owner->changed = true;
     if (r.ok) {
       cursor c;
       c.id = j.file->id;
       c.offset = r.end_offset;
       c.tail_hash = j.file->kind == file_kind::jsonl ? tail_hash(j.file->path, r.end_offset) : 0;
       c.ctx = std::move(r.ctx);
-      cursors[j.file->path] = std::move(c);
+      j.owner->cursors[j.file->path] = std::move(c);
     }
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -509,30 +543,25 @@ bool scan_source(local_source source, const scan_options& options, local_ledger&
   }
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+}
 
-  if (!stateful) return !jobs.empty();
-  // Files that are gone lose their cursor, never their calls: history outlives transcripts.
-  bool forgot = false;
-  for (auto it = cursors.begin(); it != cursors.end();) {
-    const bool present =
-        std::binary_search(files.begin(), files.end(), it->first, [](const auto& a, const auto& b) {
+// Files that are gone lose their cursor, never their calls: history outlives transcripts.
+void forget_missing(source_scan& src) {
+  for (auto it = src.cursors.begin(); it != src.cursors.end();) {
+    const bool found = std::binary_search(
+        src.files.begin(), src.files.end(), it->first, [](const auto& a, const auto& b) {
           if constexpr (std::is_same_v<std::decay_t<decltype(a)>, found_file>)
             return a.path < b;
           else
             return a < b.path;
         });
-    if (present) {
+    if (found) {
       ++it;
     } else {
-      it = cursors.erase(it);
-      forgot = true;
+      it = src.cursors.erase(it);
+      src.changed = true;
     }
   }
-  if (jobs.empty() && !forgot) return false;
-  std::error_code ec;
-  fs::create_directories(options.state_dir, ec);
-  save_cursors(cursor_file.string() + ".next", cursors);
-  return true;
 }
 
 }  // namespace
@@ -596,19 +625,30 @@ local_ledger local_ledger::scan(const scan_options& options, scan_stats* stats) 
     lock.emplace(options.state_dir);  // one scanner at a time per state directory
     loaded = ledger.load(ledger_file);
   }
-  std::uint64_t done = 0;
-  std::vector<local_source> changed;
-  for (auto source : sources)
-    if (scan_source(source, options, ledger, loaded, s, done)) changed.push_back(source);
-  if (stateful && !changed.empty()) {
-    // The ledger first, then the cursors that point past what it holds: a crash in between
-    // re-reads a little and the keys make that harmless.
-    ledger.save(ledger_file);
-    for (auto source : changed) {
-      const fs::path cursors = options.state_dir / (std::string(to_string(source)) + ".cursors");
-      fs::rename(cursors.string() + ".next", cursors);
-    }
+  std::vector<source_scan> scans(sources.size());
+  std::vector<job> jobs;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    source_scan& src = scans[i];
+    src.source = sources[i];
+    src.cursor_file = options.state_dir / (std::string(to_string(src.source)) + ".cursors");
+    if (stateful && loaded) src.cursors = load_cursors(src.cursor_file);
+    src.files = discover(src.source);
+    s.files_seen += src.files.size();
   }
+  for (auto& src : scans) plan(src, jobs);  // after every discover: jobs point into files
+  run_jobs(jobs, options, ledger, s);
+  if (!stateful) return ledger;
+  bool any = false;
+  for (auto& src : scans) {
+    forget_missing(src);
+    any = any || src.changed;
+  }
+  if (!any) return ledger;
+  // The ledger first, then the cursors that point past what it holds: a crash in between
+  // re-reads a little, and the keys make that harmless.
+  ledger.save(ledger_file);
+  for (auto& src : scans)
+    if (src.changed) save_cursors(src.cursor_file, src.cursors);
   return ledger;
 }
 

@@ -2,6 +2,10 @@
 #include "costs/registry.hpp"
 
 #include "costs/provider.hpp"
+#include "providers/claude_local/claude_local.hpp"
+#include "providers/codex_local/codex_local.hpp"
+#include "providers/gemini_local/gemini_local.hpp"
+#include "providers/openclaw_local/openclaw_local.hpp"
 
 namespace costs {
 
@@ -53,8 +57,16 @@ const char* to_string(collect_status status) noexcept {
 }
 
 std::unique_ptr<provider> make_provider(std::string_view key) {
-  // Collectors register here as they land (one folder under providers/ each).
-  (void)key;
+  // One line per collector; a key without one is listed but not collected yet.
+  using factory = std::unique_ptr<provider> (*)();
+  static const std::pair<std::string_view, factory> factories[] = {
+      {"claude_local", &detail::make_claude_local_provider},
+      {"codex_local", &detail::make_codex_local_provider},
+      {"openclaw_local", &detail::make_openclaw_local_provider},
+      {"gemini_local", &detail::make_gemini_local_provider},
+  };
+  for (const auto& [name, make] : factories)
+    if (name == key) return make();
   return nullptr;
 }
 

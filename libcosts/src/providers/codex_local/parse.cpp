@@ -57,21 +57,32 @@ std::string resolve_model(const std::string& model, std::string_view day) {
   return "gpt-5";
 }
 
-bool head_has(std::string_view line, std::string_view needle) {
-  return line.substr(0, 160).find(needle) != std::string_view::npos;
+// Codex writes {"timestamp":"...","type":"<type>",...}: read the type without parsing, so the
+// response items that make up most of a rollout are skipped at once. Lines in another key
+// order are parsed in full.
+std::string_view envelope_type(std::string_view line) {
+  constexpr std::string_view start = "{\"timestamp\":\"";
+  if (line.substr(0, start.size()) != start) return {};
+  const std::size_t close = line.find('"', start.size());
+  constexpr std::string_view type_key = ",\"type\":\"";
+  if (close == std::string_view::npos || line.substr(close + 1, type_key.size()) != type_key)
+    return {};
+  const std::size_t begin = close + 1 + type_key.size();
+  const std::size_t end = line.find('"', begin);
+  return end == std::string_view::npos ? std::string_view{} : line.substr(begin, end - begin);
 }
 
 }  // namespace
 
 void parse_codex_line(std::string_view line, std::uint64_t, const file_info& file,
                       file_context& ctx, file_batch& out, ondemand::parser& parser) {
-  // Most bytes are response items; only three line types matter, and their type sits near the
-  // start of the envelope.
-  const bool meta = head_has(line, "\"session_meta\"");
-  const bool turn = !meta && head_has(line, "\"turn_context\"");
-  const bool event =
-      !meta && !turn && head_has(line, "\"event_msg\"") && contains(line, "\"token_count\"");
-  if (!meta && !turn && !event) return;
+  const std::string_view kind = envelope_type(line);
+  if (!kind.empty() && kind != "session_meta" && kind != "turn_context" &&
+      !(kind == "event_msg" && contains(line, "\"token_count\"")))
+    return;
+  if (kind.empty() && !contains(line, "\"token_count\"") && !contains(line, "\"session_meta\"") &&
+      !contains(line, "\"turn_context\""))
+    return;
 
   ondemand::document doc;
   ondemand::object obj;
@@ -79,9 +90,9 @@ void parse_codex_line(std::string_view line, std::uint64_t, const file_info& fil
     ++out.malformed;
     return;
   }
-  std::string time_text, type;
-  std::string model_here;
-  bool has_total = false, has_last = false, info_null = true, is_token_count = false;
+  std::string time_text, type, payload_type, model_here, id, cwd, provider;
+  bool forked_here = false;
+  bool has_total = false, has_last = false, info_null = true;
   usage5 total{}, last{};
   for (auto f_result : obj) {
     ondemand::field f;
@@ -104,35 +115,27 @@ void parse_codex_line(std::string_view line, std::uint64_t, const file_info& fil
           ++out.malformed;
           return;
         }
-        if (meta) {
-          if (pk == "id" && ctx.session_metas == 0) {
-            as_string(pf.value(), ctx.session);
-          } else if (pk == "cwd" && ctx.session_metas == 0) {
-            std::string cwd;
-            if (as_string(pf.value(), cwd)) ctx.project = basename_of(cwd);
-          } else if (pk == "model_provider" && ctx.session_metas == 0) {
-            as_string(pf.value(), ctx.vendor);
-          } else if (pk == "forked_from_id") {
-            std::string parent;
-            if (as_string(pf.value(), parent) && !parent.empty()) ctx.forked = true;
-          } else if (pk == "source") {
-            ondemand::object src;
-            if (!pf.value().get_object().get(src)) {
-              for (auto sf_result : src) {
-                ondemand::field sf;
-                std::string_view sk;
-                if (!std::move(sf_result).get(sf) && !sf.unescaped_key().get(sk) &&
-                    sk == "subagent")
-                  ctx.forked = true;
-              }
+        if (pk == "id") {
+          as_string(pf.value(), id);
+        } else if (pk == "cwd") {
+          as_string(pf.value(), cwd);
+        } else if (pk == "model_provider") {
+          as_string(pf.value(), provider);
+        } else if (pk == "forked_from_id") {
+          std::string parent;
+          if (as_string(pf.value(), parent) && !parent.empty()) forked_here = true;
+        } else if (pk == "source") {
+          ondemand::object src;
+          if (!pf.value().get_object().get(src)) {
+            for (auto sf_result : src) {
+              ondemand::field sf;
+              std::string_view sk;
+              if (!std::move(sf_result).get(sf) && !sf.unescaped_key().get(sk) && sk == "subagent")
+                forked_here = true;
             }
           }
-        } else if (turn) {
-          if (pk == "model") as_string(pf.value(), ctx.model);
         } else if (pk == "type") {
-          std::string t;
-          as_string(pf.value(), t);
-          is_token_count = t == "token_count";
+          as_string(pf.value(), payload_type);
         } else if (pk == "model") {
           as_string(pf.value(), model_here);
         } else if (pk == "info") {
@@ -160,12 +163,23 @@ void parse_codex_line(std::string_view line, std::uint64_t, const file_info& fil
       }
     }
   }
+  const bool meta = type == "session_meta";
+  if (type == "turn_context") {
+    if (!model_here.empty()) ctx.model = model_here;
+    return;
+  }
   if (meta) {
+    if (ctx.session_metas == 0) {
+      ctx.session = id;
+      ctx.project = basename_of(cwd);
+      ctx.vendor = provider;
+    }
+    if (forked_here) ctx.forked = true;
     if (ctx.session_metas == 0) ctx.replay_second = time_text.substr(0, 19);
     if (++ctx.session_metas >= 2) ctx.forked = true;  // child, then parent: a fork
     return;
   }
-  if (turn || !is_token_count || info_null) return;
+  if (type != "event_msg" || payload_type != "token_count" || info_null) return;
 
   // Count last_token_usage only when the running total advanced (ccusage#884, #1288).
   const bool advanced = !has_total || !ctx.has_prev || total != ctx.prev_total;

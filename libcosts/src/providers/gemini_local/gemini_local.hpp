@@ -1,0 +1,12 @@
+// Private: the gemini_local provider's factory, listed in providers/registry.cpp.
+#pragma once
+
+#include <memory>
+
+#include "costs/provider.hpp"
+
+namespace costs::detail {
+
+std::unique_ptr<provider> make_gemini_local_provider();
+
+}  // namespace costs::detail

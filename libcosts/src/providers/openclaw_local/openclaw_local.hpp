@@ -1,0 +1,12 @@
+// Private: the openclaw_local provider's factory, listed in providers/registry.cpp.
+#pragma once
+
+#include <memory>
+
+#include "costs/provider.hpp"
+
+namespace costs::detail {
+
+std::unique_ptr<provider> make_openclaw_local_provider();
+
+}  // namespace costs::detail

@@ -1,0 +1,190 @@
+// The incremental scan and the ledger: what is read, what is remembered, what survives.
+#include <chrono>
+#include <filesystem>
+
+#include "costs/error.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "costs/pricing.hpp"
+#include "costs/report.hpp"
+#include "support/temp_home.hpp"
+
+namespace {
+
+using costs::local_source;
+using costs::test::temp_home;
+using costs::test::totals;
+
+std::string claude(int n, const std::string& time = "2026-10-14T09:12:11.377Z",
+                   std::int64_t output = 100) {
+  return nlohmann::json{{"type", "assistant"},
+                        {"sessionId", "s"},
+                        {"cwd", "/home/dev/acme-api"},
+                        {"requestId", "req_" + std::to_string(n)},
+                        {"timestamp", time},
+                        {"message",
+                         {{"id", "msg_" + std::to_string(n)},
+                          {"model", "claude-sonnet-4-6"},
+                          {"usage",
+                           {{"input_tokens", 10},
+                            {"output_tokens", output},
+                            {"cache_read_input_tokens", 1000}}}}}}
+             .dump() +
+         "\n";
+}
+
+const std::string file = ".claude/projects/p/s.jsonl";
+
+TEST(local_scan_test, an_unchanged_tree_is_not_read_again) {
+  temp_home home;
+  home.write(file, claude(1) + claude(2));
+  costs::scan_stats first;
+  home.scan({}, &first);
+  EXPECT_EQ(first.files_read, 1u);
+  costs::scan_stats second;
+  const auto ledger = home.scan({}, &second);
+  EXPECT_EQ(second.files_seen, 1u);
+  EXPECT_EQ(second.files_read, 0u);
+  EXPECT_EQ(second.bytes_read, 0u);
+  EXPECT_EQ(totals(ledger, local_source::claude).calls, 2u)
+      << "remembered calls are still reported";
+}
+
+TEST(local_scan_test, a_file_appended_between_two_scans_equals_one_scan_of_the_whole) {
+  temp_home split, whole;
+  std::string all;
+  for (int i = 0; i < 50; ++i) all += claude(i);
+  split.write(file, all.substr(0, all.size() / 3));  // cut mid-line on purpose
+  split.scan();
+  split.append(file, all.substr(all.size() / 3, all.size() / 3));
+  split.scan();
+  split.append(file, all.substr(2 * (all.size() / 3)));
+  const auto a = totals(split.scan(), local_source::claude);
+  whole.write(file, all);
+  const auto b = totals(whole.scan({}, nullptr, true), local_source::claude);
+  EXPECT_EQ(a.calls, 50u);
+  EXPECT_EQ(a.calls, b.calls);
+  EXPECT_EQ(a.tokens, b.tokens);
+}
+
+TEST(local_scan_test, a_rewritten_file_is_read_from_the_start_without_counting_twice) {
+  temp_home home;
+  home.write(file, claude(1) + claude(2) + claude(3));
+  home.scan();
+  // Rewritten shorter, then longer with different bytes where the old offset pointed.
+  home.write(file, claude(1));
+  EXPECT_EQ(totals(home.scan(), local_source::claude).calls, 3u);
+  home.write(file, claude(4) + claude(1) + claude(2) + claude(3) + claude(5));
+  costs::scan_stats stats;
+  const auto t = totals(home.scan({}, &stats), local_source::claude);
+  EXPECT_EQ(t.calls, 5u);
+  EXPECT_EQ(stats.new_entries, 2u);
+}
+
+TEST(local_scan_test, a_transcript_deleted_by_its_agent_never_lowers_history) {
+  temp_home home;
+  home.write(file, claude(1) + claude(2));
+  home.write(".claude/projects/p/t.jsonl", claude(3));
+  EXPECT_EQ(totals(home.scan(), local_source::claude).calls, 3u);
+  std::filesystem::remove(home.path() / file);
+  EXPECT_EQ(totals(home.scan(), local_source::claude).calls, 3u);
+}
+
+TEST(local_scan_test, a_one_off_scan_remembers_nothing) {
+  temp_home home;
+  home.write(file, claude(1));
+  home.scan({}, nullptr, true);
+  EXPECT_FALSE(std::filesystem::exists(home.state()));
+}
+
+TEST(local_scan_test, days_are_calendar_days_in_the_chosen_zone) {
+  temp_home home;
+  home.write(file, claude(1, "2026-10-14T02:00:00.000Z") + claude(2, "2026-10-14T12:00:00.000Z"));
+  const auto ledger = home.scan();
+  const auto prices = costs::price_table::load_default();
+  const auto utc = costs::period_rows(ledger, costs::report_period::day,
+                                      costs::time_zone::named("UTC"), prices, {});
+  ASSERT_EQ(utc.size(), 1u);
+  EXPECT_EQ(utc[0].period, "2026-10-14");
+  const auto ny = costs::period_rows(ledger, costs::report_period::day,
+                                     costs::time_zone::named("America/New_York"), prices, {});
+  ASSERT_EQ(ny.size(), 2u);
+  EXPECT_EQ(ny[0].period, "2026-10-13");  // 22:00 the evening before, EDT
+  EXPECT_EQ(ny[1].period, "2026-10-14");
+  const auto kolkata = costs::time_zone::named("Asia/Kolkata");
+  EXPECT_EQ(kolkata.offset_seconds(costs::parse_timestamp("2026-10-14T02:00:00Z")),
+            5 * 3600 + 1800);
+  EXPECT_THROW(costs::time_zone::named("Mars/Olympus_Mons"), costs::config_error);
+}
+
+TEST(local_scan_test, weeks_start_on_monday_and_months_are_calendar_months) {
+  temp_home home;
+  home.write(file, claude(1, "2026-10-18T12:00:00.000Z") + claude(2, "2026-10-19T12:00:00.000Z") +
+                       claude(3, "2026-11-01T12:00:00.000Z"));
+  const auto ledger = home.scan();
+  const auto prices = costs::price_table::load_default();
+  const auto utc = costs::time_zone::named("UTC");
+  const auto weeks = costs::period_rows(ledger, costs::report_period::week, utc, prices, {});
+  ASSERT_EQ(weeks.size(), 3u);
+  EXPECT_EQ(weeks[0].period,
+            "2026-10-12");  // Sunday the 18th belongs to the week of Monday the 12th
+  EXPECT_EQ(weeks[1].period, "2026-10-19");
+  EXPECT_EQ(weeks[2].period, "2026-10-26");
+  const auto months = costs::period_rows(ledger, costs::report_period::month, utc, prices, {});
+  ASSERT_EQ(months.size(), 2u);
+  EXPECT_EQ(months[0].period, "2026-10");
+  EXPECT_EQ(months[0].calls, 2);
+}
+
+TEST(local_scan_test, since_and_until_bound_the_days) {
+  temp_home home;
+  home.write(file, claude(1, "2026-10-13T12:00:00.000Z") + claude(2, "2026-10-14T12:00:00.000Z") +
+                       claude(3, "2026-10-15T12:00:00.000Z"));
+  costs::report_filter filter;
+  filter.since = costs::civil_day::parse("2026-10-14");
+  filter.until = costs::civil_day::parse("2026-10-14");
+  const auto rows =
+      costs::period_rows(home.scan(), costs::report_period::day, costs::time_zone::named("UTC"),
+                         costs::price_table::load_default(), filter);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].period, "2026-10-14");
+}
+
+TEST(local_scan_test, five_hour_blocks_start_on_the_hour_and_gaps_are_marked) {
+  temp_home home;
+  home.write(file, claude(1, "2026-10-14T09:12:00.000Z") + claude(2, "2026-10-14T13:30:00.000Z") +
+                       claude(3, "2026-10-14T14:30:00.000Z") +
+                       claude(4, "2026-10-15T01:00:00.000Z"));
+  const auto blocks = costs::usage_blocks(home.scan(), costs::time_zone::named("UTC"),
+                                          costs::price_table::load_default(), {},
+                                          costs::parse_timestamp("2026-10-15T02:00:00Z"));
+  ASSERT_EQ(blocks.size(), 4u);
+  EXPECT_EQ(costs::format_timestamp(blocks[0].start), "2026-10-14T09:00:00.000000Z");
+  EXPECT_EQ(blocks[0].calls, 2);  // 13:30 is within 09:00 + 5 h
+  EXPECT_EQ(costs::format_timestamp(blocks[1].start), "2026-10-14T14:00:00.000000Z");
+  EXPECT_EQ(blocks[1].calls, 1);
+  EXPECT_TRUE(blocks[2].gap);
+  EXPECT_EQ(costs::format_timestamp(blocks[2].start), "2026-10-14T19:30:00.000000Z");
+  EXPECT_EQ(costs::format_timestamp(blocks[3].start), "2026-10-15T01:00:00.000000Z");
+  EXPECT_TRUE(blocks[3].active);
+  EXPECT_FALSE(blocks[1].active);
+}
+
+TEST(local_scan_test, the_ledger_survives_a_save_and_load_unchanged) {
+  temp_home home;
+  home.write(file, claude(1) + claude(2, "2026-10-15T00:00:00.000Z", 7));
+  const auto ledger = home.scan();
+  costs::local_ledger loaded;
+  ASSERT_TRUE(loaded.load(home.state() / "ledger.bin"));
+  ASSERT_EQ(loaded.entries().size(), ledger.entries().size());
+  for (std::size_t i = 0; i < ledger.entries().size(); ++i) {
+    EXPECT_EQ(loaded.entries()[i].key, ledger.entries()[i].key);
+    EXPECT_EQ(loaded.entries()[i].tokens, ledger.entries()[i].tokens);
+    EXPECT_EQ(loaded.str(loaded.entries()[i].raw_model), "claude-sonnet-4-6");
+  }
+  EXPECT_FALSE(loaded.load(home.path() / "missing.bin"));
+}
+
+}  // namespace

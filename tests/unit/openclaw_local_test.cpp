@@ -1,0 +1,140 @@
+// OpenClaw transcripts: archives, artefacts, the SQLite store, agents and tasks, reported cost.
+#include <sqlite3.h>
+#include <zstd.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "costs/pricing.hpp"
+#include "costs/report.hpp"
+#include "support/temp_home.hpp"
+
+namespace {
+
+using costs::local_source;
+using costs::test::temp_home;
+using costs::test::totals;
+
+const std::string header =
+    R"({"type":"session","version":3,"id":"c41d7e2a","timestamp":"2026-10-14T07:58:02.114Z","cwd":"/home/dev/.openclaw/workspace"})"
+    "\n";
+const std::string model_change =
+    R"({"type":"model_change","id":"9e2b41d7","parentId":null,"timestamp":"2026-10-14T07:58:02.120Z","provider":"anthropic","modelId":"claude-opus-4-7"})"
+    "\n";
+// The reference's example call (4.4), with the cost OpenClaw computed: $0.033176.
+const std::string assistant =
+    R"({"type":"message","id":"b8d2e619","parentId":"5c1a9f03","timestamp":"2026-10-14T07:58:09.660Z","message":{"role":"assistant","content":[{"type":"text","text":"Done."}],"api":"anthropic-messages","provider":"anthropic","model":"claude-opus-4-7","usage":{"input":1844,"output":356,"cacheRead":30112,"cacheWrite":0,"totalTokens":32312,"cost":{"input":0.00922,"output":0.0089,"cacheRead":0.015056,"cacheWrite":0,"total":0.033176}},"stopReason":"stop","timestamp":1791964689655}})"
+    "\n";
+// A second call that names no model: the model_change above is in force.
+const std::string assistant_no_model =
+    R"({"type":"message","id":"c9e3f720","parentId":"b8d2e619","timestamp":"2026-10-14T08:00:00.000Z","message":{"role":"assistant","content":[],"usage":{"input":100,"output":20,"cacheRead":0,"cacheWrite":50,"totalTokens":170,"cost":{"total":0}},"stopReason":"stop","timestamp":1791964800000}})"
+    "\n";
+const std::string mirror =
+    R"({"type":"message","id":"d1","parentId":"c9e3f720","timestamp":"2026-10-14T08:00:01.000Z","message":{"role":"assistant","provider":"openclaw","model":"delivery-mirror","api":"openclaw-transcript","usage":{"input":0,"output":0,"cacheRead":0,"cacheWrite":0,"totalTokens":0},"content":[],"timestamp":1791964801000}})"
+    "\n";
+const std::string user =
+    R"({"type":"message","id":"5c1a9f03","parentId":"3a7f0c55","timestamp":"2026-10-14T07:58:05.000Z","message":{"role":"user","content":[{"type":"text","text":"remind me at 18:00"}],"timestamp":1791964685000}})"
+    "\n";
+
+const std::string sessions = ".openclaw/agents/main/sessions/";
+
+TEST(openclaw_local_test, counts_calls_with_the_model_in_force_and_keeps_the_reported_cost) {
+  temp_home home;
+  home.write(sessions + "c41d7e2a.jsonl",
+             header + model_change + user + assistant + assistant_no_model + mirror);
+  const auto ledger = home.scan();
+  const auto t = totals(ledger, local_source::openclaw);
+  EXPECT_EQ(t.calls, 2u) << "the delivery mirror is not a call";
+  EXPECT_EQ(t.tokens.input, 1844 + 100);
+  EXPECT_EQ(t.tokens.cache_read, 30112);
+  EXPECT_EQ(t.tokens.cache_write_5m, 50);
+  EXPECT_EQ(t.reported_pico, 33'176'000'000) << "OpenClaw's own $0.033176, exactly";
+  const auto rows =
+      costs::period_rows(ledger, costs::report_period::day, costs::time_zone::named("UTC"),
+                         costs::price_table::load_default(), {});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].model, "claude-opus-4-7");
+  EXPECT_EQ(rows[0].agent, "main");
+  EXPECT_EQ(rows[0].calls, 2);
+  ASSERT_TRUE(rows[0].reported.has_value());
+  EXPECT_EQ(*rows[0].reported, costs::pico_usd{33'176'000'000});
+  // Ours, at $5/$25/$6.25/$0.50 per million, beside it.
+  EXPECT_EQ(rows[0].cost, costs::pico_usd{(1944 * 5 + 376 * 25) * 1'000'000LL + 50 * 6'250'000LL +
+                                          30112 * 500'000LL});
+}
+
+TEST(openclaw_local_test, reset_and_deleted_archives_count_checkpoints_do_not) {
+  temp_home home;
+  home.write(sessions + "c41d7e2a.jsonl.reset.2026-10-14T09-00-00.000Z",
+             header + model_change + assistant);
+  home.write(sessions + "other.jsonl.deleted.2026-10-14T09-00-00.000Z",
+             header + model_change + assistant_no_model);
+  home.write(sessions + "c41d7e2a.checkpoint.0f1e.jsonl", header + model_change + assistant);
+  home.write(sessions + "c41d7e2a.trajectory.jsonl", header + model_change + assistant);
+  EXPECT_EQ(totals(home.scan(), local_source::openclaw).calls, 2u);
+}
+
+TEST(openclaw_local_test, zstd_archives_are_read) {
+  temp_home home;
+  const std::string text = header + model_change + assistant;
+  std::string packed(ZSTD_compressBound(text.size()), '\0');
+  packed.resize(ZSTD_compress(packed.data(), packed.size(), text.data(), text.size(), 3));
+  home.write(sessions + "c41d7e2a.jsonl.reset.2026-10-14T09-00-00.000Z.zst", packed);
+  const auto t = totals(home.scan(), local_source::openclaw);
+  EXPECT_EQ(t.calls, 1u);
+  EXPECT_EQ(t.tokens.output, 356);
+}
+
+TEST(openclaw_local_test, the_sqlite_store_and_its_jsonl_copy_count_each_call_once) {
+  temp_home home;
+  home.write(sessions + "c41d7e2a.jsonl", header + model_change + assistant);
+  const auto db_path = home.path() / ".openclaw/agents/main/agent/openclaw-agent.sqlite";
+  home.write(".openclaw/agents/main/agent/.keep", "");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "create table transcript_events(session_id text, seq integer, event_json text,"
+                   " created_at integer, primary key(session_id, seq))",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(db, "insert into transcript_events values ('c41d7e2a', ?, ?, 0)", -1, &insert,
+                     nullptr);
+  int seq = 0;
+  for (const std::string& event : {header, model_change, assistant, assistant_no_model}) {
+    sqlite3_bind_int(insert, 1, ++seq);
+    const std::string json = event.substr(0, event.size() - 1);
+    sqlite3_bind_text(insert, 2, json.c_str(), -1, SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
+    sqlite3_reset(insert);
+  }
+  sqlite3_finalize(insert);
+  sqlite3_close(db);
+  const auto t = totals(home.scan(), local_source::openclaw);
+  EXPECT_EQ(t.calls, 2u)
+      << "the JSONL call and the SQLite copy are one; the SQLite-only one counts";
+  EXPECT_EQ(t.tokens.input, 1844 + 100);
+}
+
+TEST(openclaw_local_test, the_agent_comes_from_the_path_and_the_task_from_the_session_key) {
+  temp_home home;
+  home.write(".openclaw/agents/koji/sessions/c41d7e2a.jsonl", header + model_change + assistant);
+  home.write(".openclaw/agents/koji/sessions/sessions.json",
+             R"({"cron:daily-digest":{"sessionId":"c41d7e2a","updatedAt":1791964689702}})");
+  const auto rows =
+      costs::period_rows(home.scan(), costs::report_period::day, costs::time_zone::named("UTC"),
+                         costs::price_table::load_default(), {});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].agent, "koji");
+  EXPECT_EQ(rows[0].task, "cron:daily-digest");
+}
+
+TEST(openclaw_local_test, legacy_roots_are_read_too) {
+  temp_home home;
+  home.write(".clawdbot/agents/main/sessions/c41d7e2a.jsonl", header + model_change + assistant);
+  EXPECT_EQ(totals(home.scan(), local_source::openclaw).calls, 1u);
+}
+
+}  // namespace
