@@ -131,6 +131,33 @@ TEST(openclaw_local_test, the_agent_comes_from_the_path_and_the_task_from_the_se
   EXPECT_EQ(rows[0].task, "cron:daily-digest");
 }
 
+TEST(openclaw_local_test, codex_app_server_turns_count_from_the_rollout_not_the_mirror_row) {
+  temp_home home;
+  const std::string mirror_row =
+      R"({"type":"message","id":"e1","parentId":null,"timestamp":"2026-10-14T09:00:05.000Z","message":{"role":"assistant","provider":"openai-codex","model":"gpt-5.5","idempotencyKey":"codex-app-server:t1:u1:assistant","usage":{"input":700,"output":70,"cacheRead":0,"cacheWrite":0,"totalTokens":770},"timestamp":1791968405000}})"
+      "\n";
+  home.write(sessions + "c41d7e2a.jsonl", header + mirror_row);
+  // Without the rollout the mirror row is the only record, and counts.
+  EXPECT_EQ(totals(home.scan({}, nullptr, true), local_source::openclaw).calls, 1u);
+  const std::string rollout =
+      R"({"timestamp":"2026-10-14T09:00:00.000Z","type":"session_meta","payload":{"id":"t1","cwd":"/w","model_provider":"openai"}})"
+      "\n"
+      R"({"timestamp":"2026-10-14T09:00:00.100Z","type":"turn_context","payload":{"model":"gpt-5.5"}})"
+      "\n"
+      R"({"timestamp":"2026-10-14T09:00:02.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":500,"cached_input_tokens":0,"output_tokens":50,"reasoning_output_tokens":0,"total_tokens":550},"last_token_usage":{"input_tokens":500,"cached_input_tokens":0,"output_tokens":50,"reasoning_output_tokens":0,"total_tokens":550}}}})"
+      "\n"
+      R"({"timestamp":"2026-10-14T09:00:04.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":1200,"cached_input_tokens":0,"output_tokens":120,"reasoning_output_tokens":0,"total_tokens":1320},"last_token_usage":{"input_tokens":700,"cached_input_tokens":0,"output_tokens":70,"reasoning_output_tokens":0,"total_tokens":770}}}})"
+      "\n";
+  home.write(".openclaw/agents/main/agent/codex-home/sessions/2026/10/14/rollout-t1.jsonl",
+             rollout);
+  const auto ledger = home.scan({}, nullptr, true);
+  const auto t = totals(ledger, local_source::openclaw);
+  EXPECT_EQ(t.calls, 2u) << "both calls of the turn, from the rollout; the mirror row not again";
+  EXPECT_EQ(t.tokens.input, 1200);
+  EXPECT_EQ(totals(ledger, local_source::codex).calls, 0u);
+  for (const auto& e : ledger.entries()) EXPECT_EQ(ledger.str(e.agent), "main");
+}
+
 TEST(openclaw_local_test, legacy_roots_are_read_too) {
   temp_home home;
   home.write(".clawdbot/agents/main/sessions/c41d7e2a.jsonl", header + model_change + assistant);

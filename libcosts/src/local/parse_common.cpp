@@ -7,6 +7,15 @@ namespace costs::detail {
 
 std::uint32_t file_batch::intern(std::string_view s) {
   if (s.empty()) return 0;
+  // A file repeats the same few strings (session, project, model) line after line.
+  for (std::uint32_t id : recent_)
+    if (id != 0 && strings_[id] == s) return id;
+  const std::uint32_t id = lookup(s);
+  recent_[next_recent_++ % recent_.size()] = id;
+  return id;
+}
+
+std::uint32_t file_batch::lookup(std::string_view s) {
   auto it = ids_.find(std::string(s));
   if (it != ids_.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(strings_.size());

@@ -47,7 +47,10 @@ class file_batch {
 
  private:
   std::vector<std::string> strings_{""};
+  std::uint32_t lookup(std::string_view s);
   std::unordered_map<std::string, std::uint32_t> ids_;
+  std::array<std::uint32_t, 8> recent_{};
+  std::size_t next_recent_ = 0;
   std::string last_model_;
   std::uint32_t last_vendor_ = 0;
 };
@@ -58,6 +61,7 @@ struct file_info {
   std::string stem;           ///< file name before ".jsonl"
   std::string agent;          ///< OpenClaw: the agents/<agent> segment
   std::int64_t mtime_us = 0;  ///< fallback time for records without one
+  bool codex_home = false;    ///< OpenClaw: Codex rollouts record this agent's app-server turns
 };
 
 /// The marker each source's usage lines contain; lines without it are never parsed.

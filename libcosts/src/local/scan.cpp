@@ -55,6 +55,8 @@ struct cursor {
 struct found_file {
   std::string path;
   file_kind kind = file_kind::jsonl;
+  bool codex_rollout = false;  ///< OpenClaw: a Codex app-server rollout of this agent
+  bool codex_home = false;     ///< OpenClaw: the agent has such rollouts
   file_identity id;
   std::string agent;  ///< OpenClaw
   std::string task;   ///< OpenClaw session key
@@ -172,7 +174,9 @@ std::vector<found_file> discover(local_source source) {
     f.kind = kind;
     f.agent = std::move(agent);
     f.task = std::move(task);
-    if (stat_file(f.path, f.id)) files.push_back(std::move(f));
+    if (!stat_file(f.path, f.id)) return false;
+    files.push_back(std::move(f));
+    return true;
   };
   for (const auto& root : local_roots(source)) {
     switch (source) {
@@ -196,6 +200,7 @@ std::vector<found_file> discover(local_source source) {
         for (const auto& agent_dir : fs::directory_iterator(root / "agents", ec)) {
           if (!agent_dir.is_directory(ec)) continue;
           const std::string agent = agent_dir.path().filename().string();
+          const std::size_t agent_start = files.size();
           const auto tasks = openclaw_tasks(agent_dir.path() / "sessions" / "sessions.json", agent);
           auto task_of = [&](const std::string& path) {
             auto it = tasks.find(stem_of(path));
@@ -215,8 +220,22 @@ std::vector<found_file> discover(local_source source) {
             add(entry.path(), ends_with(name, ".zst") ? file_kind::zstd : file_kind::jsonl, agent,
                 task_of(entry.path().string()));
           }
+          // Turns run through the Codex app-server: the rollouts are the record, and the
+          // transcript's mirror rows (the last response only) are skipped (reference 4.6).
+          bool rollouts = false;
+          walk(agent_dir.path() / "agent" / "codex-home" / "sessions", [&](const fs::path& p) {
+            const std::string name = p.filename().string();
+            if (name.rfind("rollout-", 0) == 0 && ends_with(name, ".jsonl") &&
+                add(p, file_kind::jsonl, agent)) {
+              files.back().codex_rollout = true;
+              rollouts = true;
+            }
+          });
           const fs::path db = agent_dir.path() / "agent" / "openclaw-agent.sqlite";
           if (fs::exists(db, ec2)) add(db, file_kind::sqlite, agent);
+          if (rollouts)
+            for (std::size_t i = agent_start; i < files.size(); ++i)
+              files[i].codex_home = !files[i].codex_rollout;
         }
         break;
       }
@@ -363,11 +382,17 @@ job_result run_job(const job& j, local_source source, detail::line_reader& reade
   info.stem = stem_of(j.file->path);
   info.agent = j.file->agent;
   info.mtime_us = j.file->id.mtime_ns / 1000;
+  info.codex_home = j.file->codex_home;
   if (source == local_source::openclaw) {
     r.ctx.agent = j.file->agent;
     r.ctx.task = j.file->task;
   }
+  const bool rollout = j.file->codex_rollout;
   auto on_line = [&](std::string_view line, std::uint64_t offset) {
+    if (rollout) {
+      detail::parse_codex_line(line, offset, info, r.ctx, r.batch, parser);
+      return;
+    }
     switch (source) {
       case local_source::claude:
         detail::parse_claude_line(line, offset, info, r.ctx, r.batch, parser);
@@ -414,6 +439,13 @@ job_result run_job(const job& j, local_source source, detail::line_reader& reade
       text.append(simdjson::SIMDJSON_PADDING, ' ');
       detail::parse_gemini_document(std::string_view(text.data(), size), info, r.batch, parser);
       break;
+    }
+  }
+  if (rollout) {  // an OpenClaw agent's call, though Codex wrote it down
+    const std::uint32_t agent = r.batch.intern(j.file->agent);
+    for (auto& e : r.batch.entries) {
+      e.source = local_source::openclaw;
+      e.agent = agent;
     }
   }
   return r;

@@ -20,7 +20,10 @@ void parse_claude_line(std::string_view line, std::uint64_t offset, const file_i
     ++out.malformed;
     return;
   }
-  std::string type, msg_id, model, request_id, session, cwd, time_text, speed;
+  // Reused across lines: no allocation per line once they have grown.
+  thread_local std::string type, msg_id, model, request_id, session, cwd, time_text, speed;
+  for (std::string* str : {&type, &msg_id, &model, &request_id, &session, &cwd, &time_text, &speed})
+    str->clear();
   bool sidechain = false, api_error = false, has_usage = false, has_input = false,
        has_output = false;
   bool has_split = false;

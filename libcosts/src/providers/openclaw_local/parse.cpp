@@ -38,8 +38,11 @@ void parse_openclaw_line(std::string_view line, std::uint64_t, const file_info& 
     ++out.malformed;
     return;
   }
-  std::string type, id, time_text, custom_type, provider, model_id;
-  std::string role, msg_provider, msg_model, api, idempotency;
+  thread_local std::string type, id, time_text, custom_type, provider, model_id;
+  thread_local std::string role, msg_provider, msg_model, api, idempotency;
+  for (std::string* str : {&type, &id, &time_text, &custom_type, &provider, &model_id, &role,
+                           &msg_provider, &msg_model, &api, &idempotency})
+    str->clear();
   std::int64_t msg_time_ms = -1, reported = -1;
   std::int64_t input = 0, output = 0, cache_read = 0, cache_write = 0, cache_write_1h = 0,
                reasoning = 0, total_tokens = 0;
@@ -158,6 +161,8 @@ void parse_openclaw_line(std::string_view line, std::uint64_t, const file_info& 
   if (api == "openclaw-transcript" ||
       (vendor == "openclaw" && (model == "delivery-mirror" || model == "gateway-injected")))
     return;
+  // A Codex app-server turn mirrored into the transcript: its rollout is counted instead.
+  if (file.codex_home && idempotency.rfind("codex-app-server:", 0) == 0) return;
   input = std::max<std::int64_t>(0, input);  // negative when cache was subtracted upstream
   if (input + output + cache_read + cache_write + cache_write_1h == 0) {
     if (total_tokens <= 0) return;
