@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include <simdjson.h>
 
@@ -43,6 +45,39 @@ inline std::int64_t as_pico(simdjson::ondemand::value v) {
   } catch (...) {
     return -1;
   }
+}
+
+/// Calls `on_field(key, value)` for each field of `object`, in document order. The callback
+/// may return false to report broken JSON below it. Returns false when the JSON is broken.
+template <typename F>
+bool each_field(simdjson::ondemand::object object, F&& on_field) {
+  for (auto field_result : object) {
+    simdjson::ondemand::field field;
+    std::string_view key;
+    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) return false;
+    if constexpr (std::is_same_v<
+                      std::invoke_result_t<F&, std::string_view, simdjson::ondemand::value>,
+                      bool>) {
+      if (!on_field(key, field.value())) return false;
+    } else {
+      on_field(key, field.value());
+    }
+  }
+  return true;
+}
+
+/// The same for a value expected to be an object; another type is skipped (not broken).
+template <typename F>
+bool each_field(simdjson::ondemand::value value, F&& on_field) {
+  simdjson::ondemand::object object;
+  if (value.get_object().get(object)) return true;
+  return each_field(object, std::forward<F>(on_field));
+}
+
+/// Parses a line into its top-level object; false when it is not JSON.
+inline bool parse_object(simdjson::ondemand::parser& parser, simdjson::padded_string_view line,
+                         simdjson::ondemand::document& doc, simdjson::ondemand::object& object) {
+  return !parser.iterate(line).get(doc) && !doc.get_object().get(object);
 }
 
 inline std::string basename_of(std::string_view path) {

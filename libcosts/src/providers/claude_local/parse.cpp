@@ -16,104 +16,82 @@ void parse_claude_line(std::string_view line, std::uint64_t offset, const file_i
                        file_context&, file_batch& out, ondemand::parser& parser) {
   ondemand::document doc;
   ondemand::object obj;
-  if (parser.iterate(padded(line)).get(doc) || doc.get_object().get(obj)) {
+  if (!parse_object(parser, padded(line), doc, obj)) {
     ++out.malformed;
     return;
   }
   // Reused across lines: no allocation per line once they have grown.
   thread_local std::string type, msg_id, model, request_id, session, cwd, time_text, speed;
-  for (std::string* str : {&type, &msg_id, &model, &request_id, &session, &cwd, &time_text, &speed})
-    str->clear();
-  bool sidechain = false, api_error = false, has_usage = false, has_input = false,
-       has_output = false;
-  bool has_split = false;
-  std::int64_t reported = -1;
+  for (std::string* s : {&type, &msg_id, &model, &request_id, &session, &cwd, &time_text, &speed})
+    s->clear();
+  bool sidechain = false, api_error = false, has_usage = false, has_input = false;
+  bool has_output = false, has_split = false;
+  std::int64_t reported = -1, cache_creation_total = 0;
   token_counts t;
-  std::int64_t cache_creation_total = 0;
-  for (auto field_result : obj) {
-    ondemand::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
-      ++out.malformed;
-      return;
+
+  auto on_usage = [&](std::string_view k, ondemand::value v) {
+    if (k == "input_tokens") {
+      t.input = as_int(v);
+      has_input = true;
+    } else if (k == "output_tokens") {
+      t.output = as_int(v);
+      has_output = true;
+    } else if (k == "cache_creation_input_tokens") {
+      cache_creation_total = as_int(v);
+    } else if (k == "cache_read_input_tokens") {
+      t.cache_read = as_int(v);
+    } else if (k == "speed") {
+      as_string(v, speed);
+    } else if (k == "cache_creation") {
+      return each_field(v, [&](std::string_view sk, ondemand::value sv) {
+        if (sk == "ephemeral_5m_input_tokens") {
+          t.cache_write_5m = as_int(sv);
+          has_split = true;
+        } else if (sk == "ephemeral_1h_input_tokens") {
+          t.cache_write_1h = as_int(sv);
+          has_split = true;
+        }
+      });
     }
-    ondemand::value v = field.value();
-    if (key == "type") {
+    return true;
+  };
+  auto on_message = [&](std::string_view k, ondemand::value v) {
+    if (k == "id") {
+      as_string(v, msg_id);
+    } else if (k == "model") {
+      as_string(v, model);
+    } else if (k == "usage") {
+      ondemand::object usage;
+      if (v.get_object().get(usage)) return true;
+      has_usage = true;
+      return each_field(usage, on_usage);
+    }
+    return true;
+  };
+  const bool complete = each_field(obj, [&](std::string_view k, ondemand::value v) {
+    if (k == "type")
       as_string(v, type);
-    } else if (key == "isSidechain") {
+    else if (k == "isSidechain")
       sidechain = as_bool(v);
-    } else if (key == "sessionId") {
+    else if (k == "sessionId")
       as_string(v, session);
-    } else if (key == "cwd") {
+    else if (k == "cwd")
       as_string(v, cwd);
-    } else if (key == "requestId") {
+    else if (k == "requestId")
       as_string(v, request_id);
-    } else if (key == "timestamp") {
+    else if (k == "timestamp")
       as_string(v, time_text);
-    } else if (key == "isApiErrorMessage") {
+    else if (k == "isApiErrorMessage")
       api_error = as_bool(v);
-    } else if (key == "costUSD") {
+    else if (k == "costUSD")
       reported = as_pico(v);
-    } else if (key == "message") {
-      ondemand::object message;
-      if (v.get_object().get(message)) continue;
-      for (auto mf_result : message) {
-        ondemand::field mf;
-        std::string_view mkey;
-        if (std::move(mf_result).get(mf) || mf.unescaped_key().get(mkey)) {
-          ++out.malformed;
-          return;
-        }
-        if (mkey == "id") {
-          as_string(mf.value(), msg_id);
-        } else if (mkey == "model") {
-          as_string(mf.value(), model);
-        } else if (mkey == "usage") {
-          ondemand::object usage;
-          if (mf.value().get_object().get(usage)) continue;
-          has_usage = true;
-          for (auto uf_result : usage) {
-            ondemand::field uf;
-            std::string_view ukey;
-            if (std::move(uf_result).get(uf) || uf.unescaped_key().get(ukey)) {
-              ++out.malformed;
-              return;
-            }
-            if (ukey == "input_tokens") {
-              t.input = as_int(uf.value());
-              has_input = true;
-            } else if (ukey == "output_tokens") {
-              t.output = as_int(uf.value());
-              has_output = true;
-            } else if (ukey == "cache_creation_input_tokens") {
-              cache_creation_total = as_int(uf.value());
-            } else if (ukey == "cache_read_input_tokens") {
-              t.cache_read = as_int(uf.value());
-            } else if (ukey == "speed") {
-              as_string(uf.value(), speed);
-            } else if (ukey == "cache_creation") {
-              ondemand::object split;
-              if (uf.value().get_object().get(split)) continue;
-              for (auto sf_result : split) {
-                ondemand::field sf;
-                std::string_view skey;
-                if (std::move(sf_result).get(sf) || sf.unescaped_key().get(skey)) {
-                  ++out.malformed;
-                  return;
-                }
-                if (skey == "ephemeral_5m_input_tokens") {
-                  t.cache_write_5m = as_int(sf.value());
-                  has_split = true;
-                } else if (skey == "ephemeral_1h_input_tokens") {
-                  t.cache_write_1h = as_int(sf.value());
-                  has_split = true;
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    else if (k == "message")
+      return each_field(v, on_message);
+    return true;
+  });
+  if (!complete) {
+    ++out.malformed;
+    return;
   }
   if (type != "assistant" || !has_usage) return;  // a user line that merely mentions usage
   if (model == "<synthetic>" || api_error) return;
@@ -133,8 +111,8 @@ void parse_claude_line(std::string_view line, std::uint64_t offset, const file_i
     e.key = hash_bytes(request_id, hash_bytes(msg_id, 0xc1a0de));
     e.alt_key = hash_bytes(msg_id, 0xa17);
   } else {
-    e.key = hash_int(static_cast<std::int64_t>(offset),
-                     hash_bytes(file.path, 0xf11e));  // never deduped
+    // No id: never deduped, but the same bytes read again are the same call.
+    e.key = hash_int(static_cast<std::int64_t>(offset), hash_bytes(file.path, 0xf11e));
   }
   e.at_us = iso_to_us(time_text);
   if (e.at_us < 0) e.at_us = file.mtime_us;

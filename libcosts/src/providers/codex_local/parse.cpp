@@ -22,26 +22,21 @@ namespace {
 using usage5 = std::array<std::int64_t, 5>;  // input, cached, output, reasoning, total
 
 bool read_usage(ondemand::value v, usage5& u) {
-  ondemand::object o;
-  if (v.get_object().get(o)) return false;
   u = {};
-  for (auto f_result : o) {
-    ondemand::field f;
-    std::string_view k;
-    if (std::move(f_result).get(f) || f.unescaped_key().get(k)) return false;
+  const bool ok = each_field(v, [&](std::string_view k, ondemand::value f) {
     if (k == "input_tokens")
-      u[0] = as_int(f.value());
+      u[0] = as_int(f);
     else if (k == "cached_input_tokens")
-      u[1] = as_int(f.value());
+      u[1] = as_int(f);
     else if (k == "output_tokens")
-      u[2] = as_int(f.value());
+      u[2] = as_int(f);
     else if (k == "reasoning_output_tokens")
-      u[3] = as_int(f.value());
+      u[3] = as_int(f);
     else if (k == "total_tokens")
-      u[4] = as_int(f.value());
-  }
+      u[4] = as_int(f);
+  });
   if (u[4] == 0) u[4] = u[0] + u[2];  // older builds omit it
-  return true;
+  return ok;
 }
 
 // Codex names that are not model ids (reference 3.4).
@@ -86,82 +81,62 @@ void parse_codex_line(std::string_view line, std::uint64_t, const file_info& fil
 
   ondemand::document doc;
   ondemand::object obj;
-  if (parser.iterate(padded(line)).get(doc) || doc.get_object().get(obj)) {
+  if (!parse_object(parser, padded(line), doc, obj)) {
     ++out.malformed;
     return;
   }
   std::string time_text, type, payload_type, model_here, id, cwd, provider;
-  bool forked_here = false;
-  bool has_total = false, has_last = false, info_null = true;
+  bool forked_here = false, has_total = false, has_last = false, info_null = true;
   usage5 total{}, last{};
-  for (auto f_result : obj) {
-    ondemand::field f;
-    std::string_view k;
-    if (std::move(f_result).get(f) || f.unescaped_key().get(k)) {
-      ++out.malformed;
-      return;
-    }
-    if (k == "timestamp") {
-      as_string(f.value(), time_text);
+  auto on_info = [&](std::string_view k, ondemand::value v) {
+    if (k == "total_token_usage")
+      has_total = read_usage(v, total);
+    else if (k == "last_token_usage")
+      has_last = read_usage(v, last);
+    else if (k == "model")
+      as_string(v, model_here);
+    return true;
+  };
+  auto on_payload = [&](std::string_view k, ondemand::value v) {
+    if (k == "id") {
+      as_string(v, id);
+    } else if (k == "cwd") {
+      as_string(v, cwd);
+    } else if (k == "model_provider") {
+      as_string(v, provider);
+    } else if (k == "forked_from_id") {
+      std::string parent;
+      if (as_string(v, parent) && !parent.empty()) forked_here = true;
+    } else if (k == "source") {  // {"subagent": {"thread_spawn": ...}}: a spawned thread
+      return each_field(v, [&](std::string_view sk, ondemand::value) {
+        if (sk == "subagent") forked_here = true;
+      });
     } else if (k == "type") {
-      as_string(f.value(), type);
-    } else if (k == "payload") {
-      ondemand::object p;
-      if (f.value().get_object().get(p)) continue;
-      for (auto pf_result : p) {
-        ondemand::field pf;
-        std::string_view pk;
-        if (std::move(pf_result).get(pf) || pf.unescaped_key().get(pk)) {
-          ++out.malformed;
-          return;
-        }
-        if (pk == "id") {
-          as_string(pf.value(), id);
-        } else if (pk == "cwd") {
-          as_string(pf.value(), cwd);
-        } else if (pk == "model_provider") {
-          as_string(pf.value(), provider);
-        } else if (pk == "forked_from_id") {
-          std::string parent;
-          if (as_string(pf.value(), parent) && !parent.empty()) forked_here = true;
-        } else if (pk == "source") {
-          ondemand::object src;
-          if (!pf.value().get_object().get(src)) {
-            for (auto sf_result : src) {
-              ondemand::field sf;
-              std::string_view sk;
-              if (!std::move(sf_result).get(sf) && !sf.unescaped_key().get(sk) && sk == "subagent")
-                forked_here = true;
-            }
-          }
-        } else if (pk == "type") {
-          as_string(pf.value(), payload_type);
-        } else if (pk == "model") {
-          as_string(pf.value(), model_here);
-        } else if (pk == "info") {
-          ondemand::value iv = pf.value();
-          bool null_info = false;
-          if (!iv.is_null().get(null_info) && null_info) continue;
-          ondemand::object info;
-          if (iv.get_object().get(info)) continue;
-          info_null = false;
-          for (auto inf_result : info) {
-            ondemand::field inf;
-            std::string_view ik;
-            if (std::move(inf_result).get(inf) || inf.unescaped_key().get(ik)) {
-              ++out.malformed;
-              return;
-            }
-            if (ik == "total_token_usage")
-              has_total = read_usage(inf.value(), total);
-            else if (ik == "last_token_usage")
-              has_last = read_usage(inf.value(), last);
-            else if (ik == "model")
-              as_string(inf.value(), model_here);
-          }
-        }
-      }
+      as_string(v, payload_type);
+    } else if (k == "model") {
+      as_string(v, model_here);
+    } else if (k == "info") {
+      bool null_info = false;
+      if (!v.is_null().get(null_info) && null_info) return true;
+      ondemand::object info;
+      if (v.get_object().get(info)) return true;
+      info_null = false;
+      return each_field(info, on_info);
     }
+    return true;
+  };
+  const bool complete = each_field(obj, [&](std::string_view k, ondemand::value v) {
+    if (k == "timestamp")
+      as_string(v, time_text);
+    else if (k == "type")
+      as_string(v, type);
+    else if (k == "payload")
+      return each_field(v, on_payload);
+    return true;
+  });
+  if (!complete) {
+    ++out.malformed;
+    return;
   }
   const bool meta = type == "session_meta";
   if (type == "turn_context") {

@@ -46,11 +46,7 @@ void emit(const std::string& id, const std::string& type, const std::string& mod
 bool read_message(ondemand::object obj, std::string& id, std::string& type, std::string& model,
                   std::string& time_text, std::int64_t (&tok)[6], std::string* session,
                   std::string* project, bool* is_update) {
-  for (auto f_result : obj) {
-    ondemand::field f;
-    std::string_view k;
-    if (std::move(f_result).get(f) || f.unescaped_key().get(k)) return false;
-    ondemand::value v = f.value();
+  return each_field(obj, [&](std::string_view k, ondemand::value v) {
     if (k == "id")
       as_string(v, id);
     else if (k == "type")
@@ -65,29 +61,15 @@ bool read_message(ondemand::object obj, std::string& id, std::string& type, std:
       as_string(v, *project);
     else if ((k == "$set" || k == "$rewindTo") && is_update)
       *is_update = true;
-    else if (k == "tokens") {
-      ondemand::object t;
-      if (v.get_object().get(t)) continue;
-      for (auto tf_result : t) {
-        ondemand::field tf;
-        std::string_view tk;
-        if (std::move(tf_result).get(tf) || tf.unescaped_key().get(tk)) return false;
-        if (tk == "input")
-          tok[0] = as_int(tf.value());
-        else if (tk == "output")
-          tok[1] = as_int(tf.value());
-        else if (tk == "cached")
-          tok[2] = as_int(tf.value());
-        else if (tk == "thoughts")
-          tok[3] = as_int(tf.value());
-        else if (tk == "tool")
-          tok[4] = as_int(tf.value());
-        else if (tk == "total")
-          tok[5] = as_int(tf.value());
-      }
-    }
-  }
-  return true;
+    else if (k == "tokens")
+      return each_field(v, [&](std::string_view tk, ondemand::value tv) {
+        static constexpr std::string_view names[6] = {"input",    "output", "cached",
+                                                      "thoughts", "tool",   "total"};
+        for (std::size_t i = 0; i < 6; ++i)
+          if (tk == names[i]) tok[i] = as_int(tv);
+      });
+    return true;
+  });
 }
 
 }  // namespace
@@ -98,7 +80,7 @@ void parse_gemini_line(std::string_view line, std::uint64_t, const file_info& fi
   if (!metadata && !contains(line, "\"tokens\"")) return;
   ondemand::document doc;
   ondemand::object obj;
-  if (parser.iterate(padded(line)).get(doc) || doc.get_object().get(obj)) {
+  if (!parse_object(parser, padded(line), doc, obj)) {
     ++out.malformed;
     return;
   }
@@ -122,38 +104,32 @@ void parse_gemini_document(std::string_view text, const file_info& file, file_ba
                            ondemand::parser& parser) {
   ondemand::document doc;
   ondemand::object obj;
-  if (parser.iterate(padded(text)).get(doc) || doc.get_object().get(obj)) {
+  if (!parse_object(parser, padded(text), doc, obj)) {
     ++out.malformed;
     return;
   }
   file_context ctx;
-  for (auto f_result : obj) {
-    ondemand::field f;
-    std::string_view k;
-    if (std::move(f_result).get(f) || f.unescaped_key().get(k)) {
-      ++out.malformed;
-      return;
-    }
+  const bool complete = each_field(obj, [&](std::string_view k, ondemand::value v) {
     if (k == "sessionId") {
-      as_string(f.value(), ctx.session);
+      as_string(v, ctx.session);
     } else if (k == "projectHash") {
-      as_string(f.value(), ctx.project);
+      as_string(v, ctx.project);
     } else if (k == "messages") {
       ondemand::array messages;
-      if (f.value().get_array().get(messages)) continue;
+      if (v.get_array().get(messages)) return true;
       for (auto m_result : messages) {
         ondemand::object m;
         if (m_result.get_object().get(m)) continue;
         std::string id, type, model, time_text;
         std::int64_t tok[6] = {0, 0, 0, 0, 0, 0};
-        if (!read_message(m, id, type, model, time_text, tok, nullptr, nullptr, nullptr)) {
-          ++out.malformed;
-          return;
-        }
+        if (!read_message(m, id, type, model, time_text, tok, nullptr, nullptr, nullptr))
+          return false;
         emit(id, type, model, time_text, tok, file, ctx, out);
       }
     }
-  }
+    return true;
+  });
+  if (!complete) ++out.malformed;
 }
 
 }  // namespace costs::detail

@@ -34,7 +34,7 @@ void parse_openclaw_line(std::string_view line, std::uint64_t, const file_info& 
   if (!worth_parsing(line)) return;
   ondemand::document doc;
   ondemand::object obj;
-  if (parser.iterate(padded(line)).get(doc) || doc.get_object().get(obj)) {
+  if (!parse_object(parser, padded(line), doc, obj)) {
     ++out.malformed;
     return;
   }
@@ -47,14 +47,49 @@ void parse_openclaw_line(std::string_view line, std::uint64_t, const file_info& 
   std::int64_t input = 0, output = 0, cache_read = 0, cache_write = 0, cache_write_1h = 0,
                reasoning = 0, total_tokens = 0;
   bool has_usage = false;
-  for (auto f_result : obj) {
-    ondemand::field f;
-    std::string_view k;
-    if (std::move(f_result).get(f) || f.unescaped_key().get(k)) {
-      ++out.malformed;
-      return;
+  auto on_usage = [&](std::string_view k, ondemand::value v) {
+    if (k == "input")
+      input = as_int(v);
+    else if (k == "output")
+      output = as_int(v);
+    else if (k == "cacheRead")
+      cache_read = as_int(v);
+    else if (k == "cacheWrite")
+      cache_write = as_int(v);
+    else if (k == "cacheWrite1h")
+      cache_write_1h = as_int(v);
+    else if (k == "reasoning")
+      reasoning = as_int(v);
+    else if (k == "totalTokens" || k == "total")
+      total_tokens = as_int(v);
+    else if (k == "cost")
+      return each_field(v, [&](std::string_view ck, ondemand::value cv) {
+        if (ck == "total") reported = as_pico(cv);
+      });
+    return true;
+  };
+  auto on_message = [&](std::string_view k, ondemand::value v) {
+    if (k == "role")
+      as_string(v, role);
+    else if (k == "provider")
+      as_string(v, msg_provider);
+    else if (k == "model" || (k == "modelId" && msg_model.empty()))
+      as_string(v, msg_model);
+    else if (k == "api")
+      as_string(v, api);
+    else if (k == "idempotencyKey")
+      as_string(v, idempotency);
+    else if (k == "timestamp")
+      msg_time_ms = as_int(v, -1);
+    else if (k == "usage") {
+      ondemand::object u;
+      if (v.get_object().get(u)) return true;
+      has_usage = true;
+      return each_field(u, on_usage);
     }
-    ondemand::value v = f.value();
+    return true;
+  };
+  const bool complete = each_field(obj, [&](std::string_view k, ondemand::value v) {
     if (k == "type") {
       as_string(v, type);
     } else if (k == "id") {
@@ -70,80 +105,21 @@ void parse_openclaw_line(std::string_view line, std::uint64_t, const file_info& 
       as_string(v, model_id);
     } else if (k == "customType") {
       as_string(v, custom_type);
-    } else if (k == "data") {
-      ondemand::object data;
-      if (v.get_object().get(data)) continue;
-      for (auto df_result : data) {
-        ondemand::field df;
-        std::string_view dk;
-        if (std::move(df_result).get(df) || df.unescaped_key().get(dk)) break;
+    } else if (k == "data") {  // a model-snapshot's {provider, modelId}
+      return each_field(v, [&](std::string_view dk, ondemand::value dv) {
         if (dk == "provider")
-          as_string(df.value(), provider);
+          as_string(dv, provider);
         else if (dk == "modelId" || (dk == "model" && model_id.empty()))
-          as_string(df.value(), model_id);
-      }
+          as_string(dv, model_id);
+      });
     } else if (k == "message") {
-      ondemand::object m;
-      if (v.get_object().get(m)) continue;
-      for (auto mf_result : m) {
-        ondemand::field mf;
-        std::string_view mk;
-        if (std::move(mf_result).get(mf) || mf.unescaped_key().get(mk)) {
-          ++out.malformed;
-          return;
-        }
-        ondemand::value mv = mf.value();
-        if (mk == "role")
-          as_string(mv, role);
-        else if (mk == "provider")
-          as_string(mv, msg_provider);
-        else if (mk == "model" || (mk == "modelId" && msg_model.empty()))
-          as_string(mv, msg_model);
-        else if (mk == "api")
-          as_string(mv, api);
-        else if (mk == "idempotencyKey")
-          as_string(mv, idempotency);
-        else if (mk == "timestamp")
-          msg_time_ms = as_int(mv, -1);
-        else if (mk == "usage") {
-          ondemand::object u;
-          if (mv.get_object().get(u)) continue;
-          has_usage = true;
-          for (auto uf_result : u) {
-            ondemand::field uf;
-            std::string_view uk;
-            if (std::move(uf_result).get(uf) || uf.unescaped_key().get(uk)) {
-              ++out.malformed;
-              return;
-            }
-            if (uk == "input")
-              input = as_int(uf.value());
-            else if (uk == "output")
-              output = as_int(uf.value());
-            else if (uk == "cacheRead")
-              cache_read = as_int(uf.value());
-            else if (uk == "cacheWrite")
-              cache_write = as_int(uf.value());
-            else if (uk == "cacheWrite1h")
-              cache_write_1h = as_int(uf.value());
-            else if (uk == "reasoning")
-              reasoning = as_int(uf.value());
-            else if (uk == "totalTokens" || uk == "total")
-              total_tokens = as_int(uf.value());
-            else if (uk == "cost") {
-              ondemand::object c;
-              if (uf.value().get_object().get(c)) continue;
-              for (auto cf_result : c) {
-                ondemand::field cf;
-                std::string_view ck;
-                if (std::move(cf_result).get(cf) || cf.unescaped_key().get(ck)) break;
-                if (ck == "total") reported = as_pico(cf.value());
-              }
-            }
-          }
-        }
-      }
+      return each_field(v, on_message);
     }
+    return true;
+  });
+  if (!complete) {
+    ++out.malformed;
+    return;
   }
   if (type == "session") {
     if (ctx.session.empty()) ctx.session = id;
