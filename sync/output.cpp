@@ -36,6 +36,12 @@ void table::print(std::ostream& out) const {
       if (widths.size() <= i) widths.push_back(0);
       widths[i] = std::max(widths[i], r[i].size());
     }
+  // Numbers (and money) right-aligned, words left-aligned, decided per column from its cells.
+  std::vector<bool> numeric(widths.size(), true);
+  for (std::size_t r = 1; r < rows_.size(); ++r)
+    for (std::size_t i = 0; i < rows_[r].size(); ++i)
+      if (rows_[r][i].find_first_not_of("0123456789,.$*- ") != std::string::npos)
+        numeric[i] = false;
   std::size_t total = 0;
   for (auto w : widths) total += w + 2;
   for (const auto& r : rows_) {
@@ -45,7 +51,9 @@ void table::print(std::ostream& out) const {
     }
     for (std::size_t i = 0; i < r.size(); ++i) {
       const std::string pad(widths[i] - r[i].size(), ' ');
-      out << (i == 0 ? r[i] + pad : pad + r[i]) << (i + 1 < r.size() ? "  " : "");
+      const bool right = i > 0 && numeric[i];
+      out << (right ? pad + r[i] : (i + 1 < r.size() ? r[i] + pad : r[i]))
+          << (i + 1 < r.size() ? "  " : "");
     }
     out << '\n';
   }

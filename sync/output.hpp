@@ -18,7 +18,7 @@ nlohmann::json usd_json(const std::optional<pico_usd>& cost);
 /// 1234567 -> "1,234,567"
 std::string group_digits(std::int64_t n);
 
-/// A plain text table: the first column left-aligned, the rest right-aligned.
+/// A plain text table: numeric columns right-aligned, the others left-aligned.
 class table {
  public:
   explicit table(std::vector<std::string> header);

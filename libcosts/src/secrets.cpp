@@ -1,6 +1,25 @@
 #include "costs/secrets.hpp"
 
+#include <fstream>
+#include <sstream>
+
+#include "costs/paths.hpp"
+
 namespace costs {
+
+std::optional<credential> find_credential(const char* variable, const std::string& file_name) {
+  if (auto v = env(variable)) return credential{*v, variable};
+  const auto file = home_dir() / ".openclaw" / "credentials" / file_name;
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string value = text.str();
+  value.erase(0, value.find_first_not_of(" \t\r\n"));
+  value.erase(value.find_last_not_of(" \t\r\n") + 1);
+  if (value.empty()) return std::nullopt;
+  return credential{value, "~/.openclaw/credentials/" + file_name};
+}
 
 std::string redact_url(std::string_view url) {
   std::string out(url);

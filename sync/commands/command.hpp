@@ -23,5 +23,6 @@ int run_command(const std::vector<std::string>& args);
 int db_command(const std::vector<std::string>& args);
 int prices_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int providers_command(const std::vector<std::string>& args);
 
 }  // namespace costs::sync

@@ -36,7 +36,16 @@ struct collect_context {
   std::filesystem::path state_dir;      ///< where local sources keep their ledger
 };
 
-enum class collect_status { ok, not_configured, auth_failed, http_error, parse_error, failed };
+/// `partial`: something was collected and stored, and a part failed (the error says which).
+enum class collect_status {
+  ok,
+  partial,
+  not_configured,
+  auth_failed,
+  http_error,
+  parse_error,
+  failed
+};
 
 /// Stored in cost_sync_log.status as these words.
 const char* to_string(collect_status status) noexcept;

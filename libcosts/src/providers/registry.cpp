@@ -4,8 +4,11 @@
 #include "costs/provider.hpp"
 #include "providers/claude_local/claude_local.hpp"
 #include "providers/codex_local/codex_local.hpp"
+#include "providers/deepseek/deepseek.hpp"
 #include "providers/gemini_local/gemini_local.hpp"
+#include "providers/moonshot/moonshot.hpp"
 #include "providers/openclaw_local/openclaw_local.hpp"
+#include "providers/openrouter/openrouter.hpp"
 
 namespace costs {
 
@@ -51,6 +54,7 @@ const char* to_string(collect_status status) noexcept {
     case collect_status::auth_failed: return "auth_failed";
     case collect_status::http_error: return "http_error";
     case collect_status::parse_error: return "parse_error";
+    case collect_status::partial: return "partial";
     case collect_status::failed: return "failed";
   }
   return "failed";
@@ -60,6 +64,9 @@ std::unique_ptr<provider> make_provider(std::string_view key) {
   // One line per collector; a key without one is listed but not collected yet.
   using factory = std::unique_ptr<provider> (*)();
   static const std::pair<std::string_view, factory> factories[] = {
+      {"openrouter", &detail::make_openrouter_provider},
+      {"moonshot", &detail::make_moonshot_provider},
+      {"deepseek", &detail::make_deepseek_provider},
       {"claude_local", &detail::make_claude_local_provider},
       {"codex_local", &detail::make_codex_local_provider},
       {"openclaw_local", &detail::make_openclaw_local_provider},

@@ -1,0 +1,147 @@
+#include "http/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "costs/paths.hpp"
+
+namespace costs::detail {
+namespace {
+
+long env_ms(const char* name, long fallback) {
+  if (auto v = env(name)) {
+    try {
+      return std::stol(*v);
+    } catch (...) {
+    }
+  }
+  return fallback;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  if (body->size() > (64u << 20)) return 0;  // a provider never needs more: stop a runaway
+  body->append(data, size * count);
+  return size * count;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  const std::string line(data, size * count);
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r\n") + 1);
+    (*static_cast<std::map<std::string, std::string>*>(user))[name] = value;
+  }
+  return size * count;
+}
+
+http_response send_once(const http_request& request, long timeout_ms) {
+  static std::once_flag init;
+  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  http_response r;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) {
+    r.error = "could not start an HTTP client";
+    return r;
+  }
+  curl_slist* headers = nullptr;
+  for (const auto& [k, v] : request.headers)
+    headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  char error_text[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (!request.body.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "costs-dashboard/" COSTS_VERSION_STRING " (libcurl)");
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min(10'000L, timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
+  const CURLcode rc = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+  if (rc != CURLE_OK) {
+    // curl's own words: they name host and port, never headers (where keys travel).
+    r.error = rc == CURLE_OPERATION_TIMEDOUT
+                  ? "timed out"
+                  : (error_text[0] ? error_text : curl_easy_strerror(rc));
+    r.status = 0;
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return r;
+}
+
+bool retryable(const http_response& r) {
+  return !r.error.empty() || r.status == 429 || r.status >= 500;
+}
+
+}  // namespace
+
+http_response http_send(const http_request& request) {
+  const long timeout_ms = env_ms("COSTS_HTTP_TIMEOUT_MS", 30'000);
+  const long backoff_ms = env_ms("COSTS_HTTP_BACKOFF_MS", 500);
+  constexpr int max_attempts = 3;
+  thread_local std::mt19937 jitter{std::random_device{}()};
+  http_response r;
+  for (int attempt = 1;; ++attempt) {
+    r = send_once(request, timeout_ms);
+    r.attempts = attempt;
+    if (!retryable(r) || attempt == max_attempts) return r;
+    long wait = backoff_ms << (attempt - 1);
+    wait += std::uniform_int_distribution<long>(0, std::max(1L, wait / 2))(jitter);
+    if (auto it = r.headers.find("retry-after"); it != r.headers.end()) {
+      try {
+        wait = std::min(60'000L, std::stol(it->second) * 1000);  // seconds, as providers send it
+      } catch (...) {
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
+}
+
+std::string describe_failure(const http_response& r, const std::string& label,
+                             const std::string& credential_hint) {
+  if (!r.error.empty())
+    return label + " could not be reached (" + r.error + "); it will be tried again next run";
+  const std::string code = std::to_string(r.status);
+  if (r.status == 401) return label + " rejected the credential (401); check " + credential_hint;
+  if (r.status == 403)
+    return label + " refused the request (403); the credential lacks the permission (" +
+           credential_hint + ")";
+  if (r.status == 402) return label + " says the account has no credit left (402)";
+  if (r.status == 404) return label + " answered 404: the endpoint or base URL is wrong";
+  if (r.status == 429)
+    return label + " is rate limiting us (429) after " + std::to_string(r.attempts) +
+           " attempts; it will be tried again next run";
+  if (r.status >= 500)
+    return label + " failed on its side (" + code + ") after " + std::to_string(r.attempts) +
+           " attempts; it will be tried again next run";
+  return label + " answered " + code;
+}
+
+std::string base_url(const std::string& provider_key, const std::string& fallback) {
+  std::string name = "COSTS_" + provider_key + "_BASE_URL";
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::string url = env(name.c_str()).value_or(fallback);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+}  // namespace costs::detail

@@ -1,0 +1,45 @@
+// Private: HTTP for the collectors, over libcurl. Failures come back as values: a provider
+// that times out or answers 500 is a result to report, not an exception.
+//
+// Timeouts: 10 s to connect, 30 s in all (COSTS_HTTP_TIMEOUT_MS overrides the total). Retries:
+// 429 and 5xx and transport failures, up to 3 attempts, exponential backoff with jitter from
+// 500 ms (COSTS_HTTP_BACKOFF_MS), honouring Retry-After (capped at 60 s). 4xx other than 429 are
+// never retried: a rejected key stays rejected.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace costs::detail {
+
+struct http_request {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< may hold secrets: never logged
+  std::string body;
+};
+
+struct http_response {
+  long status = 0;  ///< 0 when no response arrived
+  std::string body;
+  std::map<std::string, std::string> headers;  ///< names lowercased
+  std::string error;  ///< transport failure ("timed out", "connection refused"), else empty
+  int attempts = 0;
+
+  bool ok() const { return error.empty() && status >= 200 && status < 300; }
+};
+
+/// Sends `request`, retrying as described above.
+http_response http_send(const http_request& request);
+
+/// One line for a failed response, naming the provider and what to do, without any secret:
+///     "OpenRouter answered 401 Unauthorized: check OPENROUTER_API_KEY"
+std::string describe_failure(const http_response& response, const std::string& provider_label,
+                             const std::string& credential_hint);
+
+/// The base URL for a provider: $COSTS_<KEY>_BASE_URL, else `fallback`; no trailing slash.
+std::string base_url(const std::string& provider_key, const std::string& fallback);
+
+}  // namespace costs::detail

@@ -1,0 +1,12 @@
+// Private: the moonshot provider's factory, listed in providers/registry.cpp.
+#pragma once
+
+#include <memory>
+
+#include "costs/provider.hpp"
+
+namespace costs::detail {
+
+std::unique_ptr<provider> make_moonshot_provider();
+
+}  // namespace costs::detail
