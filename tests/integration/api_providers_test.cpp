@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -25,6 +26,8 @@ const std::string or_key = "sk-or-v1-CANARY-KEY-5f1e";
 const std::string or_management = "sk-or-v1-CANARY-MGMT-77aa";
 const std::string ds_key = "sk-CANARY-DEEPSEEK-0c9d";
 const std::string ms_key = "sk-CANARY-MOONSHOT-41b2";
+const std::string anthropic_key = "sk-ant-admin01-CANARY-ANT-9d0e";
+const std::string openai_key = "sk-admin-CANARY-OAI-3c4b";
 
 // Bodies as documented in shared/reference/providers.md (1.1-1.3, 5, 6).
 const std::string key_body =
@@ -63,13 +66,19 @@ class api_providers_test : public ::testing::Test {
         {"COSTS_OPENROUTER_BASE_URL", fake_.base() + "/openrouter"},
         {"COSTS_DEEPSEEK_BASE_URL", fake_.base() + "/deepseek"},
         {"COSTS_MOONSHOT_BASE_URL", fake_.base() + "/moonshot"},
+        {"ANTHROPIC_ADMIN_KEY", anthropic_key},
+        {"OPENAI_ADMIN_KEY", openai_key},
+        {"COSTS_ANTHROPIC_API_BASE_URL", fake_.base() + "/anthropic"},
+        {"COSTS_OPENAI_API_BASE_URL", fake_.base() + "/openai/v1"},
         {"COSTS_HTTP_BACKOFF_MS", "1"},
         {"COSTS_HTTP_TIMEOUT_MS", "2000"}};
     for (auto& [k, v] : extra) env[k] = v;
-    return costs::test::run_process(
-        {COSTS_SYNC_PATH, "run", "--target", db_.url(), "--provider", "openrouter", "--provider",
-         "deepseek", "--provider", "moonshot", "--json"},
-        env);
+    std::vector<std::string> argv = {COSTS_SYNC_PATH, "run", "--target", db_.url(), "--json"};
+    for (const auto& p : providers_) {
+      argv.push_back("--provider");
+      argv.push_back(p);
+    }
+    return costs::test::run_process(argv, env);
   }
 
   std::string query_text(const std::string& sql) {
@@ -96,6 +105,7 @@ class api_providers_test : public ::testing::Test {
         provider + "'");
   }
 
+  std::vector<std::string> providers_ = {"openrouter", "deepseek", "moonshot"};
   costs::test::temp_home home_;
   test_database db_;
   fake_http_server fake_;
@@ -258,6 +268,122 @@ TEST_F(api_providers_test, a_balance_in_yuan_is_kept_in_yuan_never_shown_as_doll
   EXPECT_EQ(query_text("select currency, balance_usd, units->>'balance' from public.usage_latest"
                        " where provider = 'deepseek'"),
             "CNY|null|110.000000|\n");
+}
+
+// The reference's usage and cost report bodies (providers.md 2.1, 2.2), split over two pages.
+const std::string anthropic_usage_1 =
+    R"({"data":[{"starting_at":"2026-11-20T00:00:00Z","ending_at":"2026-11-21T00:00:00Z","results":[
+  {"uncached_input_tokens":1843210,"cache_creation":{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":212400},
+   "cache_read_input_tokens":5021930,"output_tokens":301877,"server_tool_use":{"web_search_requests":14},
+   "api_key_id":null,"workspace_id":null,"model":"claude-sonnet-4-5-20250929","service_tier":null,"context_window":null}]}],
+ "has_more":true,"next_page":"page_2"})";
+const std::string anthropic_usage_2 =
+    R"({"data":[{"starting_at":"2026-11-21T00:00:00Z","ending_at":"2026-11-22T00:00:00Z","results":[
+  {"uncached_input_tokens":220481,"cache_creation":{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0},
+   "cache_read_input_tokens":0,"output_tokens":41007,"server_tool_use":{"web_search_requests":0},
+   "api_key_id":null,"workspace_id":null,"model":"claude-haiku-4-5-20251001","service_tier":null,"context_window":null}]}],
+ "has_more":false,"next_page":null})";
+const std::string anthropic_cost_1 =
+    R"({"data":[{"starting_at":"2026-11-20T00:00:00Z","ending_at":"2026-11-21T00:00:00Z","results":[
+  {"amount":"552.9630","currency":"USD","cost_type":"tokens","description":"Claude Sonnet 4.5 Usage - Input Tokens",
+   "model":"claude-sonnet-4-5-20250929","service_tier":"standard","token_type":"uncached_input_tokens","context_window":"0-200k","workspace_id":null},
+  {"amount":"452.8155","currency":"USD","cost_type":"tokens","description":"Claude Sonnet 4.5 Usage - Output Tokens",
+   "model":"claude-sonnet-4-5-20250929","service_tier":"standard","token_type":"output_tokens","context_window":"0-200k","workspace_id":null},
+  {"amount":"14.0000","currency":"USD","cost_type":"web_search","description":"Web Search Usage","model":null,
+   "service_tier":null,"token_type":null,"context_window":null,"workspace_id":null}]}],
+ "has_more":true,"next_page":"page_MjAyNi0xMS0yMVQwMDowMDowMFo="})";
+const std::string anthropic_cost_2 =
+    R"({"data":[{"starting_at":"2026-11-21T00:00:00Z","ending_at":"2026-11-22T00:00:00Z","results":[
+  {"amount":"100.5","currency":"USD","cost_type":"tokens","description":"Claude Haiku 4.5 Usage - Output Tokens",
+   "model":"claude-haiku-4-5-20251001","service_tier":"standard","token_type":"output_tokens","context_window":"0-200k","workspace_id":null}]}],
+ "has_more":false,"next_page":null})";
+// providers.md 3.1-3.3, the usage report over two pages.
+const std::string openai_costs = R"({"object":"page","data":[
+ {"object":"bucket","start_time":1763596800,"end_time":1763683200,"results":[
+  {"object":"organization.costs.result","amount":{"value":4.1873,"currency":"usd"},"line_item":null,"project_id":"proj_Jq2v7XcA9LmN3pQr","api_key_id":null,"quantity":null,"quantity_unit":null},
+  {"object":"organization.costs.result","amount":{"value":0.62,"currency":"usd"},"line_item":null,"project_id":"proj_8ZtYw4RkB1sD6fGh","api_key_id":null,"quantity":null,"quantity_unit":null}]}],
+ "has_more":false,"next_page":null})";
+const std::string openai_usage_1 = R"({"object":"page","data":[
+ {"object":"bucket","start_time":1763596800,"end_time":1763683200,"results":[
+  {"object":"organization.usage.completions.result","input_tokens":1250400,"input_cached_tokens":640000,
+   "input_cache_write_tokens":0,"input_uncached_tokens":610400,"output_tokens":98311,"input_audio_tokens":0,
+   "output_audio_tokens":0,"num_model_requests":1342,"project_id":null,"user_id":null,"api_key_id":null,
+   "model":"gpt-4.1-mini-2025-04-14","batch":null,"service_tier":null}]}],
+ "has_more":true,"next_page":"page_AAAAAGkeYgAhkQ2uAAAAAGkeYgA="})";
+const std::string openai_usage_2 = R"({"object":"page","data":[
+ {"object":"bucket","start_time":1763683200,"end_time":1763769600,"results":[
+  {"object":"organization.usage.completions.result","input_tokens":3000,"input_cached_tokens":2000,
+   "input_cache_write_tokens":500,"output_tokens":10,"num_model_requests":1,"model":"gpt-5.5"}]}],
+ "has_more":false,"next_page":null})";
+
+TEST_F(api_providers_test, admin_reports_are_read_page_by_page_into_billed_daily_rows) {
+  providers_ = {"anthropic_api", "openai_api"};
+  fake_.on("/anthropic/v1/organizations/usage_report/messages",
+           {{200, anthropic_usage_1}, {200, anthropic_usage_2}});
+  fake_.on("/anthropic/v1/organizations/cost_report",
+           {{200, anthropic_cost_1}, {200, anthropic_cost_2}});
+  fake_.on("/openai/v1/organization/costs", {{200, openai_costs}});
+  fake_.on("/openai/v1/organization/usage/completions",
+           {{200, openai_usage_1}, {200, openai_usage_2}});
+  fake_.on(
+      "/openai/v1/organization/spend_limit",
+      {{200,
+        R"({"object":"organization.spend_limit","threshold_amount":150000,"currency":"USD","interval":"month","enforcement":{"status":"enforcing"}})"}});
+  const auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  // Cents as decimal strings become dollars exactly: (552.9630 + 452.8155) / 100 = 10.057785.
+  EXPECT_EQ(query_text("select date, model, input_tokens, output_tokens, cache_write_tokens, "
+                       "cache_read_tokens, calls,"
+                       " cost_usd from public.usage_daily where provider = 'anthropic_api' order "
+                       "by date, model"),
+            "2026-11-20|claude-sonnet-4-5|1843210|301877|212400|5021930|0|10.057785|\n"
+            "2026-11-20|web_search|0|0|0|0|0|0.140000|\n"
+            "2026-11-21|claude-haiku-4-5|220481|41007|0|0|0|1.005000|\n");
+  EXPECT_EQ(query_text("select date, cost_usd, source from public.cost_daily where provider = "
+                       "'anthropic_api' order by date"),
+            "2026-11-20|10.197785|admin_api|\n2026-11-21|1.005000|admin_api|\n");
+  EXPECT_EQ(
+      query_text(
+          "select date, model, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
+          "calls,"
+          " cost_usd is null from public.usage_daily where provider = 'openai_api' order by date"),
+      "2025-11-20|gpt-4.1-mini|610400|640000|0|98311|1342|t|\n"
+      "2025-11-21|gpt-5.5|500|2000|500|10|1|t|\n");
+  EXPECT_EQ(
+      query_text("select date, cost_usd from public.cost_daily where provider = 'openai_api'"),
+      "2025-11-20|4.807300|\n");
+  EXPECT_EQ(query_text("select provider, total_cost_usd, credit_limit_usd from public.usage_latest "
+                       "order by provider"),
+            "anthropic_api|11.202785|null|\nopenai_api|4.807300|1500.000000|\n");
+  // The second page was asked for with the first page's cursor, escaped.
+  std::vector<std::string> paths;
+  for (const auto& req : fake_.requests()) paths.push_back(req.path);
+  const auto cursor = std::find_if(paths.begin(), paths.end(), [](const std::string& p) {
+    return p.find("cost_report") != std::string::npos &&
+           p.find("page=page_MjAyNi0xMS0yMVQwMDowMDowMFo%3D") != std::string::npos;
+  });
+  EXPECT_NE(cursor, paths.end());
+  bool saw_admin_header = false;
+  for (const auto& req : fake_.requests())
+    if (req.headers.count("x-api-key") && req.headers.at("x-api-key") == anthropic_key &&
+        req.headers.count("anthropic-version"))
+      saw_admin_header = true;
+  EXPECT_TRUE(saw_admin_header);
+  const std::string stored = everything_stored() + r.out + r.err;
+  EXPECT_EQ(stored.find("CANARY"), std::string::npos);
+}
+
+TEST_F(api_providers_test, a_bad_second_page_stores_nothing_from_the_first) {
+  providers_ = {"anthropic_api"};
+  fake_.on("/anthropic/v1/organizations/usage_report/messages",
+           {{200, anthropic_usage_1}, {500, "boom"}});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(log_of("anthropic_api"),
+            "http_error|Anthropic failed on its side (500) after 3 attempts; it will be tried "
+            "again next run|\n");
+  EXPECT_EQ(query_text("select count(*) from public.usage_daily"), "0|\n");
+  EXPECT_EQ(query_text("select count(*) from public.usage_snapshots"), "0|\n");
 }
 
 TEST(api_providers_cli_test, providers_lists_where_credentials_were_found_never_their_values) {

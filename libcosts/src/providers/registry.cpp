@@ -2,11 +2,13 @@
 #include "costs/registry.hpp"
 
 #include "costs/provider.hpp"
+#include "providers/anthropic_api/anthropic_api.hpp"
 #include "providers/claude_local/claude_local.hpp"
 #include "providers/codex_local/codex_local.hpp"
 #include "providers/deepseek/deepseek.hpp"
 #include "providers/gemini_local/gemini_local.hpp"
 #include "providers/moonshot/moonshot.hpp"
+#include "providers/openai_api/openai_api.hpp"
 #include "providers/openclaw_local/openclaw_local.hpp"
 #include "providers/openrouter/openrouter.hpp"
 
@@ -65,6 +67,8 @@ std::unique_ptr<provider> make_provider(std::string_view key) {
   using factory = std::unique_ptr<provider> (*)();
   static const std::pair<std::string_view, factory> factories[] = {
       {"openrouter", &detail::make_openrouter_provider},
+      {"anthropic_api", &detail::make_anthropic_api_provider},
+      {"openai_api", &detail::make_openai_api_provider},
       {"moonshot", &detail::make_moonshot_provider},
       {"deepseek", &detail::make_deepseek_provider},
       {"claude_local", &detail::make_claude_local_provider},

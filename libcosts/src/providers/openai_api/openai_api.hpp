@@ -1,0 +1,12 @@
+// Private: the openai_api provider's factory, listed in providers/registry.cpp.
+#pragma once
+
+#include <memory>
+
+#include "costs/provider.hpp"
+
+namespace costs::detail {
+
+std::unique_ptr<provider> make_openai_api_provider();
+
+}  // namespace costs::detail
