@@ -70,6 +70,12 @@ class api_providers_test : public ::testing::Test {
         {"OPENAI_ADMIN_KEY", openai_key},
         {"COSTS_ANTHROPIC_API_BASE_URL", fake_.base() + "/anthropic"},
         {"COSTS_OPENAI_API_BASE_URL", fake_.base() + "/openai/v1"},
+        {"ELEVENLABS_API_KEY", "CANARY-ELEVEN-1f"},
+        {"X_BEARER_TOKEN", "CANARY-X-2e"},
+        {"BRAVE_API_KEY", "CANARY-BRAVE-3d"},
+        {"COSTS_ELEVENLABS_BASE_URL", fake_.base() + "/eleven"},
+        {"COSTS_X_API_BASE_URL", fake_.base() + "/x"},
+        {"COSTS_BRAVE_BASE_URL", fake_.base() + "/brave"},
         {"COSTS_HTTP_BACKOFF_MS", "1"},
         {"COSTS_HTTP_TIMEOUT_MS", "2000"}};
     for (auto& [k, v] : extra) env[k] = v;
@@ -384,6 +390,47 @@ TEST_F(api_providers_test, a_bad_second_page_stores_nothing_from_the_first) {
             "again next run|\n");
   EXPECT_EQ(query_text("select count(*) from public.usage_daily"), "0|\n");
   EXPECT_EQ(query_text("select count(*) from public.usage_snapshots"), "0|\n");
+}
+
+TEST_F(api_providers_test, usage_in_units_characters_posts_and_queries_lands_in_the_snapshot) {
+  providers_ = {"elevenlabs", "x_api", "brave"};
+  fake_.on(
+      "/eleven/v1/user/subscription",
+      {{200,
+        R"({"tier":"creator","character_count":68214,"character_limit":121000,"next_character_count_reset_unix":1764892800,"currency":"usd","status":"active","next_invoice":{"amount_due_cents":2200}})"}});
+  fake_.on(
+      "/eleven/v1/usage/character-stats",
+      {{200,
+        R"({"time":[1763510400000,1763596800000,1763683200000],"usage":{"eleven_multilingual_v2":[4210,0,1872],"eleven_flash_v2_5":[12033,9120,15510]}})"}});
+  fake_.on(
+      "/x/2/usage/tweets",
+      {{200,
+        R"({"data":{"project_id":"1843920113372749824","project_cap":"2000000","project_usage":"184233","cap_reset_day":14,"daily_project_usage":{"project_id":"1843920113372749824","usage":[{"date":"2026-11-20T00:00:00.000Z","usage":"9812"},{"date":"2026-11-21T00:00:00.000Z","usage":11407}]}}})",
+        {{"x-rate-limit-remaining", "49"}}}});
+  fake_.on("/brave/res/v1/web/search", {{200,
+                                         R"({"type":"search"})",
+                                         {{"X-RateLimit-Limit", "50, 15000"},
+                                          {"X-RateLimit-Remaining", "49, 14000"},
+                                          {"X-RateLimit-Reset", "1, 812400"}}}});
+  const auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(query_text(
+                "select units->>'characters_used', units->>'characters_limit', units->>'resets_at',"
+                " model_breakdown->0->>'model', model_breakdown->0->>'characters'"
+                " from public.usage_latest where provider = 'elevenlabs'"),
+            "68214|121000|2025-12-05T00:00:00.000000Z|eleven_flash_v2_5|36663|\n");
+  EXPECT_EQ(query_text("select units->>'posts_read', units->>'posts_cap', "
+                       "units->'posts_read_by_day'->>'2026-11-21'"
+                       " from public.usage_latest where provider = 'x_api'"),
+            "184233|2000000|11407|\n");
+  EXPECT_EQ(
+      query_text("select units->>'queries_used', units->>'monthly_limit' from public.usage_latest"
+                 " where provider = 'brave'"),
+      "1000|15000|\n");
+  EXPECT_EQ(query_text("select count(*) from public.usage_latest where total_cost_usd is not null"),
+            "0|\n")
+      << "no money is invented for providers that report none";
+  EXPECT_EQ((everything_stored() + r.out + r.err).find("CANARY"), std::string::npos);
 }
 
 TEST(api_providers_cli_test, providers_lists_where_credentials_were_found_never_their_values) {

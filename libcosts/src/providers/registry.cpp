@@ -3,14 +3,17 @@
 
 #include "costs/provider.hpp"
 #include "providers/anthropic_api/anthropic_api.hpp"
+#include "providers/brave/brave.hpp"
 #include "providers/claude_local/claude_local.hpp"
 #include "providers/codex_local/codex_local.hpp"
 #include "providers/deepseek/deepseek.hpp"
+#include "providers/elevenlabs/elevenlabs.hpp"
 #include "providers/gemini_local/gemini_local.hpp"
 #include "providers/moonshot/moonshot.hpp"
 #include "providers/openai_api/openai_api.hpp"
 #include "providers/openclaw_local/openclaw_local.hpp"
 #include "providers/openrouter/openrouter.hpp"
+#include "providers/x_api/x_api.hpp"
 
 namespace costs {
 
@@ -69,8 +72,11 @@ std::unique_ptr<provider> make_provider(std::string_view key) {
       {"openrouter", &detail::make_openrouter_provider},
       {"anthropic_api", &detail::make_anthropic_api_provider},
       {"openai_api", &detail::make_openai_api_provider},
+      {"elevenlabs", &detail::make_elevenlabs_provider},
       {"moonshot", &detail::make_moonshot_provider},
       {"deepseek", &detail::make_deepseek_provider},
+      {"x_api", &detail::make_x_api_provider},
+      {"brave", &detail::make_brave_provider},
       {"claude_local", &detail::make_claude_local_provider},
       {"codex_local", &detail::make_codex_local_provider},
       {"openclaw_local", &detail::make_openclaw_local_provider},
