@@ -76,6 +76,12 @@ class api_providers_test : public ::testing::Test {
         {"COSTS_ELEVENLABS_BASE_URL", fake_.base() + "/eleven"},
         {"COSTS_X_API_BASE_URL", fake_.base() + "/x"},
         {"COSTS_BRAVE_BASE_URL", fake_.base() + "/brave"},
+        {"AZURE_TENANT_ID", "tenant-1"},
+        {"AZURE_CLIENT_ID", "client-1"},
+        {"AZURE_CLIENT_SECRET", "CANARY-AZURE-SECRET-8f"},
+        {"AZURE_COST_SCOPE", "/subscriptions/sub-1"},
+        {"COSTS_AZURE_LOGIN_BASE_URL", fake_.base() + "/login"},
+        {"COSTS_AZURE_BASE_URL", fake_.base() + "/azure"},
         {"COSTS_HTTP_BACKOFF_MS", "1"},
         {"COSTS_HTTP_TIMEOUT_MS", "2000"}};
     for (auto& [k, v] : extra) env[k] = v;
@@ -431,6 +437,61 @@ TEST_F(api_providers_test, usage_in_units_characters_posts_and_queries_lands_in_
             "0|\n")
       << "no money is invented for providers that report none";
   EXPECT_EQ((everything_stored() + r.out + r.err).find("CANARY"), std::string::npos);
+}
+
+TEST_F(api_providers_test, azure_daily_cost_by_service_follows_next_links_without_double_counting) {
+  providers_ = {"azure"};
+  fake_.on(
+      "/login/tenant-1/oauth2/v2.0/token",
+      {{200,
+        R"({"token_type":"Bearer","expires_in":3599,"access_token":"CANARY-AZURE-TOKEN-77"})"}});
+  // Columns in an unusual order, to prove they are found by name; page 2 repeats a row of page 1.
+  fake_.on(
+      "/azure/subscriptions/sub-1/providers/Microsoft.CostManagement/query",
+      {{200,
+        R"({"id":"q","name":"q","type":"microsoft.costmanagement/Query","properties":{"nextLink":")" +
+            fake_.base() +
+            R"(/azure/next?$skiptoken=abc","columns":[{"name":"UsageDate","type":"Number"},{"name":"Cost","type":"Number"},{"name":"ServiceName","type":"String"},{"name":"Currency","type":"String"}],"rows":[[20261120,12.4418,"Azure OpenAI","USD"],[20261120,3.0067,"Storage","USD"]]}})"}});
+  fake_.on(
+      "/azure/next",
+      {{200,
+        R"({"properties":{"nextLink":null,"columns":[{"name":"Cost","type":"Number"},{"name":"UsageDate","type":"Number"},{"name":"ServiceName","type":"String"},{"name":"Currency","type":"String"}],"rows":[[3.0067,20261120,"Storage","USD"],[13.9052,20261121,"Azure OpenAI","USD"]]}})"}});
+  const auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(query_text("select date, model, cost_usd from public.usage_daily where provider = "
+                       "'azure' order by date, model"),
+            "2026-11-20|Azure OpenAI|12.441800|\n2026-11-20|Storage|3.006700|\n2026-11-21|Azure "
+            "OpenAI|13.905200|\n");
+  EXPECT_EQ(
+      query_text(
+          "select date, cost_usd from public.cost_daily where provider = 'azure' order by date"),
+      "2026-11-20|15.448500|\n2026-11-21|13.905200|\n");
+  EXPECT_EQ(query_text("select total_cost_usd from public.usage_latest where provider = 'azure'"),
+            "29.353700|\n");
+  std::string methods;
+  for (const auto& req : fake_.requests()) {
+    methods += req.method + " ";
+    if (req.path.rfind("/azure", 0) == 0) {
+      EXPECT_EQ(req.headers.at("authorization"), "Bearer CANARY-AZURE-TOKEN-77");
+    }
+  }
+  EXPECT_EQ(methods, "POST POST POST ");
+  EXPECT_EQ((everything_stored() + r.out + r.err).find("CANARY"), std::string::npos);
+}
+
+TEST_F(api_providers_test,
+       an_azure_secret_that_is_refused_is_an_auth_failure_naming_the_variables) {
+  providers_ = {"azure"};
+  fake_.on(
+      "/login/tenant-1/oauth2/v2.0/token",
+      {{401,
+        R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})"}});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(
+      log_of("azure"),
+      "auth_failed|Azure rejected the credential (401); check AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+      "AZURE_CLIENT_SECRET|\n");
 }
 
 TEST(api_providers_cli_test, providers_lists_where_credentials_were_found_never_their_values) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -105,12 +106,19 @@ http_response http_send(const http_request& request) {
     if (!retryable(r) || attempt == max_attempts) return r;
     long wait = backoff_ms << (attempt - 1);
     wait += std::uniform_int_distribution<long>(0, std::max(1L, wait / 2))(jitter);
-    if (auto it = r.headers.find("retry-after"); it != r.headers.end()) {
-      try {
-        wait = std::min(60'000L, std::stol(it->second) * 1000);  // seconds, as providers send it
-      } catch (...) {
+    // Retry-After, or Azure's own hints; the largest one wins (seconds, as all of them send it).
+    long hinted = -1;
+    for (const char* name :
+         {"retry-after", "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after",
+          "x-ms-ratelimit-microsoft.consumption-retry-after"}) {
+      if (auto it = r.headers.find(name); it != r.headers.end()) {
+        try {
+          hinted = std::max(hinted, std::stol(it->second) * 1000);
+        } catch (...) {
+        }
       }
     }
+    if (hinted >= 0) wait = std::min(60'000L, hinted);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   }
 }
@@ -133,6 +141,20 @@ std::string describe_failure(const http_response& r, const std::string& label,
     return label + " failed on its side (" + code + ") after " + std::to_string(r.attempts) +
            " attempts; it will be tried again next run";
   return label + " answered " + code;
+}
+
+std::string form_encode(const std::string& value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 std::string base_url(const std::string& provider_key, const std::string& fallback) {

@@ -39,6 +39,9 @@ http_response http_send(const http_request& request);
 std::string describe_failure(const http_response& response, const std::string& provider_label,
                              const std::string& credential_hint);
 
+/// Percent-encodes a value for a query string or a form body.
+std::string form_encode(const std::string& value);
+
 /// The base URL for a provider: $COSTS_<KEY>_BASE_URL, else `fallback`; no trailing slash.
 std::string base_url(const std::string& provider_key, const std::string& fallback);
 

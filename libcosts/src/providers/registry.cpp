@@ -3,6 +3,7 @@
 
 #include "costs/provider.hpp"
 #include "providers/anthropic_api/anthropic_api.hpp"
+#include "providers/azure/azure.hpp"
 #include "providers/brave/brave.hpp"
 #include "providers/claude_local/claude_local.hpp"
 #include "providers/codex_local/codex_local.hpp"
@@ -75,6 +76,7 @@ std::unique_ptr<provider> make_provider(std::string_view key) {
       {"elevenlabs", &detail::make_elevenlabs_provider},
       {"moonshot", &detail::make_moonshot_provider},
       {"deepseek", &detail::make_deepseek_provider},
+      {"azure", &detail::make_azure_provider},
       {"x_api", &detail::make_x_api_provider},
       {"brave", &detail::make_brave_provider},
       {"claude_local", &detail::make_claude_local_provider},

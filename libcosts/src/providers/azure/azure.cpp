@@ -1,0 +1,231 @@
+// azure: daily cost by service from Cost Management's query API, after an OAuth2 client
+// credentials token (providers.md 8.1-8.3). Columns are found by name, never by position;
+// UsageDate is a number like 20261120; every nextLink page is read; only USD rows are money.
+#include "providers/azure/azure.hpp"
+
+#include <map>
+#include <set>
+
+#include "costs/paths.hpp"
+#include "costs/registry.hpp"
+#include "http/http_client.hpp"
+#include "providers/api_json.hpp"
+
+namespace costs::detail {
+namespace {
+
+using namespace simdjson;
+
+constexpr const char* variables[] = {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+                                     "AZURE_COST_SCOPE"};
+
+class azure_provider final : public provider {
+ public:
+  const provider_info& info() const override { return *find_provider("azure"); }
+
+  detection detect() const override {
+    std::string missing;
+    for (const char* v : variables)
+      if (!env(v)) missing += (missing.empty() ? "" : ", ") + std::string(v);
+    if (missing.empty())
+      return {true,
+              "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_COST_SCOPE set"};
+    return {false, "set " + missing};
+  }
+
+  collect_result collect(const collect_context& ctx) override {
+    collect_result result;
+    for (const char* v : variables)
+      if (!env(v)) {
+        result.status = collect_status::not_configured;
+        return result;
+      }
+    const std::string tenant = *env("AZURE_TENANT_ID");
+    std::string scope = *env("AZURE_COST_SCOPE");
+    while (!scope.empty() && scope.front() == '/') scope.erase(0, 1);
+    auto fail = [&](const http_response& r, const std::string& hint) {
+      result = collect_result{};
+      result.status = r.status == 401 || r.status == 400 ? collect_status::auth_failed
+                                                         : collect_status::http_error;
+      result.error = describe_failure(r, "Azure", hint);
+      return result;
+    };
+    auto malformed = [&](const char* what) {
+      result = collect_result{};
+      result.status = collect_status::parse_error;
+      result.error = std::string("Azure sent a ") + what + " we could not read; nothing was stored";
+      return result;
+    };
+
+    // 1. A token for the management API.
+    http_request token_request;
+    token_request.method = "POST";
+    token_request.url = base_url("azure_login", "https://login.microsoftonline.com") + "/" +
+                        form_encode(tenant) + "/oauth2/v2.0/token";
+    token_request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    token_request.body =
+        "grant_type=client_credentials&client_id=" + form_encode(*env("AZURE_CLIENT_ID")) +
+        "&client_secret=" + form_encode(*env("AZURE_CLIENT_SECRET")) +
+        "&scope=" + form_encode("https://management.azure.com/.default");
+    const http_response token_response = http_send(token_request);
+    if (!token_response.ok())
+      return fail(token_response, "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET");
+    std::string token;
+    {
+      ondemand::parser parser;
+      json_body body(token_response.body);
+      ondemand::object root;
+      if (!body.open(parser, root) ||
+          !each_field(root,
+                      [&](std::string_view k, ondemand::value v) {
+                        if (k == "access_token") as_string(v, token);
+                      }) ||
+          token.empty())
+        return malformed("token");
+    }
+
+    // 2. Daily cost by service, at most 31 days per query.
+    const long long today = utc_day(ctx.now).days_since_epoch();
+    const long long first =
+        std::max(ctx.since ? ctx.since->days_since_epoch() : today - 30, today - 30);
+    const nlohmann::json query = {
+        {"type", "ActualCost"},
+        {"timeframe", "Custom"},
+        {"timePeriod",
+         {{"from", civil_day::from_days_since_epoch(first).to_string() + "T00:00:00Z"},
+          {"to", civil_day::from_days_since_epoch(today).to_string() + "T23:59:59Z"}}},
+        {"dataset",
+         {{"granularity", "Daily"},
+          {"aggregation", {{"totalCost", {{"name", "Cost"}, {"function", "Sum"}}}}},
+          {"grouping",
+           nlohmann::json::array({{{"type", "Dimension"}, {"name", "ServiceName"}}})}}}};
+    http_request request;
+    request.method = "POST";
+    request.url = base_url("azure", "https://management.azure.com") + "/" + scope +
+                  "/providers/Microsoft.CostManagement/query?api-version=2025-03-01";
+    request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+    request.body = query.dump();
+
+    std::map<std::pair<std::string, std::string>, micro_usd>
+        usd;  // (day, service): overlapping pages dedup
+    std::set<std::string> other_currencies;
+    for (int page = 0; page < 100; ++page) {
+      const http_response r = http_send(request);
+      if (r.status == 204) break;  // no data in the period
+      if (!r.ok())
+        return fail(r, "AZURE_COST_SCOPE and the service principal's Cost Management role");
+      std::vector<std::string> columns;
+      std::string next;
+      ondemand::parser parser;
+      json_body body(r.body);
+      ondemand::object root;
+      bool rows_ok = true;
+      const bool ok =
+          body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
+            if (k != "properties") return true;
+            return each_field(v, [&](std::string_view f, ondemand::value x) {
+              if (f == "nextLink") {
+                as_string(x, next);
+              } else if (f == "columns") {
+                ondemand::array cols;
+                if (x.get_array().get(cols)) return false;
+                for (auto c : cols) {
+                  ondemand::object col;
+                  if (c.get_object().get(col)) return false;
+                  std::string name;
+                  each_field(col, [&](std::string_view ck, ondemand::value cv) {
+                    if (ck == "name") as_string(cv, name);
+                  });
+                  columns.push_back(name);
+                }
+              } else if (f == "rows") {
+                // Columns come before rows in Azure's answer; their names give each cell's meaning.
+                ondemand::array rows;
+                if (x.get_array().get(rows) || columns.empty()) return false;
+                for (auto row_value : rows) {
+                  ondemand::array row;
+                  if (row_value.get_array().get(row)) return false;
+                  std::optional<micro_usd> cost;
+                  std::string service, currency;
+                  long long date = 0;
+                  std::size_t i = 0;
+                  for (auto cell : row) {
+                    ondemand::value value;
+                    if (std::move(cell).get(value) || i >= columns.size()) return false;
+                    const std::string& name = columns[i++];
+                    if (name == "Cost" || name == "PreTaxCost" || name == "CostUSD")
+                      cost = money_of(value);
+                    else if (name == "UsageDate")
+                      date = as_int(value, 0);
+                    else if (name == "ServiceName")
+                      as_string(value, service);
+                    else if (name == "Currency")
+                      as_string(value, currency);
+                  }
+                  if (!cost || date < 19000101) {
+                    rows_ok = false;
+                    return false;
+                  }
+                  char day[40];
+                  std::snprintf(day, sizeof day, "%04lld-%02lld-%02lld", date / 10000,
+                                date / 100 % 100, date % 100);
+                  if (currency == "USD" || currency.empty())
+                    usd[{day, service}] = *cost;
+                  else
+                    other_currencies.insert(currency);
+                }
+              }
+              return true;
+            });
+          });
+      if (!ok || !rows_ok) return malformed("cost query page");
+      if (next.empty()) break;
+      request.url = next;  // nextLink carries the $skiptoken; the same body is posted again
+    }
+
+    snapshot snap;
+    snap.provider = "azure";
+    snap.source = "api";
+    snap.fetched_at = ctx.now;
+    micro_usd total;
+    std::map<std::string, daily_cost> days;
+    std::map<std::string, micro_usd> services;
+    for (const auto& [key, cost] : usd) {
+      daily_usage u;
+      u.date = civil_day::parse(key.first);
+      u.provider = "azure";
+      u.model = key.second;  // the service ("Azure OpenAI", "Storage"): Azure's unit of breakdown
+      u.cost = cost;
+      result.daily_usage.push_back(u);
+      auto& d = days[key.first];
+      d.provider = "azure";
+      d.date = u.date;
+      d.source = "api";
+      d.cost = d.cost.value_or(micro_usd{}) + cost;
+      services[key.second] += cost;
+      total += cost;
+    }
+    for (auto& [day, d] : days) result.daily_costs.push_back(d);
+    if (!usd.empty()) snap.total_cost = total;
+    for (const auto& [service, cost] : services)
+      snap.model_breakdown.push_back({{"service", service}, {"cost_micro_usd", cost.value}});
+    snap.units = {{"window_start", civil_day::from_days_since_epoch(first).to_string()},
+                  {"non_usd_currencies_skipped", other_currencies}};
+    snap.raw_response = snap.units;
+    result.snap = std::move(snap);
+    if (!other_currencies.empty()) {
+      result.status = collect_status::partial;
+      result.error =
+          "Azure bills part of this scope in another currency; only USD rows were stored";
+    }
+    return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<provider> make_azure_provider() {
+  return std::make_unique<azure_provider>();
+}
+
+}  // namespace costs::detail
