@@ -14,7 +14,7 @@ case "$(uname -s)" in
     apt-cache show "$pg" >/dev/null 2>&1 || pg=postgresql
     want=(cmake g++ make pkg-config ca-certificates curl libpqxx-dev libpistache-dev
           nlohmann-json3-dev libboost-program-options-dev libcurl4-openssl-dev libsimdjson-dev
-          libsqlite3-dev libzstd-dev "$pg")
+          libsqlite3-dev libzstd-dev libssl-dev "$pg")
     $with_tests && want+=(googletest libgtest-dev python3)
     missing=()
     for p in "${want[@]}"; do
@@ -30,7 +30,7 @@ case "$(uname -s)" in
     ;;
   Darwin)
     # Pistache is Linux-only: on a Mac the library and costs-sync build; the server runs on Linux.
-    want=(cmake pkg-config libpqxx nlohmann-json boost curl simdjson sqlite zstd postgresql@15)
+    want=(cmake pkg-config libpqxx nlohmann-json boost curl simdjson sqlite zstd openssl@3 postgresql@15)
     $with_tests && want+=(googletest)
     command -v brew >/dev/null || { echo "install-deps: install Homebrew first (https://brew.sh)" >&2; exit 1; }
     missing=()

@@ -2,6 +2,8 @@
 // HTTP client, real retries) writing into a real database. Keys are canaries that must never
 // show up anywhere but in the requests.
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -492,6 +494,94 @@ TEST_F(api_providers_test,
       log_of("azure"),
       "auth_failed|Azure rejected the credential (401); check AZURE_TENANT_ID, AZURE_CLIENT_ID and "
       "AZURE_CLIENT_SECRET|\n");
+}
+
+// A service account key made for the test, so the JWT's signature can be checked.
+struct test_key {
+  test_key() : key(EVP_RSA_gen(2048), &EVP_PKEY_free) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+    PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    pem.assign(data, static_cast<std::size_t>(n));
+  }
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key;
+  std::string pem;
+};
+
+std::string base64url_decode(std::string s) {
+  for (char& c : s) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (s.size() % 4) s += '=';
+  std::string out(s.size(), '\0');
+  const int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+  out.resize(static_cast<std::size_t>(n) -
+             static_cast<std::size_t>(std::count(s.end() - 2, s.end(), '=')));
+  return out;
+}
+
+TEST_F(api_providers_test, gcp_billing_signs_a_token_request_and_reads_every_bigquery_page) {
+  providers_ = {"gcp_billing"};
+  const test_key key;
+  const nlohmann::json account = {{"type", "service_account"},
+                                  {"project_id", "acme-ai"},
+                                  {"client_email", "costs@acme-ai.iam.gserviceaccount.com"},
+                                  {"private_key", key.pem},
+                                  {"token_uri", fake_.base() + "/gtoken"}};
+  home_.write("sa.json", account.dump());
+  fake_.on(
+      "/gtoken",
+      {{200, R"({"access_token":"CANARY-GCP-TOKEN-5a","expires_in":3599,"token_type":"Bearer"})"}});
+  fake_.on(
+      "/bq/bigquery/v2/projects/billing-proj/queries",
+      {{200,
+        R"({"kind":"bigquery#queryResponse","jobComplete":true,"totalRows":"3","pageToken":"p2","jobReference":{"projectId":"billing-proj","jobId":"job_1"},
+                     "rows":[{"f":[{"v":"2026-11-20"},{"v":"Gemini API"},{"v":"4.125"},{"v":"USD"}]},{"f":[{"v":"2026-11-20"},{"v":"Vertex AI"},{"v":"0.5"},{"v":"USD"}]}]})"}});
+  fake_.on(
+      "/bq/bigquery/v2/projects/billing-proj/queries/job_1",
+      {{200,
+        R"({"kind":"bigquery#getQueryResultsResponse","jobComplete":true,"rows":[{"f":[{"v":"2026-11-21"},{"v":"Gemini API"},{"v":"1.000001"},{"v":"USD"}]}]})"}});
+  const auto r =
+      run({{"GOOGLE_APPLICATION_CREDENTIALS", (home_.path() / "sa.json").string()},
+           {"COSTS_GCP_BILLING_TABLE", "billing-proj.billing.gcp_billing_export_v1_01AB23"},
+           {"COSTS_GCP_BILLING_BASE_URL", fake_.base() + "/bq"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(query_text("select date, model, cost_usd from public.usage_daily where provider = "
+                       "'gcp_billing' order by date, model"),
+            "2026-11-20|Gemini API|4.125000|\n2026-11-20|Vertex AI|0.500000|\n2026-11-21|Gemini "
+            "API|1.000001|\n");
+  EXPECT_EQ(
+      query_text("select total_cost_usd from public.usage_latest where provider = 'gcp_billing'"),
+      "5.625001|\n");
+  // The token request carried a JWT signed by the account's key, for BigQuery read access.
+  std::string assertion;
+  for (const auto& req : fake_.requests())
+    if (req.path == "/gtoken") assertion = req.body.substr(req.body.find("assertion=") + 10);
+  ASSERT_EQ(std::count(assertion.begin(), assertion.end(), '.'), 2) << assertion;
+  const auto dot1 = assertion.find('.'), dot2 = assertion.rfind('.');
+  const auto claims =
+      nlohmann::json::parse(base64url_decode(assertion.substr(dot1 + 1, dot2 - dot1 - 1)));
+  EXPECT_EQ(claims["iss"], "costs@acme-ai.iam.gserviceaccount.com");
+  EXPECT_EQ(claims["aud"], fake_.base() + "/gtoken");
+  EXPECT_EQ(claims["scope"], "https://www.googleapis.com/auth/bigquery.readonly");
+  const std::string signed_part = assertion.substr(0, dot2);
+  const std::string signature = base64url_decode(assertion.substr(dot2 + 1));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> verify(EVP_MD_CTX_new(),
+                                                                 &EVP_MD_CTX_free);
+  ASSERT_EQ(EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr, key.key.get()), 1);
+  EXPECT_EQ(
+      EVP_DigestVerify(verify.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(signed_part.data()),
+                       signed_part.size()),
+      1);
+  for (const auto& req : fake_.requests())
+    if (req.path.rfind("/bq", 0) == 0) {
+      EXPECT_EQ(req.headers.at("authorization"), "Bearer CANARY-GCP-TOKEN-5a");
+    }
+  const std::string stored = everything_stored() + r.out + r.err;
+  EXPECT_EQ(stored.find("CANARY"), std::string::npos);
+  EXPECT_EQ(stored.find("PRIVATE KEY"), std::string::npos);
 }
 
 TEST(api_providers_cli_test, providers_lists_where_credentials_were_found_never_their_values) {

@@ -89,6 +89,16 @@ void fake_http_server::answer(int client) {
     }
     pos = end + 2;
   }
+  const std::size_t body_start = request.find("\r\n\r\n") + 4;
+  std::size_t length = 0;
+  if (auto it = rec.headers.find("content-length"); it != rec.headers.end())
+    length = std::stoul(it->second);
+  while (request.size() < body_start + length) {
+    const ssize_t n = ::recv(client, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    request.append(buf, static_cast<std::size_t>(n));
+  }
+  rec.body = request.substr(body_start, length);
   const std::string path = rec.path.substr(0, rec.path.find('?'));
   fake_response response{404, R"({"error":{"code":404,"message":"no such route in the fake"}})"};
   {

@@ -30,6 +30,7 @@ struct fake_response {
 struct recorded_request {
   std::string method, path;                    ///< path includes the query
   std::map<std::string, std::string> headers;  ///< names lowercased
+  std::string body;
 };
 
 class fake_http_server {

@@ -9,6 +9,7 @@
 #include "providers/codex_local/codex_local.hpp"
 #include "providers/deepseek/deepseek.hpp"
 #include "providers/elevenlabs/elevenlabs.hpp"
+#include "providers/gcp_billing/gcp_billing.hpp"
 #include "providers/gemini_local/gemini_local.hpp"
 #include "providers/moonshot/moonshot.hpp"
 #include "providers/openai_api/openai_api.hpp"
@@ -77,6 +78,7 @@ std::unique_ptr<provider> make_provider(std::string_view key) {
       {"moonshot", &detail::make_moonshot_provider},
       {"deepseek", &detail::make_deepseek_provider},
       {"azure", &detail::make_azure_provider},
+      {"gcp_billing", &detail::make_gcp_billing_provider},
       {"x_api", &detail::make_x_api_provider},
       {"brave", &detail::make_brave_provider},
       {"claude_local", &detail::make_claude_local_provider},
