@@ -93,8 +93,6 @@ class local_ledger {
   /// Adds or merges one call by its key, following the source's dedup rule. Returns 1 when
   /// added, 2 when it replaced an earlier copy, 0 when the earlier copy stays.
   int merge(const local_entry& entry);
-  /// Appends every entry of `other` (strings remapped), merging by key.
-  void absorb(const local_ledger& other);
   void save(const std::filesystem::path& file) const;
   /// @returns false when the file is missing or from another format version.
   bool load(const std::filesystem::path& file);
@@ -111,7 +109,6 @@ class local_ledger {
   std::vector<std::uint32_t> alt_slots_;  // the same for alt_key (Claude message ids)
   std::size_t replaced_ = 0;              // extra slots added since the last rebuild
   std::unordered_map<std::string, std::uint32_t> string_ids_;
-  friend struct ledger_access;
 };
 
 }  // namespace costs

@@ -165,16 +165,6 @@ int local_ledger::merge(const local_entry& entry) {
   return 2;
 }
 
-void local_ledger::absorb(const local_ledger& other) {
-  std::vector<std::uint32_t> remap(other.strings_.size());
-  for (std::size_t i = 0; i < other.strings_.size(); ++i) remap[i] = intern(other.strings_[i]);
-  for (local_entry e : other.entries_) {
-    for (std::uint32_t* id : {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task})
-      *id = remap[*id];
-    merge(e);
-  }
-}
-
 void local_ledger::save(const std::filesystem::path& file) const {
   const auto temp = file.string() + ".tmp";
   {
