@@ -1,7 +1,9 @@
 // costs-sync run: collect every configured provider (or those named) and push in one batch.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +16,7 @@
 #include "costs/provider.hpp"
 #include "costs/registry.hpp"
 #include "costs/secrets.hpp"
+#include "costs/spool.hpp"
 #include "costs/store.hpp"
 
 #if !defined(_WIN32)
@@ -94,6 +97,21 @@ int run_command(const std::vector<std::string>& args) {
   if (!since_flag.empty() && days > 0)
     throw config_error("cli.usage", "pass --since or --days, not both");
 
+  // One run at a time: a second one waits for the first, then goes on.
+  std::optional<file_lock> lock;
+  if (!dry_run) {
+    const auto lock_file = costs_home() / "run.lock";
+    long wait_seconds = 600;
+    if (auto v = env("COSTS_LOCK_WAIT_SECONDS")) wait_seconds = std::stol(*v);
+    lock.emplace(lock_file, std::chrono::seconds(wait_seconds), [] {
+      std::cerr << "costs-sync run: another run is in progress; waiting for it to finish\n";
+    });
+    if (!lock->held())
+      throw error("run.locked", "another costs-sync run held " + lock_file.string() + " for " +
+                                    std::to_string(wait_seconds) +
+                                    " s; try again when it has finished");
+  }
+
   collect_context context;
   context.now = now();
   context.host = host_name();
@@ -138,7 +156,39 @@ int run_command(const std::vector<std::string>& args) {
   }
 
   write_summary written;
-  if (!dry_run) written = open_postgres_store(target)->write(batch);
+  std::size_t earlier_runs_sent = 0;
+  if (!dry_run) {
+    // Written to the spool before it is sent: from here on a crash or an outage loses nothing,
+    // and the run id makes a resend add nothing twice. Earlier runs that waited go first.
+    batch.run_id = new_run_id();
+    spool waiting(costs_home() / "spool");
+    const auto mine = waiting.put(batch);
+    try {
+      const auto db = open_postgres_store(target);
+      for (const auto& file : waiting.pending()) {
+        if (file == mine) {
+          written = db->write(batch);
+        } else {
+          sync_batch earlier;
+          try {
+            earlier = spool::load(file);
+          } catch (const parse_error& e) {
+            std::filesystem::rename(file, file.string() + ".damaged");
+            std::cerr << "costs-sync run: set aside a damaged spool file (" << e.message()
+                      << "): " << file.string() << ".damaged\n";
+            continue;
+          }
+          db->write(earlier);
+          ++earlier_runs_sent;
+        }
+        spool::remove(file);
+      }
+    } catch (const store_error& e) {
+      const auto left = waiting.pending().size();
+      throw store_error(e.code(), e.message() + "; " + std::to_string(left) + " run(s) wait in " +
+                                      waiting.dir().string() + " and will be sent first next time");
+    }
+  }
 
   const auto failed = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) {
     return o.status != "ok" && o.status != "not_configured" && o.status != "unavailable";
@@ -148,6 +198,8 @@ int run_command(const std::vector<std::string>& args) {
   if (as_json) {
     nlohmann::json summary = {{"target", target.empty() ? "" : redact_url(target)},
                               {"dry_run", dry_run},
+                              {"run_id", batch.run_id},
+                              {"earlier_runs_sent", earlier_runs_sent},
                               {"providers", nlohmann::json::array()},
                               {"written",
                                {{"snapshots", written.snapshots},
@@ -167,6 +219,8 @@ int run_command(const std::vector<std::string>& args) {
       std::cout << o.key << ": " << o.status << (o.detail.empty() ? "" : " (" + o.detail + ")")
                 << ", " << o.rows << " rows\n";
     }
+    if (earlier_runs_sent > 0)
+      std::cout << "sent " << earlier_runs_sent << " earlier run(s) that had waited in the spool\n";
     std::cout << collected << " provider(s) collected, " << failed << " failed; "
               << (dry_run ? "dry run, nothing written"
                           : "wrote " + std::to_string(written.snapshots) + " snapshot(s) to " +

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/spool.hpp"
+#include "costs/store.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
 #include "support/test_db.hpp"
@@ -57,10 +59,10 @@ TEST(sync_cli_test, db_migrate_applies_once_then_reports_up_to_date) {
   test_database db;
   const auto first = sync({"db", "migrate", "--target", db.url()});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_NE(first.out.find("applied 8 migration(s)"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("applied 9 migration(s)"), std::string::npos) << first.out;
   const auto second = sync({"db", "migrate"}, {{"COSTS_TARGET", db.url()}});
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  EXPECT_NE(second.out.find("up to date (8 migrations)"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("up to date (9 migrations)"), std::string::npos) << second.out;
 }
 
 TEST(sync_cli_test, run_against_a_migrated_database_succeeds) {
@@ -214,6 +216,83 @@ TEST(sync_cli_test, run_writes_local_usage_and_a_second_run_changes_no_daily_row
                                  "provider = 'claude_local'")[0]
                             .c_str()),
             "0.019750");
+}
+
+TEST(sync_cli_test,
+     a_target_that_is_down_keeps_the_run_in_the_spool_and_the_next_run_sends_it_first) {
+  costs::test::temp_home home;
+  home.write(".claude/projects/-home-dev-acme-api/s.jsonl",
+             claude_line(1, "claude-sonnet-4-6", "2026-10-14T09:12:11.377Z"));
+  const std::map<std::string, std::string> env = {{"HOME", home.path().string()},
+                                                  {"COSTS_HOME", (home.path() / "c").string()}};
+  const auto down =
+      sync({"run", "--target", "postgresql://postgres@127.0.0.1:1/x?connect_timeout=3",
+            "--provider", "claude_local", "--timezone", "UTC"},
+           env);
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_NE(down.err.find("1 run(s) wait in"), std::string::npos) << down.err;
+  EXPECT_EQ(lines(down.err), 1u) << down.err;
+  costs::spool waiting(home.path() / "c" / "spool");
+  ASSERT_EQ(waiting.pending().size(), 1u);
+
+  test_database db;
+  db.migrate();
+  const auto up =
+      sync({"run", "--target", db.url(), "--provider", "claude_local", "--timezone", "UTC"}, env);
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.out.find("sent 1 earlier run(s)"), std::string::npos) << up.out;
+  EXPECT_TRUE(waiting.pending().empty());
+  auto c = db.connect();
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(tx.exec1("select count(*) from public.usage_snapshots")[0].as<int>(), 2)
+      << "both runs landed";
+  EXPECT_EQ(tx.exec1("select count(distinct run_id) from public.cost_sync_log")[0].as<int>(), 2);
+  EXPECT_EQ(tx.exec1("select count(*) from public.usage_daily")[0].as<int>(), 1);
+}
+
+TEST(sync_cli_test, a_run_resent_after_a_crash_adds_nothing_twice) {
+  costs::test::temp_home home;
+  test_database db;
+  db.migrate();
+  // As if a run had committed and then been killed before it cleared its spool file.
+  costs::sync_batch batch;
+  batch.run_id = costs::new_run_id();
+  costs::snapshot s;
+  s.provider = "openrouter";
+  s.source = "api";
+  s.fetched_at = costs::now();
+  s.total_cost = costs::parse_usd("1.5");
+  batch.snapshots = {s};
+  batch.log = {{"openrouter", "", costs::now(), costs::now(), "ok", 1, ""}};
+  costs::spool waiting(home.path() / "c" / "spool");
+  waiting.put(batch);
+  costs::open_postgres_store(db.url())->write(batch);
+
+  const auto r =
+      sync({"run", "--target", db.url(), "--provider", "brave"},
+           {{"HOME", home.path().string()}, {"COSTS_HOME", (home.path() / "c").string()}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sent 1 earlier run(s)"), std::string::npos) << r.out;
+  auto c = db.connect();
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(tx.exec1("select count(*) from public.usage_snapshots")[0].as<int>(), 1);
+  EXPECT_EQ(tx.exec1("select count(*) from public.cost_sync_log where provider = 'openrouter'")[0]
+                .as<int>(),
+            1);
+  EXPECT_TRUE(waiting.pending().empty());
+}
+
+TEST(sync_cli_test, a_second_run_waits_for_the_first_and_says_so_when_it_gives_up) {
+  costs::test::temp_home home;
+  const costs::file_lock held(home.path() / "c" / "run.lock", std::chrono::milliseconds(0));
+  ASSERT_TRUE(held.held());
+  const auto r = sync({"run", "--target", "postgresql://postgres@127.0.0.1:1/x"},
+                      {{"HOME", home.path().string()},
+                       {"COSTS_HOME", (home.path() / "c").string()},
+                       {"COSTS_LOCK_WAIT_SECONDS", "1"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("another run is in progress; waiting"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("try again when it has finished"), std::string::npos) << r.err;
 }
 
 }  // namespace

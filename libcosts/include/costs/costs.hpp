@@ -12,4 +12,5 @@
 #include "costs/provider.hpp"
 #include "costs/registry.hpp"
 #include "costs/secrets.hpp"
+#include "costs/spool.hpp"
 #include "costs/store.hpp"

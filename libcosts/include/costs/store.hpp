@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "costs/calendar.hpp"
@@ -28,6 +29,7 @@ struct sync_log_entry {
 
 /// Everything one run produced.
 struct sync_batch {
+  std::string run_id;  ///< unique per run: a resend of the same batch adds no snapshot or log row
   std::vector<snapshot> snapshots;
   std::vector<costs::daily_cost> daily_costs;
   std::vector<costs::daily_usage> daily_usage;
@@ -49,6 +51,14 @@ class store {
   /// @throws costs::store_error when the target refuses or is unreachable.
   virtual write_summary write(const sync_batch& batch) = 0;
 };
+
+/// The batch as JSON (for the spool) and back. Money stays exact (decimal strings).
+/// @throws costs::parse_error when the text is not a batch.
+std::string to_json(const sync_batch& batch);
+sync_batch batch_from_json(std::string_view text);
+
+/// A new run id: time and randomness, unique enough to never collide in one database.
+std::string new_run_id();
 
 /// A store writing straight into Postgres (a local cluster or a Supabase database URL).
 ///     auto db = costs::open_postgres_store("postgresql://postgres@127.0.0.1:55432/costs");

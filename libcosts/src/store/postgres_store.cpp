@@ -20,9 +20,10 @@ class postgres_store final : public store {
       insert into public.usage_snapshots
         (provider, source, host, fetched_at, total_cost_usd, input_tokens, output_tokens,
          cache_read_tokens, cache_write_tokens, total_tokens, balance_usd, credit_limit_usd,
-         currency, units, model_breakdown, raw_response)
+         currency, units, model_breakdown, raw_response, run_id)
       values ($1, $2, $3, $4::timestamptz, $5::numeric, $6, $7, $8, $9, $10, $11::numeric,
-              $12::numeric, $13, $14::jsonb, $15::jsonb, $16::jsonb))sql");
+              $12::numeric, $13, $14::jsonb, $15::jsonb, $16::jsonb, nullif($17, ''))
+      on conflict (run_id, provider, host) where run_id is not null do nothing)sql");
     conn_.prepare("upsert_cost_daily", R"sql(
       insert into public.cost_daily
         (provider, host, date, source, cost_usd, input_tokens, output_tokens, cache_read_tokens,
@@ -50,8 +51,9 @@ class postgres_store final : public store {
         updated_at = now())sql");
     conn_.prepare("insert_sync_log", R"sql(
       insert into public.cost_sync_log
-        (started_at, finished_at, provider, host, status, rows_written, error)
-      values ($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, nullif($7, '')))sql");
+        (started_at, finished_at, provider, host, status, rows_written, error, run_id)
+      values ($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, nullif($7, ''), nullif($8, ''))
+      on conflict (run_id, provider, host) where run_id is not null do nothing)sql");
   }
 
   write_summary write(const sync_batch& batch) override {
@@ -59,12 +61,15 @@ class postgres_store final : public store {
       pqxx::work tx(conn_);
       write_summary done;
       for (const auto& s : batch.snapshots) {
-        tx.exec_prepared0("insert_snapshot", s.provider, s.source, s.host,
-                          format_timestamp(s.fetched_at), decimal(s.total_cost), s.tokens.input,
-                          s.tokens.output, s.tokens.cache_read, s.tokens.cache_write(),
-                          s.tokens.total(), decimal(s.balance), decimal(s.credit_limit), s.currency,
-                          s.units.dump(), s.model_breakdown.dump(), s.raw_response.dump());
-        ++done.snapshots;
+        // A resent run (after a crash or an outage) inserts nothing twice: counted as written.
+        done.snapshots += static_cast<std::int64_t>(
+            tx.exec_prepared("insert_snapshot", s.provider, s.source, s.host,
+                             format_timestamp(s.fetched_at), decimal(s.total_cost), s.tokens.input,
+                             s.tokens.output, s.tokens.cache_read, s.tokens.cache_write(),
+                             s.tokens.total(), decimal(s.balance), decimal(s.credit_limit),
+                             s.currency, s.units.dump(), s.model_breakdown.dump(),
+                             s.raw_response.dump(), batch.run_id)
+                .affected_rows());
       }
       for (const auto& d : batch.daily_costs) {
         tx.exec_prepared0("upsert_cost_daily", d.provider, d.host, d.date.to_string(), d.source,
@@ -80,10 +85,11 @@ class postgres_store final : public store {
         ++done.daily_usage;
       }
       for (const auto& l : batch.log) {
-        tx.exec_prepared0("insert_sync_log", format_timestamp(l.started_at),
-                          format_timestamp(l.finished_at), l.provider, l.host, l.status,
-                          l.rows_written, l.error);
-        ++done.log;
+        done.log += static_cast<std::int64_t>(
+            tx.exec_prepared("insert_sync_log", format_timestamp(l.started_at),
+                             format_timestamp(l.finished_at), l.provider, l.host, l.status,
+                             l.rows_written, l.error, batch.run_id)
+                .affected_rows());
       }
       tx.commit();
       return done;
