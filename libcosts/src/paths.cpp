@@ -1,6 +1,11 @@
 #include "costs/paths.hpp"
 
+#include "costs/error.hpp"
+
 #include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <system_error>
 
 #if defined(__APPLE__)
@@ -45,6 +50,58 @@ std::optional<std::string> env(const char* name) {
   return std::string(value);
 }
 
+fs::path config_file() {
+  if (auto file = env("COSTS_CONFIG")) return *file;
+  return config_dir() / "config";
+}
+
+std::optional<std::string> config_value(const std::string& name) {
+  // Read once per process: a run reads many settings.
+  static std::mutex mutex;
+  static std::optional<std::map<std::string, std::string>> values;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!values) {
+    values.emplace();
+    const fs::path file = config_file();
+    std::ifstream in(file);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      const auto first = line.find_first_not_of(" \t\r");
+      if (first == std::string::npos || line[first] == '#') continue;
+      const auto eq = line.find('=');
+      if (eq == std::string::npos)
+        throw config_error("config.bad_line", file.string() + ":" + std::to_string(number) +
+                                                  ": expected NAME = value");
+      auto trim = [](std::string t) {
+        t.erase(0, t.find_first_not_of(" \t\r"));
+        t.erase(t.find_last_not_of(" \t\r") + 1);
+        return t;
+      };
+      std::string key = trim(line.substr(0, eq));
+      std::string value = trim(line.substr(eq + 1));
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+          value.back() == value.front())
+        value = value.substr(1, value.size() - 2);
+      else if (const auto hash = value.find(" #"); hash != std::string::npos)
+        value = trim(value.substr(0, hash));  // a trailing comment
+      if (key.empty() ||
+          key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
+        throw config_error("config.bad_line",
+                           file.string() + ":" + std::to_string(number) + ": '" + key +
+                               "' is not a setting name (use the environment variable's name)");
+      (*values)[key] = value;
+    }
+  }
+  auto it = values->find(name);
+  if (it == values->end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> setting(const char* name) {
+  if (auto v = env(name)) return v;
+  return config_value(name);
+}
+
 fs::path home_dir() {
   if (auto home = env("HOME")) return *home;
 #if !defined(_WIN32)
@@ -55,7 +112,7 @@ fs::path home_dir() {
 }
 
 fs::path costs_home() {
-  if (auto dir = env("COSTS_HOME")) return *dir;
+  if (auto dir = setting("COSTS_HOME")) return *dir;
   return home_dir() / ".local" / "share" / "costs";
 }
 

@@ -7,18 +7,28 @@
 
 namespace costs {
 
+namespace {
+
+std::optional<credential> from_config(const char* variable) {
+  if (auto v = config_value(variable))
+    return credential{*v, std::string(variable) + " in " + config_file().string()};
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<credential> find_credential(const char* variable, const std::string& file_name) {
   if (auto v = env(variable)) return credential{*v, variable};
   const auto file = home_dir() / ".openclaw" / "credentials" / file_name;
   std::ifstream in(file);
-  if (!in) return std::nullopt;
+  if (!in) return from_config(variable);
   std::stringstream text;
   text << in.rdbuf();
   std::string value = text.str();
   value.erase(0, value.find_first_not_of(" \t\r\n"));
   value.erase(value.find_last_not_of(" \t\r\n") + 1);
-  if (value.empty()) return std::nullopt;
-  return credential{value, "~/.openclaw/credentials/" + file_name};
+  if (!value.empty()) return credential{value, "~/.openclaw/credentials/" + file_name};
+  return from_config(variable);
 }
 
 std::string redact_url(std::string_view url) {

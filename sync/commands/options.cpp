@@ -8,14 +8,13 @@
 namespace costs::sync {
 
 void add_target_option(po::options_description& options, std::string& target) {
-  options.add_options()(
-      "target", po::value(&target)->value_name("URL"),
-      "where to write: a postgres:// URL, or a Supabase / PostgREST base URL (env COSTS_TARGET)");
+  options.add_options()("target", po::value(&target)->value_name("URL"),
+                        "where to write: a postgres:// URL (env or config COSTS_TARGET)");
 }
 
 std::string resolve_target(const std::string& flag) {
   if (!flag.empty()) return flag;
-  return costs::env("COSTS_TARGET").value_or("");
+  return costs::setting("COSTS_TARGET").value_or("");
 }
 
 bool is_postgres_url(const std::string& target) {

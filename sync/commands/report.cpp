@@ -250,6 +250,7 @@ int report_command(const std::vector<std::string>& args) {
   if (!since_flag.empty()) filter.since = civil_day::parse(since_flag);
   if (!until_flag.empty()) filter.until = civil_day::parse(until_flag);
   for (const auto& s : source_flags) filter.sources.push_back(parse_local_source(s));
+  if (zone_flag.empty()) zone_flag = setting("COSTS_TIMEZONE").value_or("");
   const time_zone zone = zone_flag.empty() ? time_zone::local() : time_zone::named(zone_flag);
   const price_table prices = price_table::load_default();
 

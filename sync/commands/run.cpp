@@ -102,7 +102,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!dry_run) {
     const auto lock_file = costs_home() / "run.lock";
     long wait_seconds = 600;
-    if (auto v = env("COSTS_LOCK_WAIT_SECONDS")) wait_seconds = std::stol(*v);
+    if (auto v = setting("COSTS_LOCK_WAIT_SECONDS")) wait_seconds = std::stol(*v);
     lock.emplace(lock_file, std::chrono::seconds(wait_seconds), [] {
       std::cerr << "costs-sync run: another run is in progress; waiting for it to finish\n";
     });
@@ -121,6 +121,7 @@ int run_command(const std::vector<std::string>& args) {
         civil_day::from_days_since_epoch(utc_day(context.now).days_since_epoch() - days + 1);
   const price_table prices = price_table::load_default();
   context.prices = &prices;
+  if (zone_flag.empty()) zone_flag = setting("COSTS_TIMEZONE").value_or("");
   const time_zone zone = zone_flag.empty() ? time_zone::local() : time_zone::named(zone_flag);
   context.zone = &zone;
   context.state_dir = costs_home() / "local";

@@ -61,6 +61,8 @@ class api_providers_test : public ::testing::Test {
         {"HOME", home_.path().string()},
         {"COSTS_HOME", (home_.path() / "costs").string()},
         {"COSTS_TARGET", ""},
+        {"XDG_CONFIG_HOME", ""},
+        {"COSTS_CONFIG", ""},
         {"OPENROUTER_API_KEY", or_key},
         {"OPENROUTER_MANAGEMENT_KEY", or_management},
         {"DEEPSEEK_API_KEY", ds_key},

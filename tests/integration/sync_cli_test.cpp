@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/secrets.hpp"
 #include "costs/spool.hpp"
 #include "costs/store.hpp"
 #include "support/process.hpp"
@@ -293,6 +294,42 @@ TEST(sync_cli_test, a_second_run_waits_for_the_first_and_says_so_when_it_gives_u
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("another run is in progress; waiting"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("try again when it has finished"), std::string::npos) << r.err;
+}
+
+TEST(sync_cli_test, the_config_file_fills_in_what_flags_and_environment_leave_out) {
+  costs::test::temp_home home;
+  test_database db;
+  db.migrate();
+  home.write(".config/costs/config",
+             "# costs-sync settings: the environment's names, the environment wins\n"
+             "COSTS_TARGET = \"" +
+                 db.url() +
+                 "\"\n"
+                 "\n"
+                 "OPENROUTER_API_KEY = sk-or-v1-CANARY-FROM-CONFIG   # a trailing comment\n"
+                 "COSTS_TIMEZONE = UTC\n");
+  const std::map<std::string, std::string> env = {{"HOME", home.path().string()},
+                                                  {"COSTS_HOME", (home.path() / "c").string()},
+                                                  {"XDG_CONFIG_HOME", ""}};
+  const auto providers = sync({"providers", "--json"}, env);
+  ASSERT_EQ(providers.exit_code, 0) << providers.err;
+  const auto list = nlohmann::json::parse(providers.out);
+  EXPECT_TRUE(list[0]["configured"].get<bool>());
+  EXPECT_NE(list[0]["reason"].get<std::string>().find("OPENROUTER_API_KEY in "), std::string::npos);
+  EXPECT_EQ(providers.out.find("CANARY"), std::string::npos);
+  // No --target and no COSTS_TARGET: the config's target is used.
+  const auto run = sync({"run", "--provider", "brave", "--json"}, env);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find(costs::redact_url(db.url())), std::string::npos) << run.out;
+  // The environment wins over the file.
+  auto with_env = env;
+  with_env["COSTS_TARGET"] = "postgresql://postgres@127.0.0.1:1/nope?connect_timeout=2";
+  EXPECT_EQ(sync({"run", "--provider", "brave"}, with_env).exit_code, 1);
+  // A line that is not NAME = value is named, with its line number.
+  home.write(".config/costs/config", "COSTS_TARGET = x\nthis is not a setting\n");
+  const auto bad = sync({"run", "--provider", "brave"}, env);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("config:2: expected NAME = value"), std::string::npos) << bad.err;
 }
 
 }  // namespace

@@ -37,4 +37,17 @@ std::optional<std::filesystem::path> user_prices_file();
 /// An environment variable, or nullopt when unset or empty.
 std::optional<std::string> env(const char* name);
 
+/// The hand-edited config file: $COSTS_CONFIG, else config_dir()/config. Lines are
+/// `NAME = value` with the same names as the environment variables (COSTS_TARGET,
+/// OPENROUTER_API_KEY, ...); `#` starts a comment; values may be quoted.
+std::filesystem::path config_file();
+
+/// A value from the config file, or nullopt. @throws costs::config_error naming the file and
+/// line when a line is neither blank, a comment, nor NAME = value.
+std::optional<std::string> config_value(const std::string& name);
+
+/// A setting: the environment variable, else the config file (flags, checked by the caller,
+/// come before both).
+std::optional<std::string> setting(const char* name);
+
 }  // namespace costs

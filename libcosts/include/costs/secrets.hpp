@@ -14,7 +14,7 @@ struct credential {
 };
 
 /// The environment variable `variable`, else the file ~/.openclaw/credentials/`file_name`
-/// (whitespace trimmed), else nullopt.
+/// (whitespace trimmed), else `variable` in the config file, else nullopt.
 std::optional<credential> find_credential(const char* variable, const std::string& file_name);
 
 /// A URL fit to print: the password of "scheme://user:password@host" becomes "***".

@@ -161,7 +161,7 @@ std::string base_url(const std::string& provider_key, const std::string& fallbac
   std::string name = "COSTS_" + provider_key + "_BASE_URL";
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::string url = env(name.c_str()).value_or(fallback);
+  std::string url = setting(name.c_str()).value_or(fallback);
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }

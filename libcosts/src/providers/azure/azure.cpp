@@ -26,7 +26,7 @@ class azure_provider final : public provider {
   detection detect() const override {
     std::string missing;
     for (const char* v : variables)
-      if (!env(v)) missing += (missing.empty() ? "" : ", ") + std::string(v);
+      if (!setting(v)) missing += (missing.empty() ? "" : ", ") + std::string(v);
     if (missing.empty())
       return {true,
               "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_COST_SCOPE set"};
@@ -36,12 +36,12 @@ class azure_provider final : public provider {
   collect_result collect(const collect_context& ctx) override {
     collect_result result;
     for (const char* v : variables)
-      if (!env(v)) {
+      if (!setting(v)) {
         result.status = collect_status::not_configured;
         return result;
       }
-    const std::string tenant = *env("AZURE_TENANT_ID");
-    std::string scope = *env("AZURE_COST_SCOPE");
+    const std::string tenant = *setting("AZURE_TENANT_ID");
+    std::string scope = *setting("AZURE_COST_SCOPE");
     while (!scope.empty() && scope.front() == '/') scope.erase(0, 1);
     auto fail = [&](const http_response& r, const std::string& hint) {
       result = collect_result{};
@@ -64,8 +64,8 @@ class azure_provider final : public provider {
                         form_encode(tenant) + "/oauth2/v2.0/token";
     token_request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
     token_request.body =
-        "grant_type=client_credentials&client_id=" + form_encode(*env("AZURE_CLIENT_ID")) +
-        "&client_secret=" + form_encode(*env("AZURE_CLIENT_SECRET")) +
+        "grant_type=client_credentials&client_id=" + form_encode(*setting("AZURE_CLIENT_ID")) +
+        "&client_secret=" + form_encode(*setting("AZURE_CLIENT_SECRET")) +
         "&scope=" + form_encode("https://management.azure.com/.default");
     const http_response token_response = http_send(token_request);
     if (!token_response.ok())

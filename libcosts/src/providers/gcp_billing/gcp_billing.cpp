@@ -52,8 +52,8 @@ class gcp_billing_provider final : public provider {
   const provider_info& info() const override { return *find_provider("gcp_billing"); }
 
   detection detect() const override {
-    const auto file = env("GOOGLE_APPLICATION_CREDENTIALS");
-    const auto table = env("COSTS_GCP_BILLING_TABLE");
+    const auto file = setting("GOOGLE_APPLICATION_CREDENTIALS");
+    const auto table = setting("COSTS_GCP_BILLING_TABLE");
     if (file && table)
       return {true, "GOOGLE_APPLICATION_CREDENTIALS and COSTS_GCP_BILLING_TABLE set"};
     return {false,
@@ -63,8 +63,8 @@ class gcp_billing_provider final : public provider {
 
   collect_result collect(const collect_context& ctx) override {
     collect_result result;
-    const auto file = env("GOOGLE_APPLICATION_CREDENTIALS");
-    const auto table = env("COSTS_GCP_BILLING_TABLE");
+    const auto file = setting("GOOGLE_APPLICATION_CREDENTIALS");
+    const auto table = setting("COSTS_GCP_BILLING_TABLE");
     if (!file || !table) {
       result.status = collect_status::not_configured;
       return result;
