@@ -22,6 +22,8 @@ const std::vector<command>& commands() {
       {"report", "daily|weekly|monthly|session|blocks: local agent usage, offline",
        &costs::sync::report_command},
       {"providers", "every provider: configured or not, and why", &costs::sync::providers_command},
+      {"schedule", "install|remove|show: run by itself (launchd, systemd or cron)",
+       &costs::sync::schedule_command},
       {"db", "db migrate: apply supabase/migrations to a Postgres", &costs::sync::db_command},
       {"prices", "prices show: the price table in use", &costs::sync::prices_command},
   };

@@ -18,22 +18,28 @@
 
 namespace costs {
 namespace fs = std::filesystem;
-namespace {
 
-std::optional<fs::path> executable_dir() {
+std::optional<fs::path> executable_path() {
 #if defined(__linux__)
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) return exe.parent_path();
+  if (!ec) return exe;
 #elif defined(__APPLE__)
   char buf[4096];
   std::uint32_t size = sizeof buf;
   if (_NSGetExecutablePath(buf, &size) == 0) {
     std::error_code ec;
     const fs::path exe = fs::canonical(buf, ec);
-    if (!ec) return exe.parent_path();
+    if (!ec) return exe;
   }
 #endif
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<fs::path> executable_dir() {
+  if (auto exe = executable_path()) return exe->parent_path();
   return std::nullopt;
 }
 

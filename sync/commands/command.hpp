@@ -24,5 +24,6 @@ int db_command(const std::vector<std::string>& args);
 int prices_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int providers_command(const std::vector<std::string>& args);
+int schedule_command(const std::vector<std::string>& args);
 
 }  // namespace costs::sync

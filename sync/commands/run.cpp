@@ -1,6 +1,7 @@
 // costs-sync run: collect every configured provider (or those named) and push in one batch.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -59,6 +60,22 @@ std::vector<std::string_view> selected_keys(const std::vector<std::string>& want
   return keys;
 }
 
+// Scheduled runs write here: rotated at 1 MiB, three old files kept.
+void redirect_to_log(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  if (std::filesystem::file_size(file, ec) > (1u << 20) && !ec) {
+    for (int i = 2; i >= 1; --i)
+      std::filesystem::rename(file.string() + "." + std::to_string(i),
+                              file.string() + "." + std::to_string(i + 1), ec);
+    std::filesystem::rename(file, file.string() + ".1", ec);
+  }
+  if (std::freopen(file.c_str(), "a", stdout) == nullptr ||
+      std::freopen(file.c_str(), "a", stderr) == nullptr)
+    throw config_error("cli.log_file", "cannot write the log file " + file.string());
+  std::cout << "--- " << format_timestamp(now()) << " costs-sync run\n";
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -69,6 +86,8 @@ int run_command(const std::vector<std::string>& args) {
   int days = 0;
   bool dry_run = false;
   bool as_json = false;
+  bool api_only = false, local_only = false;
+  std::string log_file;
   po::options_description options("run options");
   add_target_option(options, target_flag);
   options.add_options()("provider", po::value(&wanted)->value_name("KEY")->composing(),
@@ -78,6 +97,10 @@ int run_command(const std::vector<std::string>& args) {
       "timezone", po::value(&zone_flag)->value_name("TZ"),
       "calendar days of local usage in this zone (default: local)")(
       "dry-run", po::bool_switch(&dry_run), "collect and print, write nothing")(
+      "api-only", po::bool_switch(&api_only), "only the providers' billing APIs")(
+      "local-only", po::bool_switch(&local_only), "only the agents' local logs")(
+      "log-file", po::value(&log_file)->value_name("FILE"),
+      "append output to FILE, rotated at 1 MiB keeping 3 (scheduled runs use this)")(
       "json", po::bool_switch(&as_json), "print a machine-readable summary");
   po::variables_map vm;
   if (!parse_options(args, options, vm,
@@ -85,6 +108,9 @@ int run_command(const std::vector<std::string>& args) {
                      "[--dry-run] [--json]"))
     return exit_ok;
 
+  if (!log_file.empty()) redirect_to_log(log_file);
+  if (api_only && local_only)
+    throw config_error("cli.usage", "pass --api-only or --local-only, not both");
   const std::string target = resolve_target(target_flag);
   if (target.empty() && !dry_run)
     throw config_error("cli.missing_target",
@@ -129,6 +155,8 @@ int run_command(const std::vector<std::string>& args) {
   sync_batch batch;
   std::vector<provider_outcome> outcomes;
   for (const auto key : selected_keys(wanted)) {
+    const bool local = find_provider(key)->source == source_kind::local_session;
+    if ((api_only && local) || (local_only && !local)) continue;
     provider_outcome outcome{std::string(key), "unavailable", "no collector in this build yet"};
     const auto started = now();
     if (auto p = make_provider(key)) {

@@ -1,4 +1,7 @@
 // costs-sync as a user runs it: the real binary, a real database, exit codes and stderr lines.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -330,6 +333,49 @@ TEST(sync_cli_test, the_config_file_fills_in_what_flags_and_environment_leave_ou
   const auto bad = sync({"run", "--provider", "brave"}, env);
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("config:2: expected NAME = value"), std::string::npos) << bad.err;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
+    text.replace(pos, from.size(), to);
+  return text;
+}
+
+TEST(sync_cli_test, schedule_files_for_every_platform_match_their_golden_files) {
+  for (const std::string platform : {"launchd", "systemd", "cron"}) {
+    const auto r = sync({"schedule", "install", "--dry-run", "--platform", platform},
+                        {{"HOME", "/home/test"}, {"COSTS_HOME", ""}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(replace_all(r.out, COSTS_SYNC_PATH, "@COSTS_SYNC@"),
+              read_text(std::string(COSTS_FIXTURES_DIR) + "/schedule/" + platform + ".txt"))
+        << platform;
+  }
+  const auto hourly =
+      sync({"schedule", "install", "--dry-run", "--platform", "launchd", "--api-every", "3"},
+           {{"HOME", "/home/test"}, {"COSTS_HOME", ""}});
+  EXPECT_NE(hourly.out.find("<integer>10800</integer>"), std::string::npos);
+  EXPECT_EQ(sync({"schedule", "install", "--dry-run", "--platform", "windows"}).exit_code, 2);
+}
+
+TEST(sync_cli_test, scheduled_runs_log_to_a_file_rotated_at_a_mebibyte) {
+  costs::test::temp_home home;
+  const std::string log = (home.path() / "logs" / "sync.log").string();
+  home.write("logs/sync.log", std::string((1 << 20) + 10, 'x'));
+  const auto r = sync({"run", "--dry-run", "--provider", "brave", "--log-file", log},
+                      {{"HOME", home.path().string()}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::filesystem::file_size(log + ".1"), (1u << 20) + 10);
+  const std::string fresh = read_text(log);
+  EXPECT_NE(fresh.find("costs-sync run"), std::string::npos) << fresh;
+  EXPECT_NE(fresh.find("dry run, nothing written"), std::string::npos) << fresh;
+  EXPECT_TRUE(r.out.empty()) << "everything went to the log";
 }
 
 }  // namespace

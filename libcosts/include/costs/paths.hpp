@@ -19,6 +19,9 @@ std::filesystem::path config_dir();
 /// The user's home: $HOME (or the password database).
 std::filesystem::path home_dir();
 
+/// The running program's own path (resolved), or nullopt where the system cannot say.
+std::optional<std::filesystem::path> executable_path();
+
 /// The directory of shipped data (prices.json, migrations/): $COSTS_DATA_DIR, else
 /// <exe>/../share/costs, else the source tree's locations. nullopt when none exists.
 std::optional<std::filesystem::path> data_dir();
