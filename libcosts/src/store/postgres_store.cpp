@@ -23,7 +23,7 @@ class postgres_store final : public store {
          currency, units, model_breakdown, raw_response, run_id)
       values ($1, $2, $3, $4::timestamptz, $5::numeric, $6, $7, $8, $9, $10, $11::numeric,
               $12::numeric, $13, $14::jsonb, $15::jsonb, $16::jsonb, nullif($17, ''))
-      on conflict (run_id, provider, host) where run_id is not null do nothing)sql");
+      on conflict (run_id, provider, host) do nothing)sql");
     conn_.prepare("upsert_cost_daily", R"sql(
       insert into public.cost_daily
         (provider, host, date, source, cost_usd, input_tokens, output_tokens, cache_read_tokens,
@@ -53,7 +53,7 @@ class postgres_store final : public store {
       insert into public.cost_sync_log
         (started_at, finished_at, provider, host, status, rows_written, error, run_id)
       values ($1::timestamptz, $2::timestamptz, $3, $4, $5, $6, nullif($7, ''), nullif($8, ''))
-      on conflict (run_id, provider, host) where run_id is not null do nothing)sql");
+      on conflict (run_id, provider, host) do nothing)sql");
   }
 
   write_summary write(const sync_batch& batch) override {
