@@ -9,7 +9,8 @@ namespace costs::sync {
 
 void add_target_option(po::options_description& options, std::string& target) {
   options.add_options()("target", po::value(&target)->value_name("URL"),
-                        "where to write: a postgres:// URL (env or config COSTS_TARGET)");
+                        "where to write: a postgres:// URL, or a Supabase / PostgREST https:// "
+                        "base URL with COSTS_SUPABASE_KEY (env or config COSTS_TARGET)");
 }
 
 std::string resolve_target(const std::string& flag) {

@@ -116,10 +116,10 @@ int run_command(const std::vector<std::string>& args) {
     throw config_error("cli.missing_target",
                        "no target: pass --target postgres://... or set COSTS_TARGET "
                        "(or use --dry-run)");
-  if (!target.empty() && !is_postgres_url(target))
-    throw config_error("cli.rest_target",
-                       "writing through a Supabase / PostgREST URL is not in this build yet; "
-                       "pass the project's postgres:// database URL instead");
+  if (!target.empty() && !is_postgres_url(target) && target.rfind("https://", 0) != 0 &&
+      target.rfind("http://", 0) != 0)
+    throw config_error("cli.bad_target",
+                       "the target is a postgres:// URL or a Supabase / PostgREST https:// URL");
   if (!since_flag.empty() && days > 0)
     throw config_error("cli.usage", "pass --since or --days, not both");
 
@@ -193,7 +193,10 @@ int run_command(const std::vector<std::string>& args) {
     spool waiting(costs_home() / "spool");
     const auto mine = waiting.put(batch);
     try {
-      const auto db = open_postgres_store(target);
+      const auto db =
+          is_postgres_url(target)
+              ? open_postgres_store(target)
+              : open_postgrest_store(target, setting("COSTS_SUPABASE_KEY").value_or(""));
       for (const auto& file : waiting.pending()) {
         if (file == mine) {
           written = db->write(batch);

@@ -13,7 +13,7 @@
 
 namespace costs::test {
 
-fake_http_server::fake_http_server() {
+test_http_server::test_http_server(handler on_request) : on_request_(std::move(on_request)) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int yes = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -30,29 +30,18 @@ fake_http_server::fake_http_server() {
   thread_ = std::thread([this] { serve(); });
 }
 
-fake_http_server::~fake_http_server() {
+test_http_server::~test_http_server() {
   stopping_ = true;
   ::shutdown(listener_, SHUT_RDWR);
   ::close(listener_);
   thread_.join();
 }
 
-std::string fake_http_server::base() const {
+std::string test_http_server::base() const {
   return "http://127.0.0.1:" + std::to_string(port_);
 }
 
-void fake_http_server::on(const std::string& path, std::vector<fake_response> responses) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  routes_[path] = std::move(responses);
-  served_[path] = 0;
-}
-
-std::vector<recorded_request> fake_http_server::requests() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return requests_;
-}
-
-void fake_http_server::serve() {
+void test_http_server::serve() {
   while (!stopping_) {
     pollfd p{listener_, POLLIN, 0};
     if (::poll(&p, 1, 200) <= 0) continue;
@@ -63,7 +52,7 @@ void fake_http_server::serve() {
   }
 }
 
-void fake_http_server::answer(int client) {
+void test_http_server::answer(int client) {
   std::string request;
   char buf[8192];
   while (request.find("\r\n\r\n") == std::string::npos) {
@@ -99,17 +88,7 @@ void fake_http_server::answer(int client) {
     request.append(buf, static_cast<std::size_t>(n));
   }
   rec.body = request.substr(body_start, length);
-  const std::string path = rec.path.substr(0, rec.path.find('?'));
-  fake_response response{404, R"({"error":{"code":404,"message":"no such route in the fake"}})"};
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    requests_.push_back(rec);
-    if (auto it = routes_.find(path); it != routes_.end() && !it->second.empty()) {
-      std::size_t& n = served_[path];
-      response = it->second[std::min(n, it->second.size() - 1)];
-      ++n;
-    }
-  }
+  const fake_response response = on_request_(rec);
   if (response.delay_ms > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(response.delay_ms));
   if (response.hang_up) return;
@@ -119,6 +98,33 @@ void fake_http_server::answer(int client) {
   for (const auto& [k, v] : response.headers) out += k + ": " + v + "\r\n";
   out += "\r\n" + response.body;
   ::send(client, out.data(), out.size(), MSG_NOSIGNAL);
+}
+
+fake_http_server::fake_http_server()
+    : server_([this](const recorded_request& request) { return respond(request); }) {}
+
+void fake_http_server::on(const std::string& path, std::vector<fake_response> responses) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  routes_[path] = std::move(responses);
+  served_[path] = 0;
+}
+
+std::vector<recorded_request> fake_http_server::requests() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return requests_;
+}
+
+fake_response fake_http_server::respond(const recorded_request& rec) {
+  const std::string path = rec.path.substr(0, rec.path.find('?'));
+  std::lock_guard<std::mutex> lock(mutex_);
+  requests_.push_back(rec);
+  if (auto it = routes_.find(path); it != routes_.end() && !it->second.empty()) {
+    std::size_t& n = served_[path];
+    const fake_response response = it->second[std::min(n, it->second.size() - 1)];
+    ++n;
+    return response;
+  }
+  return {404, R"({"error":{"code":404,"message":"no such route in the fake"}})"};
 }
 
 }  // namespace costs::test

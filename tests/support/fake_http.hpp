@@ -1,10 +1,11 @@
-// A fake provider API for tests: a real HTTP server on 127.0.0.1 (a free port) that answers
-// each path with scripted responses, in order, and records what it was asked. Faults are
-// responses too: a status with Retry-After, a body that is not JSON, a delay longer than the
-// client's timeout, a connection closed without an answer.
+// Small real HTTP servers for tests, on 127.0.0.1 and a free port: `test_http_server` answers
+// every request with a handler; `fake_http_server` is one with scripted responses per path,
+// standing in for a provider's API (faults included: a status with Retry-After, a body that
+// is not JSON, a delay longer than the client's timeout, a connection closed without answer).
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -33,30 +34,42 @@ struct recorded_request {
   std::string body;
 };
 
-class fake_http_server {
+class test_http_server {
  public:
-  fake_http_server();
-  ~fake_http_server();
-  fake_http_server(const fake_http_server&) = delete;
-  fake_http_server& operator=(const fake_http_server&) = delete;
+  using handler = std::function<fake_response(const recorded_request&)>;
+  explicit test_http_server(handler on_request);
+  ~test_http_server();
+  test_http_server(const test_http_server&) = delete;
+  test_http_server& operator=(const test_http_server&) = delete;
 
   /// "http://127.0.0.1:PORT"
   std::string base() const;
+
+ private:
+  void serve();
+  void answer(int client);
+  handler on_request_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+class fake_http_server {
+ public:
+  fake_http_server();
+  std::string base() const { return server_.base(); }
   /// Answers `path` (without query) with `responses` in turn; the last one repeats.
   void on(const std::string& path, std::vector<fake_response> responses);
   std::vector<recorded_request> requests() const;
 
  private:
-  void serve();
-  void answer(int client);
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
+  fake_response respond(const recorded_request& request);
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<fake_response>> routes_;
   std::map<std::string, std::size_t> served_;
   std::vector<recorded_request> requests_;
-  std::thread thread_;
+  test_http_server server_;  // last: it calls respond() until it is destroyed, first
 };
 
 }  // namespace costs::test

@@ -65,4 +65,11 @@ std::string new_run_id();
 /// @throws costs::store_error if the connection fails; the message never contains the password.
 std::unique_ptr<store> open_postgres_store(const std::string& url);
 
+/// A store writing through Supabase's REST API (or any PostgREST) at `base_url` with the
+/// service key: legacy JWT keys and new sb_secret_ keys both work.
+///     auto db = costs::open_postgrest_store("https://abcd.supabase.co", key);
+/// @throws costs::config_error without a key; write() throws costs::store_error with one
+/// actionable line for PostgREST's errors.
+std::unique_ptr<store> open_postgrest_store(const std::string& base_url, const std::string& key);
+
 }  // namespace costs

@@ -1,0 +1,139 @@
+// costs-sync writing through Supabase's REST API: the real binary against a PostgREST-protocol
+// stand-in over the real database, where the key's role and row level security really apply.
+#include <gtest/gtest.h>
+
+#include "support/postgrest.hpp"
+#include "support/process.hpp"
+#include "support/temp_home.hpp"
+#include "support/test_db.hpp"
+
+namespace {
+
+using costs::test::postgrest_standin;
+using costs::test::test_database;
+
+const std::string service_key =
+    "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.CANARY-SERVICE-SIG";
+const std::string anon_key = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.CANARY-ANON-SIG";
+
+std::string claude_line(int n, const std::string& time) {
+  return R"({"type":"assistant","sessionId":"s","cwd":"/home/dev/acme-api","requestId":"req_)" +
+         std::to_string(n) + R"(","timestamp":")" + time + R"(","message":{"id":"msg_)" +
+         std::to_string(n) +
+         R"(","model":"claude-sonnet-4-6","usage":{"input_tokens":3,"output_tokens":412,"cache_creation_input_tokens":2140,"cache_read_input_tokens":18452}}})" +
+         "\n";
+}
+
+class rest_target_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_.migrate();
+    home_.write(
+        ".claude/projects/-home-dev-acme-api/s.jsonl",
+        claude_line(1, "2026-10-14T09:12:11.377Z") + claude_line(2, "2026-10-15T10:00:00.000Z"));
+  }
+  costs::test::process_result run(const std::string& key, const std::string& target = "") {
+    return costs::test::run_process(
+        {COSTS_SYNC_PATH, "run", "--target", target.empty() ? rest_.base() : target, "--provider",
+         "claude_local", "--timezone", "UTC"},
+        {{"HOME", home_.path().string()},
+         {"COSTS_HOME", (home_.path() / "c").string()},
+         {"COSTS_SUPABASE_KEY", key},
+         {"COSTS_TARGET", ""},
+         {"XDG_CONFIG_HOME", ""},
+         {"COSTS_CONFIG", ""},
+         {"COSTS_HTTP_BACKOFF_MS", "1"}});
+  }
+  std::string daily() {
+    auto c = db_.connect();
+    pqxx::read_transaction tx(c);
+    std::string all;
+    for (const auto& row :
+         tx.exec("select t::text from (select date, provider, host, model, agent, project, calls,"
+                 " input_tokens, cost_usd from public.usage_daily order by date) t"))
+      all += std::string(row[0].c_str()) + "\n";
+    for (const auto& row :
+         tx.exec("select t::text from (select date, provider, cost_usd from public.cost_daily"
+                 " order by date) t"))
+      all += std::string(row[0].c_str()) + "\n";
+    return all;
+  }
+  int count(const std::string& table) {
+    auto c = db_.connect();
+    pqxx::read_transaction tx(c);
+    return tx.exec1("select count(*) from public." + table)[0].as<int>();
+  }
+
+  costs::test::temp_home home_;
+  test_database db_;
+  postgrest_standin rest_{db_.url(), service_key, anon_key};
+};
+
+TEST_F(rest_target_test, two_runs_through_rest_leave_the_daily_tables_as_one_run_does) {
+  const auto first = run(service_key);
+  ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
+  const std::string once = daily();
+  EXPECT_NE(once.find("0.019750"), std::string::npos) << once;
+  EXPECT_EQ(count("usage_daily"), 2);
+  const auto second = run(service_key);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(daily(), once);
+  EXPECT_EQ(count("usage_snapshots"), 2) << "one snapshot per provider per run";
+  EXPECT_EQ(count("cost_sync_log"), 2);
+  EXPECT_EQ((first.out + first.err + second.out + second.err).find("CANARY"), std::string::npos);
+}
+
+TEST_F(rest_target_test, the_anon_key_is_refused_by_row_level_security_and_nothing_is_lost) {
+  const auto r = run(anon_key);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("42501"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("use the service key, not the anon key"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 run(s) wait in"), std::string::npos) << r.err;
+  EXPECT_EQ(count("usage_daily"), 0);
+  // With the right key the waiting run goes first.
+  const auto fixed = run(service_key);
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(fixed.out.find("sent 1 earlier run(s)"), std::string::npos) << fixed.out;
+  EXPECT_EQ(count("usage_snapshots"), 2);
+}
+
+TEST_F(rest_target_test, a_wrong_key_and_a_missing_table_say_what_to_do) {
+  const auto wrong = run("sb_secret_CANARY-WRONG");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("check COSTS_SUPABASE_KEY"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find("CANARY"), std::string::npos) << wrong.err;
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec("drop table public.usage_daily");
+    tx.commit();
+  }
+  const auto missing = run(service_key);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("PGRST205"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("run `supabase db push` or `costs-sync db migrate`"),
+            std::string::npos)
+      << missing.err;
+}
+
+TEST_F(rest_target_test, a_rest_target_that_is_down_keeps_the_run_for_later) {
+  const auto r = run(service_key, "http://127.0.0.1:1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot reach the database through http://127.0.0.1:1"), std::string::npos)
+      << r.err;
+  const auto later = run(service_key);
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  EXPECT_NE(later.out.find("sent 1 earlier run(s)"), std::string::npos);
+  EXPECT_EQ(count("usage_daily"), 2);
+}
+
+TEST_F(rest_target_test, the_official_supabase_client_agrees_with_the_stand_in) {
+  const auto r = costs::test::run_process(
+      {"/usr/bin/env", "node", COSTS_REST_CHECK, rest_.base(), service_key, anon_key});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err
+                            << "\n(tests/rest needs `npm install`; scripts/test does it)";
+  EXPECT_NE(r.out.find("supabase-js: upsert, select and the anon refusal"), std::string::npos)
+      << r.out << r.err;
+}
+
+}  // namespace

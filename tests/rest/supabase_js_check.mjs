@@ -1,0 +1,42 @@
+// The official Supabase client against the PostgREST stand-in: the same upsert and select the
+// sync performs, and the anonymous key refused. Run by rest_target_test with the stand-in's URL.
+//   node supabase_js_check.mjs BASE_URL SERVICE_KEY ANON_KEY
+import { createClient } from '@supabase/supabase-js';
+
+const [url, serviceKey, anonKey] = process.argv.slice(2);
+// Realtime is never used here; Node 20 has no WebSocket of its own, so it gets an inert one.
+class NoWebSocket {}
+const options = {
+  auth: { persistSession: false, autoRefreshToken: false },
+  realtime: { transport: NoWebSocket },
+};
+const service = createClient(url, serviceKey, options);
+const anon = createClient(url, anonKey, options);
+const failures = [];
+const check = (ok, what) => { if (!ok) failures.push(what); };
+
+const row = {
+  provider: 'openrouter', host: '', date: '2026-11-20', source: 'api', cost_usd: '1.250000',
+  input_tokens: 10, output_tokens: 2, cache_read_tokens: 0, cache_write_tokens: 0, total_tokens: 12,
+};
+let { error } = await service.from('cost_daily').upsert(row, { onConflict: 'provider,host,date' });
+check(!error, `first upsert: ${JSON.stringify(error)}`);
+({ error } = await service.from('cost_daily').upsert({ ...row, cost_usd: '2.500001' }, { onConflict: 'provider,host,date' }));
+check(!error, `second upsert: ${JSON.stringify(error)}`);
+
+const { data, error: selectError } = await service.from('cost_daily')
+  .select('provider,date,cost_usd').eq('provider', 'openrouter').order('date', { ascending: false }).limit(5);
+check(!selectError, `select: ${JSON.stringify(selectError)}`);
+check(Array.isArray(data) && data.length === 1, `one row after two upserts, got ${JSON.stringify(data)}`);
+check(data && data[0] && Number(data[0].cost_usd) === 2.500001, `the second upsert's cost, got ${JSON.stringify(data)}`);
+
+const { error: anonError } = await anon.from('cost_daily').select('*');
+check(anonError && anonError.code === '42501', `anon must be refused, got ${JSON.stringify(anonError)}`);
+const { error: anonWrite } = await anon.from('cost_daily').upsert(row, { onConflict: 'provider,host,date' });
+check(anonWrite && anonWrite.code === '42501', `anon must not write, got ${JSON.stringify(anonWrite)}`);
+
+if (failures.length) {
+  console.error(failures.join('\n'));
+  process.exit(1);
+}
+console.log('supabase-js: upsert, select and the anon refusal behave as against PostgREST');
