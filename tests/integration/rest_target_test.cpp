@@ -127,6 +127,15 @@ TEST_F(rest_target_test, a_rest_target_that_is_down_keeps_the_run_for_later) {
   EXPECT_EQ(count("usage_daily"), 2);
 }
 
+TEST_F(rest_target_test, a_new_style_secret_key_works_as_the_apikey_alone) {
+  const std::string secret = "sb_secret_CANARY-NEW-STYLE-0b1c";
+  postgrest_standin new_keys(db_.url(), secret, "sb_publishable_anon");
+  const auto r = run(secret, new_keys.base());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count("usage_daily"), 2);
+  EXPECT_EQ((r.out + r.err).find("CANARY"), std::string::npos);
+}
+
 TEST_F(rest_target_test, the_official_supabase_client_agrees_with_the_stand_in) {
   const auto r = costs::test::run_process(
       {"/usr/bin/env", "node", COSTS_REST_CHECK, rest_.base(), service_key, anon_key});
