@@ -20,6 +20,46 @@ void prepare_statements(pqxx::connection& c) {
            currency, units::text as units, model_breakdown::text as model_breakdown
       from public.usage_latest
      order by provider, host)sql");
+  // The timeline: cost per day and key, over the last $1 days, optionally one provider ($2).
+  // A group with any unpriced row has no cost (null), never a partial sum shown as whole.
+  c.prepare("daily_provider", R"sql(
+    select date::text, provider as key,
+           (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint as cost,
+           sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
+           sum(cache_write_tokens)::bigint
+      from public.cost_daily
+     where date > current_date - $1::int and ($2 = '' or provider = $2)
+     group by 1, 2 order by 1, 2)sql");
+  for (const char* key : {"model", "agent"}) {
+    c.prepare(std::string("daily_") + key, std::string(R"sql(
+    select date::text, )sql") + key + R"sql( as key,
+           (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint as cost,
+           sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
+           sum(cache_write_tokens)::bigint
+      from public.usage_daily
+     where date > current_date - $1::int and ($2 = '' or provider = $2)
+     group by 1, 2 order by 1, 2)sql");
+  }
+  for (const char* key : {"provider", "model", "agent", "project", "task"}) {
+    c.prepare(std::string("breakdown_") + key, std::string(R"sql(
+    select )sql") + key + R"sql( as key,
+           (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint as cost,
+           (sum(cost_usd) * 1000000)::bigint as priced, sum(calls)::bigint,
+           sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
+           sum(cache_write_tokens)::bigint
+      from public.usage_daily
+     where date between $1::date and $2::date
+     group by 1 order by 3 desc nulls last, 1)sql");
+  }
+  c.prepare("last_syncs", R"sql(
+    select distinct on (provider) provider, status,
+           to_char(finished_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), coalesce(error, '')
+      from public.cost_sync_log order by provider, finished_at desc)sql");
+  c.prepare("sync_log", R"sql(
+    select to_char(started_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+           to_char(finished_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+           provider, host, status, rows_written, coalesce(error, '')
+      from public.cost_sync_log order by started_at desc, id desc limit $1)sql");
 }
 
 }  // namespace

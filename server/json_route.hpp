@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <pistache/router.h>
 #include <nlohmann/json.hpp>
@@ -41,6 +42,10 @@ class text_header : public Pistache::Http::Header::Header {
 
 inline constexpr char retry_after_name[] = "Retry-After";
 using retry_after_header = text_header<retry_after_name>;
+inline constexpr char vary_name[] = "Vary";
+using vary_header = text_header<vary_name>;
+inline constexpr char authenticate_name[] = "WWW-Authenticate";
+using authenticate_header = text_header<authenticate_name>;
 
 /// Thrown by handlers for client errors: 400 bad parameter, 404 not found, ...
 struct http_error {
@@ -51,7 +56,18 @@ struct http_error {
 
 struct api_context {
   database* db = nullptr;
+  std::string token;  ///< when set, /api/* needs "Authorization: Bearer <token>"
+  std::vector<std::string> cors_origins;  ///< origins allowed to read the API from a browser
 };
+
+/// A query parameter as an integer in [min, max], `fallback` when absent.
+/// @throws http_error 400 naming the parameter otherwise.
+long int_param(const Pistache::Rest::Request& request, const std::string& name, long fallback,
+               long min, long max);
+
+/// A query parameter that must be one of `allowed`, `fallback` when absent. @throws http_error 400.
+std::string choice_param(const Pistache::Rest::Request& request, const std::string& name,
+                         const std::string& fallback, const std::vector<std::string>& allowed);
 
 using json_handler = std::function<nlohmann::json(const Pistache::Rest::Request&, api_context&)>;
 

@@ -7,7 +7,9 @@
 #include <pthread.h>
 #include <csignal>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <pistache/endpoint.h>
 #include <boost/program_options.hpp>
@@ -43,13 +45,27 @@ int main(int argc, char** argv) {
   std::string database_url = costs::env("DATABASE_URL").value_or("");
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
+  std::string token = costs::env("COSTS_API_TOKEN").value_or("");
+  std::vector<std::string> cors_origins;
+  std::string static_dir;
+  if (auto origins = costs::env("COSTS_CORS_ORIGINS")) {
+    std::stringstream list(*origins);
+    for (std::string o; std::getline(list, o, ',');)
+      if (!o.empty()) cors_origins.push_back(o);
+  }
   po::options_description options("costs-server options");
   options.add_options()("help,h", "show this help")(
       "database-url", po::value(&database_url)->value_name("URL"),
       "Postgres to read, ideally as the read-only costs_reader role (env DATABASE_URL)")(
       "listen", po::value(&listen)->value_name("HOST:PORT"),
       "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)")(
-      "threads", po::value(&threads)->value_name("N"), "worker threads (default 2)");
+      "threads", po::value(&threads)->value_name("N"), "worker threads (default 2)")(
+      "token", po::value(&token)->value_name("T"),
+      "require Authorization: Bearer T on /api/* (env COSTS_API_TOKEN)")(
+      "cors-origin", po::value(&cors_origins)->value_name("ORIGIN")->composing(),
+      "let a page on ORIGIN read the API (repeatable; env COSTS_CORS_ORIGINS, comma-separated)")(
+      "static-dir", po::value(&static_dir)->value_name("DIR"),
+      "serve the exported page from DIR (frontend/out) beside the API");
 
   listen_address address;
   try {
@@ -78,7 +94,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   costs::server::database db(database_url);
-  costs::server::api_context ctx{&db};
+  costs::server::api_context ctx{&db, token, cors_origins};
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
     endpoint.init(Http::Endpoint::options()
@@ -86,7 +102,7 @@ int main(int argc, char** argv) {
                       .flags(Tcp::Options::ReuseAddr)
                       .maxRequestSize(64 * 1024));
     Rest::Router router;
-    costs::server::setup_routes(router, ctx);
+    costs::server::setup_routes(router, ctx, static_dir);
     endpoint.setHandler(router.handler());
     endpoint.serveThreaded();
     std::cout << "listening on http://" << address.host << ':'

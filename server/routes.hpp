@@ -1,16 +1,28 @@
 // Every route of costs-server, listed once in setup_routes().
 #pragma once
 
+#include <filesystem>
+
 #include <pistache/router.h>
 
 #include "json_route.hpp"
 
 namespace costs::server {
 
-void setup_routes(Pistache::Rest::Router& router, api_context& ctx);
+/// Every route; files under `static_dir` (when not empty) answer what no route does.
+void setup_routes(Pistache::Rest::Router& router, api_context& ctx,
+                  const std::filesystem::path& static_dir = {});
+
+/// Sends `root`/<the request's path> when such a file exists; false otherwise.
+bool serve_static(const std::filesystem::path& root, const Pistache::Rest::Request& request,
+                  Pistache::Http::ResponseWriter& response);
 
 // Handlers, one resource per file under handlers/.
 nlohmann::json get_healthz(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_latest_costs(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_providers(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context& ctx);
 
 }  // namespace costs::server

@@ -51,4 +51,56 @@ nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx
   return {{"generated_at", format_timestamp(now())}, {"providers", std::move(providers)}};
 }
 
+nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx) {
+  const long days = int_param(request, "days", 30, 1, 366);
+  const std::string group =
+      choice_param(request, "group", "provider", {"provider", "model", "agent"});
+  const std::string provider = request.query().get("provider").value_or("");
+  if (!provider.empty() && find_provider(provider) == nullptr)
+    throw http_error{400, "bad_parameter", "provider must be a provider key, e.g. openrouter"};
+  pqxx::read_transaction tx(ctx.db->connection());
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : tx.exec_prepared("daily_" + group, days, provider))
+    rows.push_back({{"date", row[0].c_str()},
+                    {"key", row[1].c_str()},
+                    {"cost_micro_usd", nullable_int(row[2])},
+                    {"tokens",
+                     {{"input", row[3].as<long long>()},
+                      {"output", row[4].as<long long>()},
+                      {"cache_read", row[5].as<long long>()},
+                      {"cache_write", row[6].as<long long>()}}}});
+  return {{"days", days}, {"group", group}, {"provider", provider}, {"rows", rows}};
+}
+
+nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx) {
+  const std::string by =
+      choice_param(request, "by", "provider", {"provider", "model", "agent", "project", "task"});
+  auto day = [&](const char* name, civil_day fallback) {
+    const auto text = request.query().get(name);
+    if (!text) return fallback;
+    try {
+      return civil_day::parse(*text);
+    } catch (const std::exception&) {
+      throw http_error{400, "bad_parameter", std::string(name) + " must be a date, YYYY-MM-DD"};
+    }
+  };
+  const civil_day today = utc_day(now());
+  const civil_day to = day("to", today);
+  const civil_day from = day("from", civil_day::from_days_since_epoch(to.days_since_epoch() - 29));
+  if (to < from) throw http_error{400, "bad_parameter", "from must not be after to"};
+  pqxx::read_transaction tx(ctx.db->connection());
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string()))
+    rows.push_back({{"key", row[0].c_str()},
+                    {"cost_micro_usd", nullable_int(row[1])},
+                    {"priced_cost_micro_usd", nullable_int(row[2])},
+                    {"calls", row[3].as<long long>()},
+                    {"tokens",
+                     {{"input", row[4].as<long long>()},
+                      {"output", row[5].as<long long>()},
+                      {"cache_read", row[6].as<long long>()},
+                      {"cache_write", row[7].as<long long>()}}}});
+  return {{"by", by}, {"from", from.to_string()}, {"to", to.to_string()}, {"rows", rows}};
+}
+
 }  // namespace costs::server

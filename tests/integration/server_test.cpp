@@ -9,6 +9,7 @@
 #include "costs/store.hpp"
 #include "support/http.hpp"
 #include "support/process.hpp"
+#include "support/temp_home.hpp"
 #include "support/test_db.hpp"
 
 namespace {
@@ -21,8 +22,8 @@ using costs::test::test_database;
 // Starts the server on a free port; the first stdout line names it.
 class running_server {
  public:
-  explicit running_server(const std::string& database_url)
-      : process_({COSTS_SERVER_PATH, "--listen", "127.0.0.1:0", "--database-url", database_url}) {
+  explicit running_server(const std::string& database_url, std::vector<std::string> extra = {})
+      : process_(args(database_url, std::move(extra))) {
     const auto& line = process_.first_line();
     const auto at = line.find("http://");
     if (at == std::string::npos) throw std::runtime_error("server did not start: '" + line + "'");
@@ -30,6 +31,12 @@ class running_server {
   }
   const std::string& base() const { return base_; }
   int stop() { return process_.stop(SIGTERM); }
+  static std::vector<std::string> args(const std::string& url, std::vector<std::string> extra) {
+    std::vector<std::string> a = {COSTS_SERVER_PATH, "--listen", "127.0.0.1:0", "--database-url",
+                                  url};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
   const std::string& err() const { return process_.err(); }
 
  private:
@@ -143,6 +150,129 @@ TEST_F(server_test, recovers_without_a_restart_when_the_database_drops_its_conne
   }
   EXPECT_EQ(statuses.back(), 200);
   EXPECT_EQ(server.stop(), 0) << server.err();
+}
+
+// Daily rows for yesterday and today, as the sync writes them, and two sync-log rows.
+void seed_history(test_database& db) {
+  auto c = db.connect();
+  pqxx::work tx(c);
+  tx.exec(R"sql(
+    insert into public.cost_daily (provider, host, date, source, cost_usd, input_tokens) values
+      ('openrouter', '', current_date - 1, 'api', 1.250000, 100),
+      ('openrouter', '', current_date, 'api', 2.000000, 200),
+      ('claude_local', 'mac', current_date, 'local_session', 0.019750, 3);
+    insert into public.usage_daily (date, provider, host, model, agent, project, calls, input_tokens, cost_usd) values
+      (current_date, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 'acme-api', 1, 3, 0.019750),
+      (current_date, 'claude_local', 'mac', 'my-local-model', 'claude', 'acme-api', 2, 7, null),
+      (current_date - 40, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 'old', 1, 1, 1.000000);
+    insert into public.cost_sync_log (started_at, finished_at, provider, host, status, rows_written, error) values
+      (now() - interval '2 hours', now() - interval '2 hours', 'openrouter', '', 'auth_failed', 0, 'OpenRouter rejected the credential (401)'),
+      (now() - interval '1 hour', now() - interval '1 hour', 'openrouter', '', 'ok', 4, null);)sql");
+  tx.commit();
+}
+
+TEST_F(server_test, daily_and_breakdown_answer_from_the_tables_and_keep_unpriced_null) {
+  seed_history(db_);
+  running_server server(as_role(db_.url(), "costs_reader"));
+  const auto daily =
+      nlohmann::json::parse(http_get(server.base() + "/api/costs/daily?days=2").body);
+  ASSERT_EQ(daily["rows"].size(), 3u) << daily.dump();
+  EXPECT_EQ(daily["rows"][0]["key"], "openrouter");
+  EXPECT_EQ(daily["rows"][0]["cost_micro_usd"], 1'250'000);
+  const auto one = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/daily?days=1&provider=openrouter").body);
+  ASSERT_EQ(one["rows"].size(), 1u);
+  EXPECT_EQ(one["rows"][0]["cost_micro_usd"], 2'000'000);
+  const auto models =
+      nlohmann::json::parse(http_get(server.base() + "/api/costs/daily?days=7&group=model").body);
+  ASSERT_EQ(models["rows"].size(), 2u);
+  EXPECT_EQ(models["rows"][0]["key"], "claude-sonnet-4-6");
+  EXPECT_TRUE(models["rows"][1]["cost_micro_usd"].is_null()) << "unpriced stays null";
+  const auto agents =
+      nlohmann::json::parse(http_get(server.base() + "/api/costs/breakdown?by=agent").body);
+  ASSERT_EQ(agents["rows"].size(), 1u);
+  EXPECT_TRUE(agents["rows"][0]["cost_micro_usd"].is_null())
+      << "a group with an unpriced model has no whole cost";
+  EXPECT_EQ(agents["rows"][0]["priced_cost_micro_usd"], 19'750);
+  EXPECT_EQ(agents["rows"][0]["calls"], 3);
+  const auto projects = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/breakdown?by=project&from=2000-01-01").body);
+  EXPECT_EQ(projects["rows"].size(), 2u);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, bad_parameters_are_400s_that_say_what_is_wanted) {
+  running_server server(db_.url());
+  for (const char* path : {"/api/costs/daily?days=0", "/api/costs/daily?days=ten",
+                           "/api/costs/daily?group=color", "/api/costs/daily?provider=nope",
+                           "/api/costs/breakdown?by=moon", "/api/costs/breakdown?from=2026-13-01",
+                           "/api/costs/breakdown?from=2026-11-02&to=2026-11-01",
+                           "/api/sync/log?limit=0", "/api/sync/log?limit=100000"}) {
+    const auto r = http_get(server.base() + path);
+    EXPECT_EQ(r.status, 400) << path;
+    const auto body = nlohmann::json::parse(r.body);
+    EXPECT_EQ(body["error"]["code"], "bad_parameter") << path;
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty()) << path;
+  }
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, providers_and_the_sync_log_show_how_syncs_went) {
+  seed_history(db_);
+  running_server server(as_role(db_.url(), "costs_reader"));
+  const auto providers = nlohmann::json::parse(http_get(server.base() + "/api/providers").body);
+  ASSERT_EQ(providers["providers"].size(), 14u);
+  EXPECT_EQ(providers["providers"][0]["provider"], "openrouter");
+  EXPECT_EQ(providers["providers"][0]["last_sync"]["status"], "ok");
+  EXPECT_TRUE(providers["providers"][1]["last_sync"].is_null());
+  const auto log = nlohmann::json::parse(http_get(server.base() + "/api/sync/log?limit=1").body);
+  ASSERT_EQ(log["rows"].size(), 1u);
+  EXPECT_EQ(log["rows"][0]["status"], "ok");
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, a_token_guards_the_api_and_cors_answers_only_the_configured_origin) {
+  running_server server(
+      as_role(db_.url(), "costs_reader"),
+      {"--token", "CANARY-API-TOKEN", "--cors-origin", "https://costs.example.app"});
+  EXPECT_EQ(http_get(server.base() + "/api/costs/latest").status, 401);
+  EXPECT_EQ(
+      http_get(server.base() + "/api/costs/latest", {{"Authorization", "Bearer wrong"}}).status,
+      401);
+  const auto ok = http_get(
+      server.base() + "/api/costs/latest",
+      {{"Authorization", "Bearer CANARY-API-TOKEN"}, {"Origin", "https://costs.example.app"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.headers.at("access-control-allow-origin"), "https://costs.example.app");
+  const auto other =
+      http_get(server.base() + "/api/costs/latest",
+               {{"Authorization", "Bearer CANARY-API-TOKEN"}, {"Origin", "https://evil.example"}});
+  EXPECT_EQ(other.headers.count("access-control-allow-origin"), 0u);
+  EXPECT_EQ(http_get(server.base() + "/healthz").status, 200) << "health stays open for probes";
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_EQ(server.err().find("CANARY"), std::string::npos);
+}
+
+TEST_F(server_test, the_exported_page_is_served_with_its_content_types_and_nothing_outside_it) {
+  costs::test::temp_home files;
+  files.write("out/costs/index.html", "<html>costs</html>");
+  files.write("out/_next/static/app.js", "console.log(1)");
+  files.write("out/_next/static/app.css", "body{}");
+  files.write("secret.txt", "outside");
+  running_server server(db_.url(), {"--static-dir", (files.path() / "out").string()});
+  const auto page = http_get(server.base() + "/costs/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page.body, "<html>costs</html>");
+  EXPECT_EQ(http_get(server.base() + "/costs").status, 200);
+  EXPECT_EQ(http_get(server.base() + "/_next/static/app.js").headers.at("content-type"),
+            "application/javascript; charset=utf-8");
+  EXPECT_EQ(http_get(server.base() + "/_next/static/app.css").headers.at("content-type"),
+            "text/css; charset=utf-8");
+  EXPECT_EQ(http_get(server.base() + "/../secret.txt").status, 404);
+  EXPECT_EQ(http_get(server.base() + "/%2e%2e/secret.txt").status, 404);
+  EXPECT_EQ(http_get(server.base() + "/api/nope").status, 404);
+  EXPECT_EQ(server.stop(), 0);
 }
 
 }  // namespace
