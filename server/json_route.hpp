@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db.hpp"
+#include "metrics.hpp"
 
 namespace costs::server {
 
@@ -56,6 +57,7 @@ struct http_error {
 
 struct api_context {
   database* db = nullptr;
+  metrics* stats = nullptr;
   std::string token;  ///< when set, /api/* needs "Authorization: Bearer <token>"
   std::vector<std::string> cors_origins;  ///< origins allowed to read the API from a browser
 };
@@ -71,7 +73,9 @@ std::string choice_param(const Pistache::Rest::Request& request, const std::stri
 
 using json_handler = std::function<nlohmann::json(const Pistache::Rest::Request&, api_context&)>;
 
-Pistache::Rest::Route::Handler json_route(api_context& ctx, json_handler handler);
+/// `route` names the route in /metrics.
+Pistache::Rest::Route::Handler json_route(api_context& ctx, std::string route,
+                                          json_handler handler);
 
 /// Sends the error envelope.
 void send_error(Pistache::Http::ResponseWriter& response, int status, const std::string& code,

@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   costs::server::database db(database_url);
-  costs::server::api_context ctx{&db, token, cors_origins};
+  costs::server::metrics stats;
+  costs::server::api_context ctx{&db, &stats, token, cors_origins};
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
     endpoint.init(Http::Endpoint::options()

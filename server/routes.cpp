@@ -1,6 +1,7 @@
 #include "routes.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -77,9 +78,21 @@ std::string choice_param(const Rest::Request& request, const std::string& name,
   throw http_error{400, "bad_parameter", name + " must be one of: " + list};
 }
 
-Rest::Route::Handler json_route(api_context& ctx, json_handler handler) {
-  return [&ctx, handler = std::move(handler)](const Rest::Request& request,
-                                              Http::ResponseWriter response) {
+Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handler handler) {
+  return [&ctx, route = std::move(route), handler = std::move(handler)](
+             const Rest::Request& request, Http::ResponseWriter response) {
+    const auto started = std::chrono::steady_clock::now();
+    int status = 200;
+    struct record {  // counted however the request ends
+      api_context& ctx;
+      const std::string& route;
+      int& status;
+      std::chrono::steady_clock::time_point started;
+      ~record() {
+        if (ctx.stats)
+          ctx.stats->observe(route, status, std::chrono::steady_clock::now() - started);
+      }
+    } recorder{ctx, route, status, started};
     add_cors(request, response, ctx);
     if (!ctx.token.empty() && request.resource().rfind("/api/", 0) == 0) {
       const auto auth = header_value(request, "Authorization");
@@ -96,6 +109,7 @@ Rest::Route::Handler json_route(api_context& ctx, json_handler handler) {
           Http::CacheDirective(Http::CacheDirective::NoCache));
       response.send(Http::Code::Ok, body.dump(), MIME(Application, Json));
     } catch (const http_error& e) {
+      status = e.status;
       send_error(response, e.status, e.code, e.message);
     } catch (const std::exception& e) {
       // A connection the database dropped (restart, admin kill) may surface as any libpqxx
@@ -104,10 +118,13 @@ Rest::Route::Handler json_route(api_context& ctx, json_handler handler) {
           dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !ctx.db->connected();
       ctx.db->reset();
       if (database_down) {
+        status = 503;
+        if (ctx.stats) ctx.stats->database_error();
         response.headers().add<retry_after_header>("5");
         send_error(response, 503, "database_unavailable",
                    "the database cannot be reached; retry shortly");
       } else {
+        status = 500;
         std::cerr << "costs-server: " << request.resource() << " failed: " << e.what() << '\n';
         send_error(response, 500, "internal", "the server could not answer this request");
       }
@@ -117,14 +134,21 @@ Rest::Route::Handler json_route(api_context& ctx, json_handler handler) {
 }
 
 void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem::path& static_dir) {
-  Rest::Routes::Get(router, "/healthz", json_route(ctx, &get_healthz));
+  Rest::Routes::Get(router, "/healthz", json_route(ctx, "/healthz", &get_healthz));
+  Rest::Routes::Get(router, "/openapi.json", json_route(ctx, "/openapi.json", &get_openapi));
+  Rest::Routes::Get(router, "/metrics",
+                    [&ctx](const Rest::Request&, Http::ResponseWriter response) {
+                      response.send(Http::Code::Ok, ctx.stats ? ctx.stats->text() : std::string(),
+                                    Http::Mime::MediaType::fromString("text/plain; version=0.0.4"));
+                      return Rest::Route::Result::Ok;
+                    });
   const std::pair<const char*, json_handler> api[] = {{"/api/costs/latest", &get_latest_costs},
                                                       {"/api/costs/daily", &get_daily_costs},
                                                       {"/api/costs/breakdown", &get_breakdown},
                                                       {"/api/providers", &get_providers},
                                                       {"/api/sync/log", &get_sync_log}};
   for (const auto& [path, handler] : api) {
-    Rest::Routes::Get(router, path, json_route(ctx, handler));
+    Rest::Routes::Get(router, path, json_route(ctx, path, handler));
     // CORS preflight, per route: a wildcard would turn every unknown /api/ path into a 405.
     Rest::Routes::Options(
         router, path, [&ctx](const Rest::Request& request, Http::ResponseWriter response) {

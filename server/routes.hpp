@@ -24,5 +24,6 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
 nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_providers(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_openapi(const Pistache::Rest::Request& request, api_context& ctx);
 
 }  // namespace costs::server

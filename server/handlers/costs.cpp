@@ -20,6 +20,22 @@ nlohmann::json embedded_json(const pqxx::field& f) {
 
 }  // namespace
 
+namespace {
+
+// How often each kind of source is expected to be collected (the schedule's defaults), and what
+// that makes of a snapshot's age: fresh up to 1.5 intervals, stale up to 4, dead beyond.
+long expected_interval_seconds(std::string_view source) {
+  return source == "local_session" ? 2 * 3600 : 6 * 3600;
+}
+
+const char* freshness(long long age, long interval) {
+  if (age * 2 <= interval * 3) return "fresh";
+  if (age <= interval * 4LL) return "stale";
+  return "dead";
+}
+
+}  // namespace
+
 nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx) {
   pqxx::read_transaction tx(ctx.db->connection());
   const pqxx::result rows = tx.exec_prepared("latest");
@@ -34,6 +50,9 @@ nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx
         {"host", row["host"].c_str()},
         {"fetched_at", row["fetched_at"].c_str()},
         {"age_seconds", row["age_seconds"].as<long long>()},
+        {"expected_interval_seconds", expected_interval_seconds(row["source"].c_str())},
+        {"freshness", freshness(row["age_seconds"].as<long long>(),
+                                expected_interval_seconds(row["source"].c_str()))},
         {"total_cost_micro_usd", nullable_int(row["total_cost_micro_usd"])},
         {"balance_micro_usd", nullable_int(row["balance_micro_usd"])},
         {"credit_limit_micro_usd", nullable_int(row["credit_limit_micro_usd"])},

@@ -1,5 +1,6 @@
 // costs-server as deployed: the real binary on a real port, over real HTTP, on a real database.
 #include <csignal>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,9 @@ TEST_F(server_test, latest_costs_serve_the_newest_snapshot_per_provider_as_the_r
   EXPECT_EQ(providers[1]["source"], "api");
   EXPECT_GE(providers[1]["age_seconds"].get<long long>(), 0);
   EXPECT_LT(providers[1]["age_seconds"].get<long long>(), 600);
+  EXPECT_EQ(providers[1]["freshness"], "fresh");
+  EXPECT_EQ(providers[1]["expected_interval_seconds"], 6 * 3600);
+  EXPECT_EQ(providers[0]["expected_interval_seconds"], 2 * 3600);
   EXPECT_EQ(server.stop(), 0);
 }
 
@@ -198,6 +202,49 @@ TEST_F(server_test, daily_and_breakdown_answer_from_the_tables_and_keep_unpriced
   const auto projects = nlohmann::json::parse(
       http_get(server.base() + "/api/costs/breakdown?by=project&from=2000-01-01").body);
   EXPECT_EQ(projects["rows"].size(), 2u);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, an_old_snapshot_is_stale_then_dead_by_its_sources_interval) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(
+        "insert into public.usage_snapshots (provider, source, host, fetched_at) values "
+        "('codex_local', 'local_session', 'mac', now() - interval '5 hours'), "
+        "('deepseek', 'api', '', now() - interval '30 hours')");
+    tx.commit();
+  }
+  running_server server(db_.url());
+  const auto body = nlohmann::json::parse(http_get(server.base() + "/api/costs/latest").body);
+  std::map<std::string, std::string> freshness;
+  for (const auto& p : body["providers"]) freshness[p["provider"]] = p["freshness"];
+  EXPECT_EQ(freshness["codex_local"], "stale");  // 5 h against a 2 h interval
+  EXPECT_EQ(freshness["deepseek"], "dead");      // 30 h against a 6 h interval
+  EXPECT_EQ(freshness["openrouter"], "fresh");
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, openapi_describes_every_route_and_metrics_count_what_was_answered) {
+  running_server server(db_.url());
+  const auto spec = nlohmann::json::parse(http_get(server.base() + "/openapi.json").body);
+  for (const char* path :
+       {"/healthz", "/metrics", "/api/costs/latest", "/api/costs/daily", "/api/costs/breakdown",
+        "/api/providers", "/api/sync/log", "/openapi.json"})
+    EXPECT_TRUE(spec["paths"].contains(path)) << path;
+  http_get(server.base() + "/api/costs/latest");
+  http_get(server.base() + "/api/costs/daily?days=0");
+  const auto m = http_get(server.base() + "/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.headers.at("content-type").find("text/plain"), std::string::npos);
+  EXPECT_NE(m.body.find("costs_http_requests_total{route=\"/api/costs/latest\",status=\"200\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("costs_http_requests_total{route=\"/api/costs/daily\",status=\"400\"} 1"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("costs_http_request_duration_seconds_count{route=\"/api/costs/latest\"} 1"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("costs_database_errors_total 0"), std::string::npos);
   EXPECT_EQ(server.stop(), 0);
 }
 

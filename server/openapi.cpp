@@ -1,0 +1,54 @@
+// GET /openapi.json: every route of the server, its parameters and its answers.
+#include "routes.hpp"
+
+namespace costs::server {
+
+nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
+  using json = nlohmann::json;
+  const json error = {{"description", "{\"error\": {\"code\", \"message\"}}"}};
+  auto query = [](const char* name, const char* type, const char* description) {
+    return json{{"name", name},
+                {"in", "query"},
+                {"required", false},
+                {"schema", {{"type", type}}},
+                {"description", description}};
+  };
+  auto get = [&](const char* summary, json parameters = json::array()) {
+    return json{
+        {"get",
+         {{"summary", summary},
+          {"parameters", parameters},
+          {"responses",
+           {{"200", {{"description", "JSON; money in integer micro-dollars, null when unpriced"}}},
+            {"400", error},
+            {"401", error},
+            {"503", error}}}}}};
+  };
+  return {
+      {"openapi", "3.0.3"},
+      {"info", {{"title", "costs-server"}, {"version", COSTS_VERSION}}},
+      {"components", {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+      {"paths",
+       {{"/healthz", get("The server is up and the database answers")},
+        {"/metrics", get("Prometheus text: requests, latencies, database errors")},
+        {"/api/costs/latest",
+         get("The newest snapshot per provider and host, with freshness: fresh up to 1.5 expected "
+             "intervals (6 h for APIs, 2 h for local logs), stale up to 4, dead beyond")},
+        {"/api/costs/daily",
+         get("Cost and tokens per day and key",
+             json::array({query("days", "integer", "1-366, default 30"),
+                          query("provider", "string", "a provider key"),
+                          query("group", "string", "provider (default), model or agent")}))},
+        {"/api/costs/breakdown",
+         get("Totals per key over a period",
+             json::array(
+                 {query("by", "string", "provider (default), model, agent, project or task"),
+                  query("from", "string", "YYYY-MM-DD, default 29 days before `to`"),
+                  query("to", "string", "YYYY-MM-DD, default today (UTC)")}))},
+        {"/api/providers", get("Every provider, with its last sync")},
+        {"/api/sync/log", get("The latest sync-log rows",
+                              json::array({query("limit", "integer", "1-500, default 50")}))},
+        {"/openapi.json", get("This document")}}}};
+}
+
+}  // namespace costs::server
