@@ -15,7 +15,7 @@ case "$(uname -s)" in
     want=(cmake g++ make pkg-config ca-certificates curl libpqxx-dev libpistache-dev
           nlohmann-json3-dev libboost-program-options-dev libcurl4-openssl-dev libsimdjson-dev
           libsqlite3-dev libzstd-dev libssl-dev "$pg")
-    $with_tests && want+=(googletest libgtest-dev python3)
+    $with_tests && want+=(googletest libgtest-dev python3 chromium)
     missing=()
     for p in "${want[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

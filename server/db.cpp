@@ -51,6 +51,50 @@ void prepare_statements(pqxx::connection& c) {
      where date between $1::date and $2::date
      group by 1 order by 3 desc nulls last, 1)sql");
   }
+  // Daily spend between $1 and $2, split into billed (a provider's API) and estimated (priced
+  // from local logs); unpriced rows are counted, never summed as $0.
+  // A local day's cost holds only what could be priced, so its unpriced part is counted from
+  // usage_daily's rows (day, model, ...) without a price; an API day without a cost counts once.
+  c.prepare("spend_by_day", R"sql(
+    select date::text, source = 'local_session' as estimated,
+           (sum(cost_usd) * 1000000)::bigint,
+           count(*) filter (where cost_usd is null and source <> 'local_session')
+      from public.cost_daily
+     where date between $1::date and $2::date
+     group by 1, 2
+    union all
+    select date::text, true, null, count(*)
+      from public.usage_daily
+     where date between $1::date and $2::date and cost_usd is null
+     group by 1
+     order by 1)sql");
+  c.prepare("spend_all_time", R"sql(
+    select source = 'local_session' as estimated, coalesce((sum(cost_usd) * 1000000)::bigint, 0),
+           count(*) filter (where cost_usd is null and source <> 'local_session'),
+           coalesce(min(date)::text, '')
+      from public.cost_daily group by 1
+    union all
+    select true, 0, count(*), '' from public.usage_daily where cost_usd is null)sql");
+  c.prepare("spend_by_provider_day", R"sql(
+    select provider, date::text, (sum(cost_usd) * 1000000)::bigint,
+           bool_or(source = 'local_session'), count(*) filter (where cost_usd is null)
+      from public.cost_daily
+     where date between $1::date and $2::date
+     group by 1, 2 order by 1, 2)sql");
+  c.prepare("budgets", R"sql(
+    select id, name, kind, scope_kind, scope_value, period,
+           (threshold_usd * 1000000)::bigint, (warn_ratio * 1000)::int
+      from public.budgets where enabled order by id)sql");
+  // What a budget's scope spent from $1 to $2: totals and providers from cost_daily, agents and
+  // models from usage_daily.
+  c.prepare("scope_spend_total", R"sql(
+    select coalesce((sum(cost_usd) * 1000000)::bigint, 0) from public.cost_daily
+     where date between $1::date and $2::date and ($3 = '' or provider = $3))sql");
+  for (const char* key : {"agent", "model"})
+    c.prepare(std::string("scope_spend_") + key, std::string(R"sql(
+    select coalesce((sum(cost_usd) * 1000000)::bigint, 0) from public.usage_daily
+     where date between $1::date and $2::date and )sql") +
+                                                     key + " = $3");
   c.prepare("last_syncs", R"sql(
     select distinct on (provider) provider, status,
            to_char(finished_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), coalesce(error, '')

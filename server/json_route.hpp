@@ -10,8 +10,10 @@
 #include <pistache/router.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/calendar.hpp"
 #include "db.hpp"
 #include "metrics.hpp"
+#include "result_cache.hpp"
 
 namespace costs::server {
 
@@ -47,6 +49,8 @@ inline constexpr char vary_name[] = "Vary";
 using vary_header = text_header<vary_name>;
 inline constexpr char authenticate_name[] = "WWW-Authenticate";
 using authenticate_header = text_header<authenticate_name>;
+inline constexpr char etag_name[] = "ETag";
+using etag_header = text_header<etag_name>;
 
 /// Thrown by handlers for client errors: 400 bad parameter, 404 not found, ...
 struct http_error {
@@ -60,6 +64,10 @@ struct api_context {
   metrics* stats = nullptr;
   std::string token;  ///< when set, /api/* needs "Authorization: Bearer <token>"
   std::vector<std::string> cors_origins;  ///< origins allowed to read the API from a browser
+  result_cache* cache = nullptr;          ///< answers reused for a few seconds (may be null)
+  drain_gate* gate = nullptr;             ///< refuses new requests while shutting down
+  std::string time_zone = "UTC";          ///< the zone whose days "today" and "this week" mean
+  int cache_seconds = 0;                  ///< Cache-Control max-age
 };
 
 /// A query parameter as an integer in [min, max], `fallback` when absent.
@@ -71,6 +79,11 @@ long int_param(const Pistache::Rest::Request& request, const std::string& name, 
 std::string choice_param(const Pistache::Rest::Request& request, const std::string& name,
                          const std::string& fallback, const std::vector<std::string>& allowed);
 
+/// Today in the request's ?tz= zone (else the server's), naming the zone in `zone_name`.
+/// @throws http_error 400 for a zone the system lacks.
+civil_day request_today(const Pistache::Rest::Request& request, const api_context& ctx,
+                        std::string& zone_name);
+
 using json_handler = std::function<nlohmann::json(const Pistache::Rest::Request&, api_context&)>;
 
 /// `route` names the route in /metrics.
@@ -78,7 +91,7 @@ Pistache::Rest::Route::Handler json_route(api_context& ctx, std::string route,
                                           json_handler handler);
 
 /// Sends the error envelope.
-void send_error(Pistache::Http::ResponseWriter& response, int status, const std::string& code,
-                const std::string& message);
+Pistache::Async::Promise<ssize_t> send_error(Pistache::Http::ResponseWriter& response, int status,
+                                             const std::string& code, const std::string& message);
 
 }  // namespace costs::server

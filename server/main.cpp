@@ -14,6 +14,7 @@
 #include <pistache/endpoint.h>
 #include <boost/program_options.hpp>
 
+#include "costs/calendar.hpp"
 #include "costs/paths.hpp"
 #include "costs/secrets.hpp"
 #include "db.hpp"
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
   std::string token = costs::env("COSTS_API_TOKEN").value_or("");
   std::vector<std::string> cors_origins;
   std::string static_dir;
+  std::string time_zone = costs::env("COSTS_TIMEZONE").value_or("UTC");
+  long cache_ms = 5000;
+  long drain_seconds = 10;
   if (auto origins = costs::env("COSTS_CORS_ORIGINS")) {
     std::stringstream list(*origins);
     for (std::string o; std::getline(list, o, ',');)
@@ -65,7 +69,15 @@ int main(int argc, char** argv) {
       "cors-origin", po::value(&cors_origins)->value_name("ORIGIN")->composing(),
       "let a page on ORIGIN read the API (repeatable; env COSTS_CORS_ORIGINS, comma-separated)")(
       "static-dir", po::value(&static_dir)->value_name("DIR"),
-      "serve the exported page from DIR (frontend/out) beside the API");
+      "serve the exported page from DIR (frontend/out) beside the API")(
+      "timezone", po::value(&time_zone)->value_name("ZONE"),
+      "the zone whose days 'today' and 'this month' mean, unless a request says ?tz= "
+      "(env COSTS_TIMEZONE; default UTC)")(
+      "cache-ms", po::value(&cache_ms)->value_name("MS"),
+      "reuse an answer for MS milliseconds, so a burst of page loads costs one query "
+      "(default 5000; 0 turns it off)")(
+      "drain-seconds", po::value(&drain_seconds)->value_name("S"),
+      "on SIGTERM, wait up to S seconds for requests in flight (default 10)");
 
   listen_address address;
   try {
@@ -80,6 +92,11 @@ int main(int argc, char** argv) {
     if (database_url.empty())
       throw std::invalid_argument("no database: pass --database-url or set DATABASE_URL");
     if (threads < 1 || threads > 256) throw std::invalid_argument("--threads must be 1..256");
+    if (cache_ms < 0 || cache_ms > 3'600'000)
+      throw std::invalid_argument("--cache-ms must be 0..3600000");
+    if (drain_seconds < 0 || drain_seconds > 600)
+      throw std::invalid_argument("--drain-seconds must be 0..600");
+    costs::time_zone::named(time_zone);  // a zone the system lacks is bad configuration
   } catch (const std::exception& e) {
     std::cerr << "costs-server: " << e.what() << "; see 'costs-server --help'\n";
     return 2;
@@ -95,7 +112,11 @@ int main(int argc, char** argv) {
 
   costs::server::database db(database_url);
   costs::server::metrics stats;
-  costs::server::api_context ctx{&db, &stats, token, cors_origins};
+  costs::server::result_cache cache{std::chrono::milliseconds(cache_ms)};
+  costs::server::drain_gate gate;
+  costs::server::api_context ctx{
+      &db,    &stats, token,     cors_origins,
+      &cache, &gate,  time_zone, static_cast<int>((cache_ms + 999) / 1000)};
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
     endpoint.init(Http::Endpoint::options()
@@ -111,6 +132,10 @@ int main(int argc, char** argv) {
               << costs::redact_url(database_url) << ")" << std::endl;
     int received = 0;
     sigwait(&signals, &received);
+    // New requests get 503 from here on; the ones in flight finish before the endpoint stops.
+    if (!gate.drain(std::chrono::seconds(drain_seconds)))
+      std::cerr << "costs-server: requests still running after " << drain_seconds
+                << " s; stopping anyway\n";
     endpoint.shutdown();
   } catch (const std::exception& e) {
     std::cerr << "costs-server: cannot serve on " << listen << ": " << e.what() << '\n';

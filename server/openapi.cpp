@@ -20,10 +20,14 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
           {"parameters", parameters},
           {"responses",
            {{"200", {{"description", "JSON; money in integer micro-dollars, null when unpriced"}}},
+            {"304", {{"description", "unchanged since the ETag in If-None-Match"}}},
             {"400", error},
             {"401", error},
             {"503", error}}}}}};
   };
+  const json tz = query("tz", "string",
+                        "the time zone whose days count, e.g. Europe/Berlin (default: the "
+                        "server's --timezone, else UTC)");
   return {
       {"openapi", "3.0.3"},
       {"info", {{"title", "costs-server"}, {"version", COSTS_VERSION}}},
@@ -34,6 +38,16 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
         {"/api/costs/latest",
          get("The newest snapshot per provider and host, with freshness: fresh up to 1.5 expected "
              "intervals (6 h for APIs, 2 h for local logs), stale up to 4, dead beyond")},
+        {"/api/costs/summary",
+         get("Today, yesterday, this week, this month and all time, each split into billed (a "
+             "provider's API) and estimated (local logs at list prices) with its basis; the "
+             "change vs yesterday; the month-end forecast (month so far plus the mean of the last "
+             "7 complete days for each day left); budget use and level (ok, warn, over)",
+             json::array({tz}))},
+        {"/api/costs/burn",
+         get("Per provider: spend per hour, day and week (mean of the last 7 complete days), "
+             "balance, runway in days at that rate, low-balance rules",
+             json::array({tz}))},
         {"/api/costs/daily",
          get("Cost and tokens per day and key",
              json::array({query("days", "integer", "1-366, default 30"),

@@ -3,19 +3,23 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
 #include <pistache/http.h>
 
+#include "costs/error.hpp"
+
 namespace costs::server {
 
 using namespace Pistache;
 
-void send_error(Http::ResponseWriter& response, int status, const std::string& code,
-                const std::string& message) {
+Async::Promise<ssize_t> send_error(Http::ResponseWriter& response, int status,
+                                   const std::string& code, const std::string& message) {
   const nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
-  response.send(static_cast<Http::Code>(status), body.dump(), MIME(Application, Json));
+  return response.send(static_cast<Http::Code>(status), body.dump(), MIME(Application, Json));
 }
 
 namespace {
@@ -51,7 +55,42 @@ bool same_secret(const std::string& given, const std::string& expected) {
   return diff == 0;
 }
 
+// The route and its query, parameters sorted, so the same question is one cache entry.
+std::string cache_key(const Rest::Request& request) {
+  std::vector<std::pair<std::string, std::string>> params(request.query().parameters_begin(),
+                                                          request.query().parameters_end());
+  std::sort(params.begin(), params.end());
+  std::string key = request.resource();
+  for (const auto& [name, value] : params) key += '\n' + name + '=' + value;
+  return key;
+}
+
 }  // namespace
+
+namespace {
+
+// Zones are looked up once each; the handful a page asks for stay.
+costs::time_zone zone_named(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, costs::time_zone> zones;
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto it = zones.find(name);
+  if (it != zones.end()) return it->second;
+  if (zones.size() > 64) zones.clear();
+  return zones.emplace(name, costs::time_zone::named(name)).first->second;
+}
+
+}  // namespace
+
+civil_day request_today(const Rest::Request& request, const api_context& ctx,
+                        std::string& zone_name) {
+  zone_name = request.query().get("tz").value_or(ctx.time_zone);
+  try {
+    return zone_named(zone_name).day_of(now());
+  } catch (const costs::error&) {
+    throw http_error{400, "bad_parameter", "tz must be a time zone name such as Europe/Berlin"};
+  }
+}
 
 long int_param(const Rest::Request& request, const std::string& name, long fallback, long min,
                long max) {
@@ -94,23 +133,61 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
       }
     } recorder{ctx, route, status, started};
     add_cors(request, response, ctx);
+    if (ctx.gate != nullptr && !ctx.gate->enter()) {
+      status = 503;
+      response.headers().add<retry_after_header>("5");
+      response.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+      send_error(response, 503, "shutting_down", "the server is stopping; retry shortly");
+      return Rest::Route::Result::Ok;
+    }
+    // The request stays in flight until its bytes are written: Pistache writes from its event
+    // loop after the handler returns, and a shutdown before that would lose the answer.
+    struct leave_gate {
+      drain_gate* gate;
+      bool handed_off = false;
+      void after(Async::Promise<ssize_t> sent) {
+        if (gate == nullptr) return;
+        handed_off = true;
+        drain_gate* g = gate;
+        sent.then([g](ssize_t) { g->leave(); }, [g](std::exception_ptr&) { g->leave(); });
+      }
+      ~leave_gate() {
+        if (gate != nullptr && !handed_off) gate->leave();
+      }
+    } leaving{ctx.gate};
     if (!ctx.token.empty() && request.resource().rfind("/api/", 0) == 0) {
       const auto auth = header_value(request, "Authorization");
       if (!auth || !same_secret(*auth, "Bearer " + ctx.token)) {
         response.headers().add<authenticate_header>("Bearer");
-        send_error(response, 401, "unauthorized",
-                   "send Authorization: Bearer <the server's token>");
+        leaving.after(send_error(response, 401, "unauthorized",
+                                 "send Authorization: Bearer <the server's token>"));
         return Rest::Route::Result::Ok;
       }
     }
     try {
-      const nlohmann::json body = handler(request, ctx);
-      response.headers().add<Http::Header::CacheControl>(
-          Http::CacheDirective(Http::CacheDirective::NoCache));
-      response.send(Http::Code::Ok, body.dump(), MIME(Application, Json));
+      const auto answer =
+          ctx.cache != nullptr
+              ? ctx.cache->get(cache_key(request), [&] { return handler(request, ctx).dump(); })
+              : std::make_shared<const cached_body>(cached_body{handler(request, ctx).dump(), {}});
+      const std::string etag = answer->etag.empty() ? etag_of(answer->body) : answer->etag;
+      response.headers().add<etag_header>(etag);
+      // Private: answers may sit behind a token. max-age matches the server's own cache, so a
+      // browser re-asks no sooner than the answer could change; the ETag makes re-asking cheap.
+      response.headers().add<Http::Header::CacheControl>(std::vector<Http::CacheDirective>{
+          Http::CacheDirective(Http::CacheDirective::Private),
+          Http::CacheDirective(Http::CacheDirective::MaxAge,
+                               std::chrono::seconds(ctx.cache_seconds))});
+      const auto if_none_match = header_value(request, "If-None-Match");
+      if (if_none_match &&
+          (if_none_match->find(etag) != std::string::npos || *if_none_match == "*")) {
+        status = 304;
+        leaving.after(response.send(Http::Code::Not_Modified));
+      } else {
+        leaving.after(response.send(Http::Code::Ok, answer->body, MIME(Application, Json)));
+      }
     } catch (const http_error& e) {
       status = e.status;
-      send_error(response, e.status, e.code, e.message);
+      leaving.after(send_error(response, e.status, e.code, e.message));
     } catch (const std::exception& e) {
       // A connection the database dropped (restart, admin kill) may surface as any libpqxx
       // error; what matters is whether it is still open. Either way start afresh next time.
@@ -121,12 +198,13 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
         status = 503;
         if (ctx.stats) ctx.stats->database_error();
         response.headers().add<retry_after_header>("5");
-        send_error(response, 503, "database_unavailable",
-                   "the database cannot be reached; retry shortly");
+        leaving.after(send_error(response, 503, "database_unavailable",
+                                 "the database cannot be reached; retry shortly"));
       } else {
         status = 500;
         std::cerr << "costs-server: " << request.resource() << " failed: " << e.what() << '\n';
-        send_error(response, 500, "internal", "the server could not answer this request");
+        leaving.after(
+            send_error(response, 500, "internal", "the server could not answer this request"));
       }
     }
     return Rest::Route::Result::Ok;
@@ -136,17 +214,23 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
 void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem::path& static_dir) {
   Rest::Routes::Get(router, "/healthz", json_route(ctx, "/healthz", &get_healthz));
   Rest::Routes::Get(router, "/openapi.json", json_route(ctx, "/openapi.json", &get_openapi));
-  Rest::Routes::Get(router, "/metrics",
-                    [&ctx](const Rest::Request&, Http::ResponseWriter response) {
-                      response.send(Http::Code::Ok, ctx.stats ? ctx.stats->text() : std::string(),
-                                    Http::Mime::MediaType::fromString("text/plain; version=0.0.4"));
-                      return Rest::Route::Result::Ok;
-                    });
-  const std::pair<const char*, json_handler> api[] = {{"/api/costs/latest", &get_latest_costs},
-                                                      {"/api/costs/daily", &get_daily_costs},
-                                                      {"/api/costs/breakdown", &get_breakdown},
-                                                      {"/api/providers", &get_providers},
-                                                      {"/api/sync/log", &get_sync_log}};
+  Rest::Routes::Get(
+      router, "/metrics", [&ctx](const Rest::Request&, Http::ResponseWriter response) {
+        std::string text = ctx.stats ? ctx.stats->text() : std::string();
+        if (ctx.cache != nullptr)
+          text += "# TYPE costs_cache_hits_total counter\ncosts_cache_hits_total " +
+                  std::to_string(ctx.cache->hits()) +
+                  "\n# TYPE costs_cache_misses_total counter\ncosts_cache_misses_total " +
+                  std::to_string(ctx.cache->misses()) + "\n";
+        response.send(Http::Code::Ok, text,
+                      Http::Mime::MediaType::fromString("text/plain; version=0.0.4"));
+        return Rest::Route::Result::Ok;
+      });
+  const std::pair<const char*, json_handler> api[] = {
+      {"/api/costs/latest", &get_latest_costs}, {"/api/costs/summary", &get_summary},
+      {"/api/costs/burn", &get_burn},           {"/api/costs/daily", &get_daily_costs},
+      {"/api/costs/breakdown", &get_breakdown}, {"/api/providers", &get_providers},
+      {"/api/sync/log", &get_sync_log}};
   for (const auto& [path, handler] : api) {
     Rest::Routes::Get(router, path, json_route(ctx, path, handler));
     // CORS preflight, per route: a wildcard would turn every unknown /api/ path into a 405.

@@ -1,12 +1,18 @@
 // costs-server as deployed: the real binary on a real port, over real HTTP, on a real database.
+#include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <future>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/forecast.hpp"
+#include "costs/migrations.hpp"
 #include "costs/store.hpp"
 #include "support/http.hpp"
 #include "support/process.hpp"
@@ -32,6 +38,7 @@ class running_server {
   }
   const std::string& base() const { return base_; }
   int stop() { return process_.stop(SIGTERM); }
+  child_process& process() { return process_; }
   static std::vector<std::string> args(const std::string& url, std::vector<std::string> extra) {
     std::vector<std::string> a = {COSTS_SERVER_PATH, "--listen", "127.0.0.1:0", "--database-url",
                                   url};
@@ -226,11 +233,11 @@ TEST_F(server_test, an_old_snapshot_is_stale_then_dead_by_its_sources_interval) 
 }
 
 TEST_F(server_test, openapi_describes_every_route_and_metrics_count_what_was_answered) {
-  running_server server(db_.url());
+  running_server server(db_.url(), {"--cache-ms", "0"});
   const auto spec = nlohmann::json::parse(http_get(server.base() + "/openapi.json").body);
-  for (const char* path :
-       {"/healthz", "/metrics", "/api/costs/latest", "/api/costs/daily", "/api/costs/breakdown",
-        "/api/providers", "/api/sync/log", "/openapi.json"})
+  for (const char* path : {"/healthz", "/metrics", "/api/costs/latest", "/api/costs/summary",
+                           "/api/costs/burn", "/api/costs/daily", "/api/costs/breakdown",
+                           "/api/providers", "/api/sync/log", "/openapi.json"})
     EXPECT_TRUE(spec["paths"].contains(path)) << path;
   http_get(server.base() + "/api/costs/latest");
   http_get(server.base() + "/api/costs/daily?days=0");
@@ -254,7 +261,8 @@ TEST_F(server_test, bad_parameters_are_400s_that_say_what_is_wanted) {
                            "/api/costs/daily?group=color", "/api/costs/daily?provider=nope",
                            "/api/costs/breakdown?by=moon", "/api/costs/breakdown?from=2026-13-01",
                            "/api/costs/breakdown?from=2026-11-02&to=2026-11-01",
-                           "/api/sync/log?limit=0", "/api/sync/log?limit=100000"}) {
+                           "/api/sync/log?limit=0", "/api/sync/log?limit=100000",
+                           "/api/costs/summary?tz=Mars/Olympus", "/api/costs/burn?tz=..%2Fetc"}) {
     const auto r = http_get(server.base() + path);
     EXPECT_EQ(r.status, 400) << path;
     const auto body = nlohmann::json::parse(r.body);
@@ -320,6 +328,279 @@ TEST_F(server_test, the_exported_page_is_served_with_its_content_types_and_nothi
   EXPECT_EQ(http_get(server.base() + "/%2e%2e/secret.txt").status, 404);
   EXPECT_EQ(http_get(server.base() + "/api/nope").status, 404);
   EXPECT_EQ(server.stop(), 0);
+}
+
+// --- summary and burn: figures computed by hand from the rows below ---------------------------
+
+std::string day_text(long long days_ago) {
+  return costs::civil_day::from_days_since_epoch(costs::utc_day(costs::now()).days_since_epoch() -
+                                                 days_ago)
+      .to_string();
+}
+
+// openrouter (billed): $2 today, $1.25 yesterday, $7 three days ago; balance $87.654322 (from
+// SetUp). claude_local (estimated): $0.50 today, an unpriced day two days ago.
+void seed_spend(test_database& db) {
+  auto c = db.connect();
+  pqxx::work tx(c);
+  tx.exec_params(R"sql(
+    insert into public.cost_daily (provider, host, date, source, cost_usd) values
+      ('openrouter', '', $1::date, 'api', 2.000000),
+      ('openrouter', '', $2::date, 'api', 1.250000),
+      ('openrouter', '', $3::date, 'api', 7.000000),
+      ('claude_local', 'mac', $1::date, 'local_session', 0.500000),
+      ('claude_local', 'mac', $4::date, 'local_session', null))sql",
+                 day_text(0), day_text(1), day_text(3), day_text(2));
+  tx.exec_params(R"sql(
+    insert into public.usage_daily (date, provider, host, model, agent, calls, cost_usd) values
+      ($1::date, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 1, 0.500000),
+      ($2::date, 'claude_local', 'mac', 'my-local-model', 'claude', 4, null))sql",
+                 day_text(0), day_text(2));
+  tx.exec(R"sql(
+    insert into public.budgets (name, scope_kind, scope_value, period, threshold_usd, warn_ratio) values
+      ('daily total', 'total', '', 'day', 3.00, 0.8),
+      ('openrouter today', 'provider', 'openrouter', 'day', 2.00, 0.8),
+      ('sonnet today', 'model', 'claude-sonnet-4-6', 'day', 100.00, 0.8),
+      ('claude today', 'agent', 'claude', 'day', 0.60, 0.8),
+      ('monthly', 'total', '', 'month', 500.00, 0.8);
+    insert into public.budgets (name, kind, scope_kind, scope_value, threshold_usd) values
+      ('openrouter low', 'low_balance', 'provider', 'openrouter', 100.00))sql");
+  tx.commit();
+}
+
+TEST_F(server_test, summary_splits_billed_from_estimated_and_forecasts_the_month) {
+  seed_spend(db_);
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  const auto r = http_get(server.base() + "/api/costs/summary");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["time_zone"], "UTC");
+  EXPECT_EQ(body["today"], day_text(0));
+  const auto& today = body["periods"]["today"];
+  EXPECT_EQ(today["billed_micro_usd"], 2'000'000);
+  EXPECT_EQ(today["estimated_micro_usd"], 500'000);
+  EXPECT_EQ(today["total_micro_usd"], 2'500'000);
+  EXPECT_EQ(today["basis"], "mixed");
+  const auto& yesterday = body["periods"]["yesterday"];
+  EXPECT_EQ(yesterday["total_micro_usd"], 1'250'000);
+  EXPECT_EQ(yesterday["basis"], "billed");
+  const auto& all_time = body["periods"]["all_time"];
+  EXPECT_EQ(all_time["total_micro_usd"], 10'750'000);
+  EXPECT_EQ(all_time["unpriced_rows"], 1) << "the unpriced day is counted, not summed as $0";
+  EXPECT_EQ(all_time["from"], day_text(3));
+  EXPECT_EQ(body["change_vs_yesterday"]["micro_usd"], 1'250'000);
+  EXPECT_DOUBLE_EQ(body["change_vs_yesterday"]["ratio"].get<double>(), 1.0);
+
+  // This month and week hold whichever of the seeded days fall in them.
+  const auto today_day = costs::utc_day(costs::now());
+  const std::pair<long long, long long> seeded[] = {{0, 2'500'000}, {1, 1'250'000}, {3, 7'000'000}};
+  long long month = 0, week = 0;
+  for (const auto& [ago, cost] : seeded) {
+    const auto d = costs::civil_day::parse(day_text(ago));
+    if (!(d < costs::period_start("month", today_day))) month += cost;
+    if (!(d < costs::period_start("week", today_day))) week += cost;
+  }
+  EXPECT_EQ(body["periods"]["month"]["total_micro_usd"], month);
+  EXPECT_EQ(body["periods"]["week"]["total_micro_usd"], week);
+  // Rate: (1.25 + 7) / 7 complete days = 1.178571 (rounded), times the days left this month.
+  const auto& forecast = body["forecast"];
+  EXPECT_EQ(forecast["daily_rate_micro_usd"], 1'178'571);
+  EXPECT_EQ(forecast["month_to_date_micro_usd"], month);
+  EXPECT_EQ(forecast["projected_month_end_micro_usd"],
+            month + 1'178'571LL * forecast["days_left"].get<long long>());
+  EXPECT_EQ(forecast["budget_micro_usd"], 500'000'000);
+
+  std::map<std::string, nlohmann::json> budgets;
+  for (const auto& b : body["budgets"]) budgets[b["name"]] = b;
+  EXPECT_EQ(budgets["daily total"]["spent_micro_usd"], 2'500'000);
+  EXPECT_EQ(budgets["daily total"]["level"], "warn");  // 2.50 of 3.00 is past 80 %
+  EXPECT_EQ(budgets["openrouter today"]["spent_micro_usd"], 2'000'000);
+  EXPECT_EQ(budgets["openrouter today"]["level"], "over");
+  EXPECT_EQ(budgets["sonnet today"]["spent_micro_usd"], 500'000);
+  EXPECT_EQ(budgets["sonnet today"]["level"], "ok");
+  EXPECT_EQ(budgets["claude today"]["level"], "warn");  // 0.50 of 0.60
+  EXPECT_EQ(budgets["openrouter low"]["kind"], "low_balance");
+  EXPECT_EQ(body.dump().find("channels"), std::string::npos);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, burn_gives_rates_per_hour_day_and_week_and_the_runway_of_a_balance) {
+  seed_spend(db_);
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  const auto body = nlohmann::json::parse(http_get(server.base() + "/api/costs/burn").body);
+  std::map<std::string, nlohmann::json> providers;
+  for (const auto& p : body["providers"]) providers[p["provider"]] = p;
+  const auto& openrouter = providers.at("openrouter");
+  EXPECT_EQ(openrouter["basis"], "billed");
+  EXPECT_EQ(openrouter["per_day_micro_usd"], 1'178'571);  // 8.25 / 7
+  EXPECT_EQ(openrouter["per_hour_micro_usd"], 49'107);    // 8.25 / 168
+  EXPECT_EQ(openrouter["per_week_micro_usd"], 8'250'000);
+  EXPECT_EQ(openrouter["today_micro_usd"], 2'000'000);
+  EXPECT_EQ(openrouter["balance_micro_usd"], 87'654'322);
+  EXPECT_DOUBLE_EQ(openrouter["runway_days"].get<double>(), 74.3);  // 87.654322 / 1.178571
+  EXPECT_EQ(openrouter["runway_until"], day_text(-74));
+  EXPECT_EQ(openrouter["low_balance"], true);  // under the $100 rule
+  const auto& claude = providers.at("claude_local");
+  EXPECT_EQ(claude["basis"], "estimated");
+  EXPECT_EQ(claude["per_day_micro_usd"], 0);
+  EXPECT_EQ(claude["unpriced_rows"], 1);
+  EXPECT_TRUE(claude["runway_days"].is_null()) << "no balance, no runway";
+  EXPECT_EQ(body["total"]["per_day_micro_usd"], 1'178'571);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// --- caching -----------------------------------------------------------------------------------
+
+TEST_F(server_test, an_unchanged_answer_is_a_304_for_its_etag) {
+  running_server server(db_.url());
+  const auto first = http_get(server.base() + "/api/costs/daily");
+  ASSERT_EQ(first.status, 200);
+  const std::string etag = first.headers.at("etag");
+  EXPECT_EQ(etag.front(), '"');
+  EXPECT_NE(first.headers.at("cache-control").find("private"), std::string::npos);
+  EXPECT_NE(first.headers.at("cache-control").find("max-age=5"), std::string::npos);
+  const auto again = http_get(server.base() + "/api/costs/daily", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.headers.at("etag"), etag);
+  const auto other = http_get(server.base() + "/api/costs/daily", {{"If-None-Match", "\"0\""}});
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.body, first.body);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, a_burst_of_loads_costs_one_query_and_no_cache_sees_every_change) {
+  auto add_spend = [&](const char* amount) {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into public.cost_daily (provider, date, source, cost_usd) values "
+        "('deepseek', $1::date, 'api', $2::numeric) on conflict (provider, host, date) "
+        "do update set cost_usd = excluded.cost_usd",
+        day_text(0), amount);
+    tx.commit();
+  };
+  auto today_total = [](const std::string& base) {
+    return nlohmann::json::parse(
+               http_get(base + "/api/costs/summary").body)["periods"]["today"]["total_micro_usd"]
+        .get<long long>();
+  };
+  add_spend("1.000000");
+  {
+    running_server cached(db_.url(), {"--cache-ms", "600000"});
+    EXPECT_EQ(today_total(cached.base()), 1'000'000);
+    add_spend("2.000000");
+    EXPECT_EQ(today_total(cached.base()), 1'000'000) << "the second load is the cached answer";
+    const auto m = http_get(cached.base() + "/metrics").body;
+    EXPECT_NE(m.find("costs_cache_misses_total 1\n"), std::string::npos) << m;
+    EXPECT_NE(m.find("costs_cache_hits_total 1\n"), std::string::npos) << m;
+    EXPECT_EQ(cached.stop(), 0);
+  }
+  running_server uncached(db_.url(), {"--cache-ms", "0"});
+  EXPECT_EQ(today_total(uncached.base()), 2'000'000);
+  add_spend("3.000000");
+  EXPECT_EQ(today_total(uncached.base()), 3'000'000);
+  EXPECT_EQ(uncached.stop(), 0);
+}
+
+TEST_F(server_test, an_oversized_request_is_refused_with_413) {
+  running_server server(db_.url());
+  const auto r =
+      http_get(server.base() + "/api/costs/latest", {{"X-Padding", std::string(100'000, 'x')}});
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(http_get(server.base() + "/healthz").status, 200) << "the server keeps serving";
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// --- shutting down and the database going away ---------------------------------------------
+
+TEST_F(server_test, sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones) {
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  // Hold a lock the latest-costs query must wait for, so a request is surely in flight.
+  auto locker = db_.connect();
+  pqxx::work lock_tx(locker);
+  lock_tx.exec("lock table public.usage_snapshots in access exclusive mode");
+  auto in_flight =
+      std::async(std::launch::async, [&] { return http_get(server.base() + "/api/costs/latest"); });
+  auto watcher = db_.connect();
+  bool waiting = false;
+  for (int i = 0; i < 500 && !waiting; ++i) {  // until the server's query waits on our lock
+    pqxx::nontransaction q(watcher);
+    waiting = q.exec_params(
+                   "select 1 from pg_stat_activity where datname = $1 and "
+                   "usename = 'postgres' and wait_event_type = 'Lock'",
+                   db_.name())
+                  .size() > 0;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(waiting) << "the request never reached the database";
+  server.process().signal(SIGTERM);
+  long refused = 0;
+  for (int i = 0; i < 500 && refused != 503; ++i) {  // until the server has begun draining
+    try {  // a poll queued behind the busy worker times out and is simply tried again
+      refused = http_get(server.base() + "/healthz", {}, 200).status;
+    } catch (const std::runtime_error&) {
+    }
+    if (refused != 503) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(refused, 503) << "a request after SIGTERM is refused";
+  lock_tx.abort();
+  const auto finished = in_flight.get();
+  EXPECT_EQ(finished.status, 200) << "the request in flight was answered";
+  EXPECT_EQ(nlohmann::json::parse(finished.body)["providers"].size(), 2u);
+  EXPECT_EQ(server.process().wait(), 0) << server.err();
+}
+
+// A cluster of its own, so stopping it does not disturb the other tests.
+class private_cluster {
+ public:
+  private_cluster() : dir_(std::filesystem::temp_directory_path() / unique_name()) {
+    url_ = run("start");
+  }
+  ~private_cluster() {
+    run("stop");
+    std::error_code ec;
+    std::filesystem::remove_all(std::filesystem::canonical(dir_, ec), ec);
+    std::filesystem::remove_all(dir_, ec);
+  }
+  const std::string& url() const { return url_; }
+  void stop() { run("stop"); }
+  void start() { run("start"); }
+
+ private:
+  static std::string unique_name() {
+    return "costs-test-cluster-" + std::to_string(::getpid()) + "-" +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  std::string run(const char* action) {
+    const auto r = costs::test::run_process(
+        {"/bin/bash", std::string(COSTS_SOURCE_DIR) + "/scripts/local-postgres.sh", action,
+         dir_.string(), "--throwaway"});
+    if (r.exit_code != 0) throw std::runtime_error(std::string(action) + " failed: " + r.err);
+    auto out = r.out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+  }
+  std::filesystem::path dir_;
+  std::string url_;
+};
+
+TEST_F(server_test, a_database_restart_mid_run_is_503s_then_answers_again_without_a_restart) {
+  private_cluster cluster;
+  costs::apply_migrations(cluster.url(), costs::load_migrations(COSTS_MIGRATIONS_SOURCE));
+  running_server server(cluster.url(), {"--cache-ms", "0"});
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(http_get(server.base() + "/api/costs/summary").status, 200);
+  cluster.stop();
+  for (int i = 0; i < 3; ++i) {
+    const auto down = http_get(server.base() + "/api/costs/summary");
+    EXPECT_EQ(down.status, 503) << down.body;
+    EXPECT_EQ(down.headers.count("retry-after"), 1u);
+  }
+  cluster.start();
+  long last = 0;
+  for (int i = 0; i < 3; ++i) last = http_get(server.base() + "/api/costs/summary").status;
+  EXPECT_EQ(last, 200) << "each worker reconnects on its own";
+  EXPECT_EQ(server.stop(), 0) << server.err();
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ struct http_response {
 
 /// GET `url`. @throws std::runtime_error when no response arrives at all.
 http_response http_get(const std::string& url,
-                       const std::map<std::string, std::string>& headers = {});
+                       const std::map<std::string, std::string>& headers = {},
+                       long timeout_ms = 30'000);
 
 }  // namespace costs::test

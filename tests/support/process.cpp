@@ -98,9 +98,17 @@ child_process::child_process(const std::vector<std::string>& argv,
   while (read(out_fd_, &c, 1) == 1 && c != '\n') first_line_ += c;
 }
 
-int child_process::stop(int signal) {
+int child_process::stop(int sig) {
+  signal(sig);
+  return wait();
+}
+
+void child_process::signal(int signal) {
+  if (pid_ >= 0) kill(pid_, signal);
+}
+
+int child_process::wait() {
   if (pid_ < 0) return -1;
-  kill(pid_, signal);
   std::string rest;
   drain(out_fd_, err_fd_, rest, err_);
   out_fd_ = err_fd_ = -1;

@@ -32,6 +32,11 @@ class child_process {
   const std::string& first_line() const { return first_line_; }
   /// Sends `signal` and waits; returns the exit code (128+N when killed by signal N).
   int stop(int signal);
+  /// Sends `signal` without waiting.
+  void signal(int signal);
+  /// Waits for the child to exit on its own; returns as stop() does.
+  int wait();
+  pid_t pid() const { return pid_; }
   /// Everything the child wrote to stderr (after stop()).
   const std::string& err() const { return err_; }
 

@@ -1,0 +1,134 @@
+'use client';
+// Where the money went over the last 30 days, by model, agent, project or task: sortable tables.
+import { useEffect, useState } from 'react';
+import { get_json, type BreakdownRow } from '@/lib/api';
+import { count, money } from '@/lib/format';
+
+const dimensions = ['model', 'agent', 'project', 'task'] as const;
+type Dimension = (typeof dimensions)[number];
+type SortKey = 'key' | 'cost' | 'calls' | 'tokens';
+
+function tokens_of(r: BreakdownRow): number {
+  return r.tokens.input + r.tokens.output + r.tokens.cache_read + r.tokens.cache_write;
+}
+
+function value_of(r: BreakdownRow, key: SortKey): number | string {
+  if (key === 'key') return r.key;
+  if (key === 'calls') return r.calls;
+  if (key === 'tokens') return tokens_of(r);
+  return r.priced_cost_micro_usd ?? -1;
+}
+
+function days_before(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export default function Breakdowns({ token, today, reload }: { token: string; today: string; reload: number }) {
+  const [by, setBy] = useState<Dimension>('model');
+  const [rows, setRows] = useState<BreakdownRow[] | null>(null);
+  const [failed, setFailed] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'cost', descending: true });
+
+  useEffect(() => {
+    let live = true;
+    get_json<{ rows: BreakdownRow[] }>(`/api/costs/breakdown?by=${by}&from=${days_before(today, 29)}&to=${today}`, token)
+      .then((r) => {
+        if (live) {
+          setRows(r.rows);
+          setFailed('');
+        }
+      })
+      .catch((e: unknown) => live && setFailed(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, [by, token, today, reload]);
+
+  const sorted = [...(rows ?? [])].sort((a, b) => {
+    const x = value_of(a, sort.key);
+    const y = value_of(b, sort.key);
+    const order = typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number);
+    return sort.descending ? -order : order;
+  });
+
+  const header = (key: SortKey, label: string, numeric = false) => {
+    const active = sort.key === key;
+    return (
+      <th
+        scope="col"
+        className={numeric ? 'num' : undefined}
+        aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      >
+        <button
+          type="button"
+          className="sort"
+          onClick={() => setSort({ key, descending: active ? !sort.descending : key !== 'key' })}
+        >
+          {label}
+          <span aria-hidden="true">{active ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <section aria-labelledby="breakdown-title">
+      <h2 id="breakdown-title">Breakdown, last 30 days</h2>
+      <div role="tablist" aria-label="Break down by" className="tabs">
+        {dimensions.map((d) => (
+          <button
+            key={d}
+            type="button"
+            role="tab"
+            aria-selected={by === d}
+            aria-controls="breakdown-panel"
+            className={by === d ? 'tab active' : 'tab'}
+            onClick={() => setBy(d)}
+            data-testid={`tab-${d}`}
+          >
+            {d}
+          </button>
+        ))}
+      </div>
+      <div id="breakdown-panel" role="tabpanel" className="table-wrap">
+        {failed && <p role="alert">{failed}</p>}
+        {rows !== null && rows.length === 0 && <p className="muted">Nothing recorded by {by} in these days.</p>}
+        {rows !== null && rows.length > 0 && (
+          <table data-testid="breakdown-table" data-by={by}>
+            <caption className="visually-hidden">Spend by {by}; select a column heading to sort</caption>
+            <thead>
+              <tr>
+                {header('key', by)}
+                {header('cost', 'Cost', true)}
+                {header('calls', 'Calls', true)}
+                {header('tokens', 'Tokens', true)}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((r) => (
+                <tr key={r.key}>
+                  <th scope="row">{r.key || '(none)'}</th>
+                  <td className="num" data-testid="breakdown-cost">
+                    {r.cost_micro_usd === null ? (
+                      r.priced_cost_micro_usd ? (
+                        <span title="Part of this has no price; the priced part is shown">
+                          {money(r.priced_cost_micro_usd)} + unpriced
+                        </span>
+                      ) : (
+                        <span className="tag tag-unpriced">unpriced</span>
+                      )
+                    ) : (
+                      money(r.cost_micro_usd)
+                    )}
+                  </td>
+                  <td className="num">{count(r.calls)}</td>
+                  <td className="num">{count(tokens_of(r))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}

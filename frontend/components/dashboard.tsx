@@ -1,0 +1,203 @@
+'use client';
+// The /costs page: loads every answer it needs, refreshes each minute, and shows one of four
+// states: loading, needs a token, API error, or the dashboard (with an empty state when no sync
+// has written anything yet).
+import { useCallback, useEffect, useState } from 'react';
+import {
+  api_error,
+  get_json,
+  save_token,
+  saved_token,
+  type BurnProvider,
+  type DailyRow,
+  type LatestProvider,
+  type Summary,
+  type SyncRow,
+} from '@/lib/api';
+import { ago } from '@/lib/format';
+import Overview from './overview';
+import ProviderCards from './provider_cards';
+import DailyChart from './daily_chart';
+import Breakdowns from './breakdowns';
+import Budgets from './budgets';
+import SyncLog from './sync_log';
+
+export interface Snapshot {
+  summary: Summary;
+  latest: LatestProvider[];
+  burn: BurnProvider[];
+  daily: DailyRow[];
+  syncs: SyncRow[];
+  loaded_at: number;
+}
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'token'; message: string }
+  | { kind: 'error'; message: string; last?: Snapshot }
+  | { kind: 'ready'; data: Snapshot };
+
+const refresh_ms = 60_000;
+
+function browser_zone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+async function load(token: string): Promise<Snapshot> {
+  const tz = encodeURIComponent(browser_zone());
+  const [summary, latest, burn, daily, syncs] = await Promise.all([
+    get_json<Summary>(`/api/costs/summary?tz=${tz}`, token),
+    get_json<{ providers: LatestProvider[] }>('/api/costs/latest', token),
+    get_json<{ providers: BurnProvider[] }>(`/api/costs/burn?tz=${tz}`, token),
+    get_json<{ rows: DailyRow[] }>('/api/costs/daily?days=30', token),
+    get_json<{ rows: SyncRow[] }>('/api/sync/log?limit=10', token),
+  ]);
+  return {
+    summary,
+    latest: latest.providers,
+    burn: burn.providers,
+    daily: daily.rows,
+    syncs: syncs.rows,
+    loaded_at: Date.now(),
+  };
+}
+
+export default function Dashboard() {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [token, setToken] = useState<string | null>(null);
+
+  const refresh = useCallback(async (with_token: string) => {
+    try {
+      const data = await load(with_token);
+      setState({ kind: 'ready', data });
+    } catch (e) {
+      if (e instanceof api_error && e.kind === 'unauthorized') {
+        setState({ kind: 'token', message: with_token ? 'That token was refused.' : '' });
+        return;
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      setState((previous) => ({
+        kind: 'error',
+        message,
+        last: previous.kind === 'ready' ? previous.data : previous.kind === 'error' ? previous.last : undefined,
+      }));
+    }
+  }, []);
+
+  useEffect(() => {
+    const t = saved_token();
+    setToken(t);
+    void refresh(t);
+  }, [refresh]);
+
+  useEffect(() => {
+    if (token === null) return;
+    const timer = window.setInterval(() => void refresh(token), refresh_ms);
+    return () => window.clearInterval(timer);
+  }, [refresh, token]);
+
+  const retry = () => void refresh(token ?? '');
+
+  return (
+    <main className="page" aria-busy={state.kind === 'loading'}>
+      <header className="masthead">
+        <h1>AI spend</h1>
+        <div className="masthead-side">
+          {state.kind === 'ready' && (
+            <span className="muted" data-testid="updated">
+              Updated {ago(Math.round((Date.now() - state.data.loaded_at) / 1000))} · days in{' '}
+              {state.data.summary.time_zone}
+            </span>
+          )}
+          <button type="button" onClick={retry} data-testid="refresh">
+            Refresh
+          </button>
+        </div>
+      </header>
+
+      {state.kind === 'loading' && (
+        <p className="notice" role="status" data-testid="loading">
+          Loading spend…
+        </p>
+      )}
+
+      {state.kind === 'token' && (
+        <TokenForm
+          message={state.message}
+          onSubmit={(t) => {
+            save_token(t);
+            setToken(t);
+            setState({ kind: 'loading' });
+            void refresh(t);
+          }}
+        />
+      )}
+
+      {state.kind === 'error' && (
+        <div className="notice error" role="alert" data-testid="error">
+          <strong>Can’t load spend.</strong> {state.message} Is <code>costs-server</code> running?{' '}
+          <button type="button" onClick={retry}>
+            Try again
+          </button>
+          {state.last && <p className="muted">The figures below are from the last successful load.</p>}
+        </div>
+      )}
+
+      {state.kind === 'ready' && <Body data={state.data} token={token ?? ''} />}
+      {state.kind === 'error' && state.last && <Body data={state.last} token={token ?? ''} />}
+    </main>
+  );
+}
+
+function Body({ data, token }: { data: Snapshot; token: string }) {
+  const empty = data.latest.length === 0 && data.daily.length === 0;
+  if (empty) {
+    return (
+      <section className="notice" data-testid="empty" aria-labelledby="empty-title">
+        <h2 id="empty-title">No spend recorded yet</h2>
+        <p>Run the first sync on the machine where your agents run:</p>
+        <pre>
+          <code>costs-sync db migrate{'\n'}costs-sync run</code>
+        </pre>
+        <p>
+          It reads Claude Code, Codex, OpenClaw and Gemini CLI logs and every provider key it finds. Then{' '}
+          <code>costs-sync schedule install</code> keeps this page fresh.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <>
+      <Overview summary={data.summary} />
+      <ProviderCards latest={data.latest} burn={data.burn} daily={data.daily} />
+      <DailyChart rows={data.daily} today={data.summary.today} />
+      <Budgets summary={data.summary} burn={data.burn} />
+      <Breakdowns token={token} today={data.summary.today} reload={data.loaded_at} />
+      <SyncLog rows={data.syncs} />
+    </>
+  );
+}
+
+function TokenForm({ message, onSubmit }: { message: string; onSubmit: (token: string) => void }) {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      className="notice"
+      data-testid="token-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit(value.trim());
+      }}
+    >
+      <h2>This server needs its API token</h2>
+      {message && <p role="alert">{message}</p>}
+      <label htmlFor="token">Token (kept in this browser only)</label>
+      <input id="token" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+      <button type="submit">Open</button>
+    </form>
+  );
+}

@@ -1,0 +1,72 @@
+// The top line: today, this month, the month-end forecast against the budget, change vs yesterday.
+import type { Summary } from '@/lib/api';
+import { money, percent } from '@/lib/format';
+import BasisTag from './basis';
+
+export default function Overview({ summary }: { summary: Summary }) {
+  const { today, month, yesterday } = summary.periods;
+  const change = summary.change_vs_yesterday;
+  const f = summary.forecast;
+  const over_budget = f.projected_budget_ratio !== null && f.projected_budget_ratio >= 1;
+  const direction = change.micro_usd > 0 ? 'up' : change.micro_usd < 0 ? 'down' : 'flat';
+  return (
+    <section aria-labelledby="overview-title" className="overview">
+      <h2 id="overview-title" className="visually-hidden">
+        Overview
+      </h2>
+      <div className="stat" data-testid="stat-today">
+        <span className="stat-label">Today</span>
+        <span className="stat-value" data-testid="today-total" data-micro={today.total_micro_usd}>
+          {money(today.total_micro_usd)}
+        </span>
+        <span className="stat-note">
+          <BasisTag basis={today.basis} />
+          {today.unpriced_rows > 0 && <span className="tag tag-unpriced">+ unpriced</span>}
+        </span>
+      </div>
+      <div className="stat" data-testid="stat-change">
+        <span className="stat-label">vs yesterday</span>
+        <span className={`stat-value change-${direction}`} data-testid="change" data-micro={change.micro_usd}>
+          {direction === 'up' ? '▲ ' : direction === 'down' ? '▼ ' : ''}
+          {money(Math.abs(change.micro_usd))}
+        </span>
+        <span className="stat-note">
+          yesterday {money(yesterday.total_micro_usd)}
+          {change.ratio !== null && ` · ${change.ratio > 0 ? '+' : ''}${percent(change.ratio)}`}
+        </span>
+      </div>
+      <div className="stat" data-testid="stat-month">
+        <span className="stat-label">This month</span>
+        <span className="stat-value" data-testid="month-total" data-micro={month.total_micro_usd}>
+          {money(month.total_micro_usd)}
+        </span>
+        <span className="stat-note">
+          <BasisTag basis={month.basis} />
+          {month.billed_micro_usd > 0 && month.estimated_micro_usd > 0 && (
+            <span>
+              {money(month.billed_micro_usd)} billed · {money(month.estimated_micro_usd)} estimated
+            </span>
+          )}
+        </span>
+      </div>
+      <div className={`stat${over_budget ? ' stat-alert' : ''}`} data-testid="stat-forecast">
+        <span className="stat-label">Month-end forecast</span>
+        <span className="stat-value" data-testid="forecast" data-micro={f.projected_month_end_micro_usd}>
+          {money(f.projected_month_end_micro_usd)}
+        </span>
+        <span className="stat-note">
+          {f.budget_micro_usd !== null ? (
+            <span data-testid="forecast-budget">
+              of {money(f.budget_micro_usd)} budget
+              {f.projected_budget_ratio !== null && ` (${percent(f.projected_budget_ratio)})`}
+            </span>
+          ) : (
+            <span>
+              {money(f.daily_rate_micro_usd)}/day × {f.days_left} days left
+            </span>
+          )}
+        </span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+// The latest sync runs, with what went wrong.
+import type { SyncRow } from '@/lib/api';
+import { exact_time } from '@/lib/format';
+
+export default function SyncLog({ rows }: { rows: SyncRow[] }) {
+  return (
+    <section aria-labelledby="syncs-title">
+      <h2 id="syncs-title">Latest syncs</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No sync has run yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="sync-log">
+            <caption className="visually-hidden">The latest sync runs per provider</caption>
+            <thead>
+              <tr>
+                <th scope="col">Finished</th>
+                <th scope="col">Provider</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Rows
+                </th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={`${r.finished_at}-${r.provider}-${i}`} className={r.status === 'ok' ? '' : 'row-bad'}>
+                  <td>{exact_time(r.finished_at)}</td>
+                  <td>
+                    {r.provider}
+                    {r.host && <span className="muted"> · {r.host}</span>}
+                  </td>
+                  <td>{r.status}</td>
+                  <td className="num">{r.rows_written}</td>
+                  <td>{r.error}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,207 @@
+// The /costs page in Debian's Chromium, driven by playwright-core. Run by tests/integration/
+// page_test.cpp, which fills a database with the real costs-sync and starts the servers:
+//   COSTS_PAGE_URL    costs-server with data, serving the page and the API (stopped at the end)
+//   COSTS_SERVER_PID  its pid, to stop it and see the error state
+//   COSTS_EMPTY_URL   costs-server over an empty database
+//   COSTS_TOKEN_URL   costs-server wanting COSTS_TOKEN
+//   COSTS_SCREENSHOT_DIR, COSTS_VERCEL_JSON (the Content-Security-Policy the page must pass)
+// Prints one line per check and "N passed, M failed"; exits 1 on any failure.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const base = env('COSTS_PAGE_URL');
+const shots = env('COSTS_SCREENSHOT_DIR');
+const vercel = JSON.parse(readFileSync(env('COSTS_VERCEL_JSON'), 'utf8'));
+const csp = vercel.headers[0].headers.find((h) => h.key === 'Content-Security-Policy').value;
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) passed += 1;
+  else failed += 1;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !detail ? '' : `: ${detail}`}`);
+}
+
+async function api(path, headers = {}) {
+  const r = await fetch(base + path, { headers });
+  return r.json();
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'costs-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.COSTS_CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 900 },
+  timezoneId: 'UTC',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+
+// Every document gets the CSP Vercel sends; violations are collected by the page itself.
+await browser.route('**/*', async (route) => {
+  if (route.request().resourceType() !== 'document') return route.continue();
+  const response = await route.fetch();
+  await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+});
+await browser.addInitScript(() => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
+});
+
+try {
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const scripts = new Map();
+  const offsite = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.origin !== new URL(base).origin) offsite.push(r.url());
+  });
+  page.on('response', async (r) => {
+    if (r.request().resourceType() === 'script') {
+      try {
+        scripts.set(r.url(), gzipSync(await r.body()).length);
+      } catch {
+        // a redirect has no body
+      }
+    }
+  });
+
+  // --- the dashboard against the API -------------------------------------------------------
+  await page.goto(`${base}/costs/`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid="provider-card"]');
+  const [summary, latest, burn] = await Promise.all([
+    api('/api/costs/summary?tz=UTC'),
+    api('/api/costs/latest'),
+    api('/api/costs/burn?tz=UTC'),
+  ]);
+  const micro = async (id) => Number(await page.getAttribute(`[data-testid="${id}"]`, 'data-micro'));
+  check('today matches the API', (await micro('today-total')) === summary.periods.today.total_micro_usd,
+    `${await micro('today-total')} vs ${summary.periods.today.total_micro_usd}`);
+  check('this month matches the API', (await micro('month-total')) === summary.periods.month.total_micro_usd);
+  check('the forecast matches the API',
+    (await micro('forecast')) === summary.forecast.projected_month_end_micro_usd);
+  check('the change vs yesterday matches the API',
+    (await micro('change')) === summary.change_vs_yesterday.micro_usd);
+  const today_text = await page.textContent('[data-testid="today-total"]');
+  const cents = Math.round(summary.periods.today.total_micro_usd / 10_000) / 100;
+  check('today reads as dollars', today_text.replace(/[$,]/g, '').startsWith(cents.toFixed(2)),
+    `${today_text} vs ${cents}`);
+  check('the forecast names the monthly budget',
+    (await page.textContent('[data-testid="forecast-budget"]')).includes('$100.00'));
+
+  const cards = await page.$$('[data-testid="provider-card"]');
+  check('one card per provider and host', cards.length === latest.providers.length,
+    `${cards.length} cards, ${latest.providers.length} in the API`);
+  const card = (key) => `[data-testid="provider-card"][data-provider="${key}"]`;
+  const freshness = async (key) => (await page.textContent(`${card(key)} [data-testid="freshness"]`)) ?? '';
+  check('a fresh snapshot says fresh', (await freshness('openrouter')).includes('fresh'));
+  check('a 5 h old local snapshot says stale', (await freshness('codex_local')).includes('stale'));
+  check('a 30 h old API snapshot says dead', (await freshness('brave')).includes('dead'));
+  check('the age reads in hours', (await freshness('brave')).includes('30 h ago'));
+  const title = await page.getAttribute(`${card('brave')} [data-testid="freshness"]`, 'title');
+  check('the exact time is on hover', /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/.test(title ?? ''), title);
+  check('OpenRouter is billed', (await page.textContent(`${card('openrouter')} [data-testid="basis"]`)) === 'billed');
+  check('Claude Code is estimated',
+    (await page.textContent(`${card('claude_local')} [data-testid="basis"]`)) === 'estimated');
+  const or_latest = latest.providers.find((p) => p.provider === 'openrouter');
+  check('the balance matches the API',
+    Number(await page.getAttribute(`${card('openrouter')} [data-testid="balance"]`, 'data-micro')) ===
+      or_latest.balance_micro_usd);
+  const or_burn = burn.providers.find((p) => p.provider === 'openrouter');
+  const runway = await page.textContent(`${card('openrouter')} [data-testid="runway"]`);
+  check('the runway matches the API', runway.includes(String(or_burn.runway_days)), `${runway} vs ${or_burn.runway_days}`);
+  check('an unpriced model is shown as unpriced, not $0',
+    (await page.$(`${card('claude_local')} [data-testid="unpriced"]`)) !== null);
+  const ds_spend = await page.textContent(`${card('deepseek')} [data-testid="card-spend"]`);
+  check('a balance-only provider says it has no spend figure, not $0 or unpriced',
+    ds_spend.includes('no spend figure'), ds_spend);
+
+  check('the 30-day chart is drawn', (await page.$$('[data-testid="daily-chart"] rect')).length > 0);
+  check('budget bars are shown', (await page.$$('[data-testid="budget"]')).length === 2);
+  const log = await page.textContent('[data-testid="sync-log"]');
+  check('the sync log shows a failed run and its error', log.includes('auth_failed') && log.includes('BRAVE_API_KEY'));
+
+  // Breakdown tabs work from the keyboard, and headings sort.
+  await page.waitForSelector('[data-testid="breakdown-table"][data-by="model"]');
+  const models = await page.textContent('[data-testid="breakdown-table"]');
+  check('the model breakdown lists the models', models.includes('claude-sonnet-4-6') && models.includes('my-local-model'));
+  check('an unpriced model in the breakdown says unpriced', models.includes('unpriced'));
+  await page.focus('[data-testid="tab-agent"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="breakdown-table"][data-by="agent"]');
+  check('the agent tab opens from the keyboard', true);
+  await page.click('[data-testid="tab-model"]');
+  await page.waitForSelector('[data-testid="breakdown-table"][data-by="model"]');
+  await page.click('[data-testid="breakdown-table"] th:nth-child(1) button');
+  const first_rows = await page.$$eval('[data-testid="breakdown-table"] tbody th', (t) => t.map((x) => x.textContent));
+  check('a heading sorts the table', JSON.stringify(first_rows) === JSON.stringify([...first_rows].sort()),
+    JSON.stringify(first_rows));
+
+  check('the page passes its Content-Security-Policy',
+    (await page.evaluate(() => window.__csp)).length === 0, JSON.stringify(await page.evaluate(() => window.__csp)));
+  check('nothing is fetched from another origin', offsite.length === 0, offsite.join(' '));
+  const js = [...scripts.values()].reduce((a, b) => a + b, 0);
+  console.log(`JavaScript for /costs: ${(js / 1024).toFixed(1)} KB gzipped in ${scripts.size} files`);
+  check('the JavaScript stays under 250 KB gzipped', js > 0 && js < 250 * 1024, `${js} bytes`);
+  await page.screenshot({ path: join(shots, 'costs-desktop.png'), fullPage: true });
+
+  // --- dark mode and a 390 px phone ---------------------------------------------------------
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check('dark mode follows the system', dark === 'rgb(17, 17, 20)', dark);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload({ waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid="provider-card"]');
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  check('a 390 px phone has no horizontal scroll', widths[0] <= widths[1], `${widths[0]} > ${widths[1]}`);
+  await page.screenshot({ path: join(shots, 'costs-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // --- empty and token states ---------------------------------------------------------------
+  const other = await browser.newPage();
+  await other.goto(`${env('COSTS_EMPTY_URL')}/costs/`, { waitUntil: 'networkidle' });
+  await other.waitForSelector('[data-testid="empty"]');
+  check('no data yet shows how to run the first sync',
+    (await other.textContent('[data-testid="empty"]')).includes('costs-sync run'));
+  await other.goto(`${env('COSTS_TOKEN_URL')}/costs/`, { waitUntil: 'networkidle' });
+  await other.waitForSelector('[data-testid="token-form"]');
+  check('a guarded API asks for its token', true);
+  await other.fill('#token', env('COSTS_TOKEN'));
+  await other.press('#token', 'Enter');
+  await other.waitForSelector('[data-testid="provider-card"]');
+  check('with the token the dashboard loads', (await other.$$('[data-testid="provider-card"]')).length === cards.length);
+  await other.close();
+
+  // --- the API stops: the page says so ------------------------------------------------------
+  process.kill(Number(env('COSTS_SERVER_PID')), 'SIGTERM');
+  let error_shown = false;
+  for (let i = 0; i < 50 && !error_shown; i += 1) {  // until the server has gone
+    await page.click('[data-testid="refresh"]');
+    error_shown = (await page.waitForSelector('[data-testid="error"]', { timeout: 200 }).catch(() => null)) !== null;
+  }
+  check('with the API stopped the page shows its error state', error_shown);
+  if (error_shown) {
+    check('the error says the API cannot be reached',
+      (await page.textContent('[data-testid="error"]')).includes('cannot be reached'),
+      await page.textContent('[data-testid="error"]'));
+    check('the last figures stay on screen', (await page.$$('[data-testid="provider-card"]')).length === cards.length);
+  }
+} catch (e) {
+  check('the browser run finished', false, e.stack ?? String(e));
+} finally {
+  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

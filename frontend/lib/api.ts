@@ -1,0 +1,167 @@
+// The costs-server API as the page uses it: types for each answer and one fetch helper.
+// Money arrives as integer micro-dollars; null means unpriced, never $0.
+
+export type Freshness = 'fresh' | 'stale' | 'dead';
+export type Basis = 'billed' | 'estimated' | 'mixed' | 'none';
+
+export interface Tokens {
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write: number;
+  total?: number;
+}
+
+export interface LatestProvider {
+  provider: string;
+  label: string;
+  source: 'api' | 'admin_api' | 'local_session';
+  host: string;
+  fetched_at: string;
+  age_seconds: number;
+  expected_interval_seconds: number;
+  freshness: Freshness;
+  total_cost_micro_usd: number | null;
+  balance_micro_usd: number | null;
+  credit_limit_micro_usd: number | null;
+  currency: string;
+  tokens: Tokens;
+  units: Record<string, unknown> | null;
+}
+
+export interface Period {
+  from: string;
+  to: string;
+  total_micro_usd: number;
+  billed_micro_usd: number;
+  estimated_micro_usd: number;
+  basis: Basis;
+  unpriced_rows: number;
+}
+
+export interface Budget {
+  id: number;
+  name: string;
+  kind: 'spend' | 'low_balance';
+  scope: string;
+  period: 'day' | 'week' | 'month';
+  threshold_micro_usd: number;
+  warn_ratio: number;
+  spent_micro_usd?: number;
+  used_ratio?: number | null;
+  level?: 'ok' | 'warn' | 'over';
+}
+
+export interface Summary {
+  generated_at: string;
+  time_zone: string;
+  today: string;
+  periods: Record<'today' | 'yesterday' | 'week' | 'month' | 'all_time', Period>;
+  change_vs_yesterday: { micro_usd: number; ratio: number | null };
+  forecast: {
+    month_to_date_micro_usd: number;
+    daily_rate_micro_usd: number;
+    days_left: number;
+    projected_month_end_micro_usd: number;
+    basis: Basis;
+    budget_micro_usd: number | null;
+    projected_budget_ratio: number | null;
+  };
+  budgets: Budget[];
+}
+
+export interface BurnProvider {
+  provider: string;
+  label: string;
+  basis: Basis;
+  per_hour_micro_usd: number;
+  per_day_micro_usd: number;
+  per_week_micro_usd: number;
+  today_micro_usd: number;
+  balance_micro_usd: number | null;
+  currency: string;
+  runway_days: number | null;
+  runway_until: string | null;
+  low_balance: boolean | null;
+}
+
+export interface DailyRow {
+  date: string;
+  key: string;
+  cost_micro_usd: number | null;
+  tokens: Tokens;
+}
+
+export interface BreakdownRow {
+  key: string;
+  cost_micro_usd: number | null;
+  priced_cost_micro_usd: number | null;
+  calls: number;
+  tokens: Tokens;
+}
+
+export interface SyncRow {
+  started_at: string;
+  finished_at: string;
+  provider: string;
+  host: string;
+  status: string;
+  rows_written: number;
+  error: string;
+}
+
+/** Why a load failed, in terms the page can act on. */
+export class api_error extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unreachable' | 'unauthorized' | 'server',
+  ) {
+    super(message);
+  }
+}
+
+// Same origin unless the build says otherwise (Vercel rewrites /api/* to the server).
+export const api_base = (process.env.NEXT_PUBLIC_COSTS_API_URL ?? '').replace(/\/$/, '');
+
+const token_key = 'costs.api_token';
+
+export function saved_token(): string {
+  try {
+    return window.localStorage.getItem(token_key) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function save_token(token: string): void {
+  try {
+    if (token) window.localStorage.setItem(token_key, token);
+    else window.localStorage.removeItem(token_key);
+  } catch {
+    // storage off (private mode): the token lasts this page view only
+  }
+}
+
+export async function get_json<T>(path: string, token: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(api_base + path, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      cache: 'no-cache',
+    });
+  } catch {
+    throw new api_error(`The API at ${api_base || window.location.origin} cannot be reached.`, 'unreachable');
+  }
+  if (response.status === 401) throw new api_error('The API wants a token.', 'unauthorized');
+  if (!response.ok) {
+    let message = `The API answered ${response.status}.`;
+    try {
+      const body = (await response.json()) as { error?: { message?: string } };
+      if (body.error?.message) message = `The API answered ${response.status}: ${body.error.message}.`;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new api_error(message, response.status >= 500 ? 'server' : 'unreachable');
+  }
+  return (await response.json()) as T;
+}

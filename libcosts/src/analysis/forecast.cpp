@@ -1,0 +1,83 @@
+#include "costs/forecast.hpp"
+
+#include <cmath>
+
+#include "costs/error.hpp"
+
+namespace costs {
+namespace {
+
+// Integer division rounded half away from zero, so rates stay exact money.
+std::int64_t divide_rounded(std::int64_t numerator, std::int64_t denominator) {
+  const std::int64_t half = denominator / 2;
+  return numerator >= 0 ? (numerator + half) / denominator : (numerator - half) / denominator;
+}
+
+int days_in_month(int year, unsigned month) {
+  const civil_day first{year, month, 1};
+  const civil_day next = month == 12 ? civil_day{year + 1, 1, 1} : civil_day{year, month + 1, 1};
+  return static_cast<int>(next.days_since_epoch() - first.days_since_epoch());
+}
+
+}  // namespace
+
+micro_usd spend_between(const std::vector<day_cost>& days, civil_day from, civil_day to) {
+  micro_usd sum;
+  const long long a = from.days_since_epoch();
+  const long long b = to.days_since_epoch();
+  for (const auto& d : days) {
+    const long long n = d.day.days_since_epoch();
+    if (n >= a && n <= b) sum += d.cost;
+  }
+  return sum;
+}
+
+burn_rate burn_over(const std::vector<day_cost>& days, civil_day today, int window) {
+  if (window < 1) throw config_error("forecast.bad_window", "a burn window needs at least one day");
+  const long long t = today.days_since_epoch();
+  const micro_usd total = spend_between(days, civil_day::from_days_since_epoch(t - window),
+                                        civil_day::from_days_since_epoch(t - 1));
+  burn_rate r;
+  r.window_days = window;
+  r.per_day = {divide_rounded(total.value, window)};
+  r.per_hour = {divide_rounded(total.value, window * 24LL)};
+  r.per_week = {divide_rounded(total.value * 7, window)};
+  return r;
+}
+
+std::optional<double> runway_days(micro_usd balance, const burn_rate& burn) {
+  if (burn.per_day.value <= 0) return std::nullopt;
+  if (balance.value <= 0) return 0.0;
+  const double days = static_cast<double>(balance.value) / static_cast<double>(burn.per_day.value);
+  return std::floor(days * 10.0) / 10.0;  // never promise more runway than there is
+}
+
+month_projection project_month(const std::vector<day_cost>& days, civil_day today) {
+  month_projection p;
+  p.to_date = spend_between(days, civil_day{today.year, today.month, 1}, today);
+  p.daily_rate = burn_over(days, today).per_day;
+  p.days_left = days_in_month(today.year, today.month) - static_cast<int>(today.day);
+  p.projected = {p.to_date.value + p.daily_rate.value * p.days_left};
+  return p;
+}
+
+civil_day period_start(const std::string& period, civil_day today) {
+  if (period == "day") return today;
+  if (period == "month") return {today.year, today.month, 1};
+  if (period == "week") {
+    // 1970-01-01 was a Thursday: (days + 3) mod 7 counts days since Monday.
+    const long long n = today.days_since_epoch();
+    const long long since_monday = ((n + 3) % 7 + 7) % 7;
+    return civil_day::from_days_since_epoch(n - since_monday);
+  }
+  throw config_error("forecast.bad_period", "a period is day, week or month, not '" + period + "'");
+}
+
+const char* budget_level(micro_usd spent, micro_usd threshold, int warn_permille) {
+  if (spent.value >= threshold.value) return "over";
+  // spent / threshold >= permille / 1000, without division.
+  if (spent.value * 1000 >= threshold.value * warn_permille) return "warn";
+  return "ok";
+}
+
+}  // namespace costs

@@ -1,0 +1,165 @@
+// GET /api/costs/summary: today, yesterday, this week, this month and all time; the change vs
+// yesterday; the month-end forecast; budget use. Every figure is split into billed (what a
+// provider's API reports) and estimated (local logs priced at list prices), with `basis` saying
+// which the total holds, so the two are never mixed silently.
+#include <map>
+
+#include "costs/forecast.hpp"
+#include "costs/registry.hpp"
+#include "routes.hpp"
+
+namespace costs::server {
+namespace {
+
+civil_day days_before(civil_day day, long long n) {
+  return civil_day::from_days_since_epoch(day.days_since_epoch() - n);
+}
+
+const char* basis_of(bool billed, bool estimated) {
+  if (billed && estimated) return "mixed";
+  if (billed) return "billed";
+  if (estimated) return "estimated";
+  return "none";
+}
+
+struct spend {
+  micro_usd billed, estimated;
+  bool has_billed = false, has_estimated = false;
+  long long unpriced_rows = 0;
+
+  void add(bool is_estimated, const pqxx::field& cost, long long unpriced) {
+    if (!cost.is_null()) (is_estimated ? estimated : billed) += micro_usd{cost.as<long long>()};
+    if (!cost.is_null() || unpriced > 0) (is_estimated ? has_estimated : has_billed) = true;
+    unpriced_rows += unpriced;
+  }
+  void add(const spend& other) {
+    billed += other.billed;
+    estimated += other.estimated;
+    has_billed = has_billed || other.has_billed;
+    has_estimated = has_estimated || other.has_estimated;
+    unpriced_rows += other.unpriced_rows;
+  }
+  micro_usd total() const { return billed + estimated; }
+  nlohmann::json to_json(civil_day from, civil_day to) const {
+    return {{"from", from.to_string()},
+            {"to", to.to_string()},
+            {"total_micro_usd", total().value},
+            {"billed_micro_usd", billed.value},
+            {"estimated_micro_usd", estimated.value},
+            {"basis", basis_of(has_billed, has_estimated)},
+            {"unpriced_rows", unpriced_rows}};
+  }
+};
+
+}  // namespace
+
+nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& ctx) {
+  std::string zone;
+  const civil_day today = request_today(request, ctx, zone);
+  const civil_day yesterday = days_before(today, 1);
+  const civil_day week = period_start("week", today);
+  const civil_day month = period_start("month", today);
+  civil_day first = days_before(today, 7);  // the burn window
+  if (month < first) first = month;
+  if (week < first) first = week;
+
+  pqxx::read_transaction tx(ctx.db->connection());
+  std::map<long long, spend> by_day;
+  for (const auto& row : tx.exec_prepared("spend_by_day", first.to_string(), today.to_string()))
+    by_day[civil_day::parse(row[0].c_str()).days_since_epoch()].add(row[1].as<bool>(), row[2],
+                                                                    row[3].as<long long>());
+  auto between = [&](civil_day from, civil_day to) {
+    spend s;
+    for (const auto& [d, day_spend] : by_day)
+      if (d >= from.days_since_epoch() && d <= to.days_since_epoch()) s.add(day_spend);
+    return s;
+  };
+  spend all_time;
+  std::string since;
+  for (const auto& row : tx.exec_prepared("spend_all_time")) {
+    all_time.add(row[0].as<bool>(), row[1], row[2].as<long long>());
+    const std::string first_day = row[3].c_str();
+    if (since.empty() || (!first_day.empty() && first_day < since)) since = first_day;
+  }
+
+  const spend today_spend = between(today, today);
+  const spend yesterday_spend = between(yesterday, yesterday);
+  const spend month_spend = between(month, today);
+  std::vector<day_cost> days;
+  for (const auto& [d, day_spend] : by_day)
+    days.push_back({civil_day::from_days_since_epoch(d), day_spend.total()});
+  const month_projection projection = project_month(days, today);
+
+  nlohmann::json budgets = nlohmann::json::array();
+  std::optional<micro_usd> month_budget;
+  for (const auto& row : tx.exec_prepared("budgets")) {
+    const std::string kind = row[2].c_str();
+    const std::string scope_kind = row[3].c_str();
+    const std::string scope_value = row[4].c_str();
+    const std::string period = row[5].c_str();
+    const micro_usd threshold{row[6].as<long long>()};
+    const int warn_permille = row[7].as<int>();
+    nlohmann::json b = {{"id", row[0].as<long long>()},
+                        {"name", row[1].c_str()},
+                        {"kind", kind},
+                        {"scope", scope_kind == "total" ? "total" : scope_kind + ":" + scope_value},
+                        {"period", period},
+                        {"threshold_micro_usd", threshold.value},
+                        {"warn_ratio", warn_permille / 1000.0}};
+    if (kind != "spend") {  // low-balance rules are judged against balances: see /burn
+      budgets.push_back(std::move(b));
+      continue;
+    }
+    const civil_day from = period_start(period, today);
+    const std::string statement = scope_kind == "agent" || scope_kind == "model"
+                                      ? "scope_spend_" + scope_kind
+                                      : std::string("scope_spend_total");
+    const micro_usd spent{
+        tx.exec_prepared1(statement, from.to_string(), today.to_string(), scope_value)[0]
+            .as<long long>()};
+    b["from"] = from.to_string();
+    b["spent_micro_usd"] = spent.value;
+    b["used_ratio"] = threshold.value > 0 ? nlohmann::json(static_cast<double>(spent.value) /
+                                                           static_cast<double>(threshold.value))
+                                          : nlohmann::json(nullptr);
+    b["level"] = budget_level(spent, threshold, warn_permille);
+    if (scope_kind == "total" && period == "month" && !month_budget) month_budget = threshold;
+    budgets.push_back(std::move(b));
+  }
+
+  const micro_usd change = today_spend.total() - yesterday_spend.total();
+  nlohmann::json forecast = {
+      {"month_to_date_micro_usd", projection.to_date.value},
+      {"daily_rate_micro_usd", projection.daily_rate.value},
+      {"rate_window_days", 7},
+      {"days_left", projection.days_left},
+      {"projected_month_end_micro_usd", projection.projected.value},
+      {"basis", basis_of(month_spend.has_billed || between(first, today).has_billed,
+                         month_spend.has_estimated || between(first, today).has_estimated)},
+      {"budget_micro_usd", month_budget ? nlohmann::json(month_budget->value) : nullptr},
+      {"projected_budget_ratio",
+       month_budget && month_budget->value > 0
+           ? nlohmann::json(static_cast<double>(projection.projected.value) /
+                            static_cast<double>(month_budget->value))
+           : nullptr}};
+  return {
+      {"generated_at", format_timestamp(now())},
+      {"time_zone", zone},
+      {"today", today.to_string()},
+      {"periods",
+       {{"today", today_spend.to_json(today, today)},
+        {"yesterday", yesterday_spend.to_json(yesterday, yesterday)},
+        {"week", between(week, today).to_json(week, today)},
+        {"month", month_spend.to_json(month, today)},
+        {"all_time", all_time.to_json(since.empty() ? today : civil_day::parse(since), today)}}},
+      {"change_vs_yesterday",
+       {{"micro_usd", change.value},
+        {"ratio", yesterday_spend.total().value != 0
+                      ? nlohmann::json(static_cast<double>(change.value) /
+                                       static_cast<double>(yesterday_spend.total().value))
+                      : nullptr}}},
+      {"forecast", forecast},
+      {"budgets", budgets}};
+}
+
+}  // namespace costs::server

@@ -1,0 +1,81 @@
+#include "result_cache.hpp"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace costs::server {
+
+std::string etag_of(const std::string& body) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char c : body) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  char text[24];
+  std::snprintf(text, sizeof text, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return text;
+}
+
+std::shared_ptr<const cached_body> result_cache::get(const std::string& key,
+                                                     const std::function<std::string()>& make) {
+  auto build = [&] {
+    auto made = std::make_shared<cached_body>();
+    made->body = make();
+    made->etag = etag_of(made->body);
+    return std::shared_ptr<const cached_body>(std::move(made));
+  };
+  if (ttl_.count() <= 0) {
+    ++misses_;
+    return build();
+  }
+  std::promise<std::shared_ptr<const cached_body>> promise;
+  std::unique_lock<std::mutex> lock(mutex_);
+  const auto it = entries_.find(key);
+  if (it != entries_.end() && clock::now() < it->second.expires) {
+    ++hits_;
+    auto waiting = it->second.value;
+    lock.unlock();  // wait outside the lock: a slow query must not hold up other routes
+    return waiting.get();
+  }
+  ++misses_;
+  if (entries_.size() >= 4096)  // distinct query strings must not grow memory without bound
+    for (auto e = entries_.begin(); e != entries_.end();)
+      e = e->second.expires <= clock::now() ? entries_.erase(e) : std::next(e);
+  // Expires never while being made, so concurrent callers wait on this one.
+  entries_[key] = {promise.get_future().share(), clock::time_point::max()};
+  lock.unlock();
+  try {
+    auto value = build();
+    promise.set_value(value);
+    lock.lock();
+    const auto made = entries_.find(key);
+    if (made != entries_.end() && made->second.expires == clock::time_point::max())
+      made->second.expires = clock::now() + ttl_;
+    return value;
+  } catch (...) {
+    promise.set_exception(std::current_exception());
+    if (!lock.owns_lock()) lock.lock();
+    entries_.erase(key);
+    throw;
+  }
+}
+
+bool drain_gate::enter() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (draining_) return false;
+  ++in_flight_;
+  return true;
+}
+
+void drain_gate::leave() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (--in_flight_ == 0) idle_.notify_all();
+}
+
+bool drain_gate::drain(std::chrono::milliseconds limit) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  draining_ = true;
+  return idle_.wait_for(lock, limit, [&] { return in_flight_ == 0; });
+}
+
+}  // namespace costs::server

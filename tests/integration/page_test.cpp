@@ -1,0 +1,172 @@
+// The /costs page in Debian's Chromium (driven by playwright-core from frontend/e2e), against the
+// real costs-server serving the exported page and its API on one origin, over a real database
+// filled by the real costs-sync from fixtures: Claude Code logs in a throwaway home, and
+// OpenRouter and DeepSeek answered by a local server replaying their documented bodies.
+#include <csignal>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "costs/calendar.hpp"
+#include "support/fake_http.hpp"
+#include "support/process.hpp"
+#include "support/temp_home.hpp"
+#include "support/test_db.hpp"
+
+namespace {
+
+using costs::test::as_role;
+using costs::test::child_process;
+using costs::test::run_process;
+using costs::test::test_database;
+
+std::string day_text(long long days_ago) {
+  return costs::civil_day::from_days_since_epoch(costs::utc_day(costs::now()).days_since_epoch() -
+                                                 days_ago)
+      .to_string();
+}
+
+// A Claude Code assistant line (local-formats reference 2.4) at `time` with `model`.
+std::string claude_line(const std::string& id, const std::string& time, const std::string& model,
+                        int output) {
+  return nlohmann::json{{"type", "assistant"},
+                        {"sessionId", "5b9c2f1e-7d4a-4c8e-9a61-2f0e8d3b7c45"},
+                        {"cwd", "/home/dev/acme-api"},
+                        {"isSidechain", false},
+                        {"requestId", "req_" + id},
+                        {"timestamp", time},
+                        {"message",
+                         {{"id", "msg_" + id},
+                          {"model", model},
+                          {"role", "assistant"},
+                          {"type", "message"},
+                          {"usage",
+                           {{"input_tokens", 1200},
+                            {"output_tokens", output},
+                            {"cache_creation_input_tokens", 0},
+                            {"cache_read_input_tokens", 25000}}}}}}
+             .dump() +
+         "\n";
+}
+
+class running_server {
+ public:
+  running_server(const std::string& url, std::vector<std::string> extra)
+      : process_(args(url, extra)) {
+    const auto& line = process_.first_line();
+    const auto at = line.find("http://");
+    if (at == std::string::npos) throw std::runtime_error("server did not start: '" + line + "'");
+    base_ = line.substr(at, line.find(' ', at) - at);
+  }
+  static std::vector<std::string> args(const std::string& url, std::vector<std::string> extra) {
+    std::vector<std::string> a = {COSTS_SERVER_PATH,
+                                  "--listen",
+                                  "127.0.0.1:0",
+                                  "--database-url",
+                                  url,
+                                  "--static-dir",
+                                  std::string(COSTS_FRONTEND_DIR) + "/out",
+                                  "--cache-ms",
+                                  "0"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
+  const std::string& base() const { return base_; }
+  child_process& process() { return process_; }
+
+ private:
+  child_process process_;
+  std::string base_;
+};
+
+TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
+  ASSERT_TRUE(std::filesystem::exists(std::string(COSTS_FRONTEND_DIR) + "/out/costs/index.html"))
+      << "build the page first: (cd frontend && npm install && npx next build); scripts/test does";
+  test_database db;
+  db.migrate();
+  test_database empty;
+  empty.migrate();
+
+  costs::test::temp_home home;
+  const std::string project = ".claude/projects/-home-dev-acme-api/";
+  home.write(project + "s1.jsonl",
+             claude_line("a1", day_text(0) + "T08:00:00.000Z", "claude-sonnet-4-6", 900) +
+                 claude_line("a2", day_text(1) + "T08:00:00.000Z", "claude-opus-4-6", 2000) +
+                 claude_line("a3", day_text(0) + "T09:00:00.000Z", "my-local-model", 50));
+  costs::test::fake_http_server providers;
+  providers.on(
+      "/openrouter/key",
+      {{200,
+        R"({"data":{"label":"sk-or-v1-7c2...e41","limit":50,"limit_remaining":31.4177,"usage":412.0913,"usage_daily":1.2731,"usage_weekly":9.8804,"usage_monthly":18.5823,"is_free_tier":false,"is_management_key":false}})"}});
+  providers.on("/openrouter/credits",
+               {{200, R"({"data":{"total_credits":250.0,"total_usage":187.42315}})"}});
+  providers.on(
+      "/openrouter/activity",
+      {{200,
+        R"({"data":[{"date":")" + day_text(1) +
+            R"(","model":"anthropic/claude-sonnet-4.5","usage":3.41208,"requests":212,"prompt_tokens":884120,"completion_tokens":51377,"reasoning_tokens":0},{"date":")" +
+            day_text(2) +
+            R"(","model":"openai/gpt-4.1-mini","usage":0.18844,"requests":96,"prompt_tokens":301442,"completion_tokens":42019,"reasoning_tokens":0}]})"}});
+  providers.on(
+      "/deepseek/user/balance",
+      {{200,
+        R"({"is_available":true,"balance_infos":[{"currency":"USD","total_balance":"37.82","granted_balance":"0.00","topped_up_balance":"37.82"}]})"}});
+  const auto sync =
+      run_process({COSTS_SYNC_PATH, "run", "--target", db.url(), "--provider", "openrouter",
+                   "--provider", "deepseek", "--provider", "claude_local"},
+                  {{"HOME", home.path().string()},
+                   {"COSTS_HOME", (home.path() / "costs").string()},
+                   {"COSTS_TARGET", ""},
+                   {"XDG_CONFIG_HOME", ""},
+                   {"COSTS_CONFIG", ""},
+                   {"COSTS_TIMEZONE", "UTC"},
+                   {"OPENROUTER_API_KEY", "sk-or-v1-CANARY-PAGE"},
+                   {"OPENROUTER_MANAGEMENT_KEY", "sk-or-v1-CANARY-PAGE-MGMT"},
+                   {"DEEPSEEK_API_KEY", "sk-CANARY-PAGE-DS"},
+                   {"COSTS_OPENROUTER_BASE_URL", providers.base() + "/openrouter"},
+                   {"COSTS_DEEPSEEK_BASE_URL", providers.base() + "/deepseek"},
+                   {"COSTS_HTTP_BACKOFF_MS", "1"}});
+  ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+  {
+    // What a sync cannot make on cue: snapshots that are old, a failed run, and budgets.
+    auto c = db.connect();
+    pqxx::work tx(c);
+    tx.exec(R"sql(
+      insert into public.usage_snapshots (provider, source, host, fetched_at, units) values
+        ('brave', 'api', '', now() - interval '30 hours', '{"queries_month": 1520}'),
+        ('codex_local', 'local_session', 'mac', now() - interval '5 hours', '{}');
+      insert into public.cost_sync_log (started_at, finished_at, provider, host, status, rows_written, error) values
+        (now() - interval '30 hours', now() - interval '30 hours', 'brave', '', 'auth_failed', 0,
+         'Brave rejected the credential (401): check BRAVE_API_KEY');
+      insert into public.budgets (name, scope_kind, scope_value, period, threshold_usd) values
+        ('monthly', 'total', '', 'month', 100.00),
+        ('openrouter daily', 'provider', 'openrouter', 'day', 5.00);)sql");
+    tx.commit();
+  }
+
+  running_server server(as_role(db.url(), "costs_reader"), {});
+  running_server no_data(as_role(empty.url(), "costs_reader"), {});
+  running_server guarded(as_role(db.url(), "costs_reader"), {"--token", "CANARY-PAGE-TOKEN"});
+  const auto shots = std::filesystem::path(COSTS_BINARY_DIR) / "screenshots";
+  std::filesystem::create_directories(shots);
+  const auto e2e =
+      run_process({"/usr/bin/env", "node", std::string(COSTS_FRONTEND_DIR) + "/e2e/costs_page.mjs"},
+                  {{"COSTS_PAGE_URL", server.base()},
+                   {"COSTS_EMPTY_URL", no_data.base()},
+                   {"COSTS_TOKEN_URL", guarded.base()},
+                   {"COSTS_TOKEN", "CANARY-PAGE-TOKEN"},
+                   {"COSTS_SERVER_PID", std::to_string(server.process().pid())},
+                   {"COSTS_SCREENSHOT_DIR", shots.string()},
+                   {"COSTS_VERCEL_JSON", std::string(COSTS_SOURCE_DIR) + "/vercel.json"}});
+  std::cout << e2e.out;
+  EXPECT_EQ(e2e.exit_code, 0) << e2e.out << e2e.err;
+  EXPECT_NE(e2e.out.find(" passed, 0 failed"), std::string::npos) << e2e.out;
+  // The script stopped the first server to see the error state; it exits 0 from SIGTERM.
+  EXPECT_EQ(server.process().wait(), 0);
+  EXPECT_TRUE(std::filesystem::exists(shots / "costs-desktop.png"));
+  EXPECT_TRUE(std::filesystem::exists(shots / "costs-phone.png"));
+}
+
+}  // namespace

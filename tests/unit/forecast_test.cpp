@@ -1,0 +1,85 @@
+// Burn rates, runway, the month-end projection and budget levels, against hand-computed figures.
+#include "costs/forecast.hpp"
+
+#include <gtest/gtest.h>
+
+#include "costs/error.hpp"
+
+namespace {
+
+using costs::civil_day;
+using costs::day_cost;
+using costs::micro_usd;
+
+civil_day day(const char* text) {
+  return civil_day::parse(text);
+}
+
+// November 2026: $1, $2, ... $7 on the 15th to the 21st, $100 today (the 22nd, partial).
+std::vector<day_cost> week_of_rising_spend() {
+  std::vector<day_cost> days;
+  for (int i = 0; i < 7; ++i)
+    days.push_back({civil_day{2026, 11, static_cast<unsigned>(15 + i)}, {(i + 1) * 1'000'000LL}});
+  days.push_back({day("2026-11-22"), {100'000'000}});
+  return days;
+}
+
+TEST(forecast, burn_averages_the_complete_days_before_today) {
+  const auto burn = costs::burn_over(week_of_rising_spend(), day("2026-11-22"));
+  EXPECT_EQ(burn.per_day, micro_usd{4'000'000});  // 28 / 7
+  EXPECT_EQ(burn.per_hour, micro_usd{166'667});   // 28 / 168, rounded half up
+  EXPECT_EQ(burn.per_week, micro_usd{28'000'000});
+  EXPECT_EQ(burn.window_days, 7);
+}
+
+TEST(forecast, days_without_rows_count_as_nothing_spent) {
+  const std::vector<day_cost> days = {{day("2026-11-20"), {7'000'000}}};
+  EXPECT_EQ(costs::burn_over(days, day("2026-11-22")).per_day, micro_usd{1'000'000});
+  EXPECT_EQ(costs::burn_over(days, day("2026-11-22"), 14).per_day, micro_usd{500'000});
+}
+
+TEST(forecast, runway_is_balance_over_daily_burn_and_never_rounded_up) {
+  costs::burn_rate burn;
+  burn.per_day = {3'000'000};
+  EXPECT_DOUBLE_EQ(*costs::runway_days({10'000'000}, burn), 3.3);  // 3.33 days
+  EXPECT_DOUBLE_EQ(*costs::runway_days({-1}, burn), 0.0);
+  burn.per_day = {0};
+  EXPECT_FALSE(costs::runway_days({10'000'000}, burn).has_value()) << "nothing burns: no runway";
+}
+
+TEST(forecast, month_end_is_the_month_so_far_plus_the_recent_rate_for_each_day_left) {
+  const auto p = costs::project_month(week_of_rising_spend(), day("2026-11-22"));
+  EXPECT_EQ(p.to_date, micro_usd{128'000'000});  // 1+..+7 + 100
+  EXPECT_EQ(p.daily_rate, micro_usd{4'000'000});
+  EXPECT_EQ(p.days_left, 8);  // the 23rd to the 30th
+  EXPECT_EQ(p.projected, micro_usd{160'000'000});
+}
+
+TEST(forecast, the_rate_reaches_back_into_last_month_early_in_a_month) {
+  const std::vector<day_cost> days = {{day("2026-11-30"), {14'000'000}},
+                                      {day("2026-12-01"), {2'000'000}}};
+  const auto p = costs::project_month(days, day("2026-12-01"));
+  EXPECT_EQ(p.to_date, micro_usd{2'000'000});
+  EXPECT_EQ(p.daily_rate, micro_usd{2'000'000});
+  EXPECT_EQ(p.days_left, 30);
+  EXPECT_EQ(p.projected, micro_usd{62'000'000});
+}
+
+TEST(forecast, periods_start_on_the_day_the_iso_monday_and_the_first) {
+  EXPECT_EQ(costs::period_start("day", day("2026-11-22")), day("2026-11-22"));
+  EXPECT_EQ(costs::period_start("week", day("2026-11-22")), day("2026-11-16"));  // a Sunday
+  EXPECT_EQ(costs::period_start("week", day("2026-11-16")), day("2026-11-16"));  // a Monday
+  EXPECT_EQ(costs::period_start("week", day("1970-01-01")), day("1969-12-29"));
+  EXPECT_EQ(costs::period_start("month", day("2026-02-28")), day("2026-02-01"));
+  EXPECT_THROW(costs::period_start("year", day("2026-02-28")), costs::config_error);
+}
+
+TEST(forecast, budget_levels_warn_at_the_ratio_and_are_over_at_the_threshold) {
+  const micro_usd threshold{500'000'000};
+  EXPECT_STREQ(costs::budget_level({399'999'999}, threshold, 800), "ok");
+  EXPECT_STREQ(costs::budget_level({400'000'000}, threshold, 800), "warn");
+  EXPECT_STREQ(costs::budget_level({499'999'999}, threshold, 800), "warn");
+  EXPECT_STREQ(costs::budget_level({500'000'000}, threshold, 800), "over");
+}
+
+}  // namespace
