@@ -81,6 +81,20 @@ void prepare_statements(pqxx::connection& c) {
       from public.cost_daily
      where date between $1::date and $2::date
      group by 1, 2 order by 1, 2)sql");
+  // Reconciliation: billed per admin-API provider and day; estimated per day and model from the
+  // local sources (the vendor is told from the model's name in C++).
+  c.prepare("billed_by_day", R"sql(
+    select provider, date::text, (sum(cost_usd) * 1000000)::bigint
+      from public.cost_daily
+     where date between $1::date and $2::date and source <> 'local_session'
+       and provider in ('anthropic_api', 'openai_api') and cost_usd is not null
+     group by 1, 2)sql");
+  c.prepare("estimated_by_model", R"sql(
+    select date::text, model, coalesce((sum(cost_usd) * 1000000)::bigint, 0)
+      from public.usage_daily
+     where date between $1::date and $2::date
+       and provider in ('claude_local', 'codex_local', 'openclaw_local', 'gemini_local')
+     group by 1, 2)sql");
   c.prepare("budgets", R"sql(
     select id, name, kind, scope_kind, scope_value, period,
            (threshold_usd * 1000000)::bigint, (warn_ratio * 1000)::int

@@ -48,6 +48,11 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
          get("Per provider: spend per hour, day and week (mean of the last 7 complete days), "
              "balance, runway in days at that rate, low-balance rules",
              json::array({tz}))},
+        {"/api/costs/reconcile",
+         get("Billed vs estimated per day for providers with an admin API and local logs "
+             "(Anthropic, OpenAI): billed, estimated from logs at list prices, the difference and "
+             "the share of billed spend the logs explain",
+             json::array({query("days", "integer", "1-366, default 30"), tz}))},
         {"/api/costs/daily",
          get("Cost and tokens per day and key",
              json::array({query("days", "integer", "1-366, default 30"),

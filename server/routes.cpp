@@ -228,9 +228,9 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
       });
   const std::pair<const char*, json_handler> api[] = {
       {"/api/costs/latest", &get_latest_costs}, {"/api/costs/summary", &get_summary},
-      {"/api/costs/burn", &get_burn},           {"/api/costs/daily", &get_daily_costs},
-      {"/api/costs/breakdown", &get_breakdown}, {"/api/providers", &get_providers},
-      {"/api/sync/log", &get_sync_log}};
+      {"/api/costs/burn", &get_burn},           {"/api/costs/reconcile", &get_reconcile},
+      {"/api/costs/daily", &get_daily_costs},   {"/api/costs/breakdown", &get_breakdown},
+      {"/api/providers", &get_providers},       {"/api/sync/log", &get_sync_log}};
   for (const auto& [path, handler] : api) {
     Rest::Routes::Get(router, path, json_route(ctx, path, handler));
     // CORS preflight, per route: a wildcard would turn every unknown /api/ path into a 405.

@@ -21,6 +21,7 @@ bool serve_static(const std::filesystem::path& root, const Pistache::Rest::Reque
 nlohmann::json get_healthz(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_latest_costs(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_burn(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx);

@@ -24,6 +24,12 @@ const std::vector<command>& commands() {
       {"providers", "every provider: configured or not, and why", &costs::sync::providers_command},
       {"schedule", "install|remove|show: run by itself (launchd, systemd or cron)",
        &costs::sync::schedule_command},
+      {"status", "today, this month and its forecast, spikes (--format text|json|chat)",
+       &costs::sync::status_command},
+      {"burn", "spend per hour, day and week, balances and runway", &costs::sync::burn_command},
+      {"history", "spend per day over the last N days", &costs::sync::history_command},
+      {"budgets", "list|add|rm: budget rules and where their alerts go",
+       &costs::sync::budgets_command},
       {"db", "db migrate: apply supabase/migrations to a Postgres", &costs::sync::db_command},
       {"prices", "prices show: the price table in use", &costs::sync::prices_command},
   };

@@ -11,6 +11,7 @@ import {
   type BurnProvider,
   type DailyRow,
   type LatestProvider,
+  type Reconcile,
   type Summary,
   type SyncRow,
 } from '@/lib/api';
@@ -21,6 +22,7 @@ import DailyChart from './daily_chart';
 import Breakdowns from './breakdowns';
 import Budgets from './budgets';
 import SyncLog from './sync_log';
+import Reconciliation from './reconcile';
 
 export interface Snapshot {
   summary: Summary;
@@ -28,6 +30,7 @@ export interface Snapshot {
   burn: BurnProvider[];
   daily: DailyRow[];
   syncs: SyncRow[];
+  reconcile: Reconcile;
   loaded_at: number;
 }
 
@@ -49,12 +52,13 @@ function browser_zone(): string {
 
 async function load(token: string): Promise<Snapshot> {
   const tz = encodeURIComponent(browser_zone());
-  const [summary, latest, burn, daily, syncs] = await Promise.all([
+  const [summary, latest, burn, daily, syncs, reconcile] = await Promise.all([
     get_json<Summary>(`/api/costs/summary?tz=${tz}`, token),
     get_json<{ providers: LatestProvider[] }>('/api/costs/latest', token),
     get_json<{ providers: BurnProvider[] }>(`/api/costs/burn?tz=${tz}`, token),
     get_json<{ rows: DailyRow[] }>('/api/costs/daily?days=30', token),
     get_json<{ rows: SyncRow[] }>('/api/sync/log?limit=10', token),
+    get_json<Reconcile>(`/api/costs/reconcile?days=30&tz=${tz}`, token),
   ]);
   return {
     summary,
@@ -62,6 +66,7 @@ async function load(token: string): Promise<Snapshot> {
     burn: burn.providers,
     daily: daily.rows,
     syncs: syncs.rows,
+    reconcile,
     loaded_at: Date.now(),
   };
 }
@@ -176,6 +181,7 @@ function Body({ data, token }: { data: Snapshot; token: string }) {
       <ProviderCards latest={data.latest} burn={data.burn} daily={data.daily} />
       <DailyChart rows={data.daily} today={data.summary.today} />
       <Budgets summary={data.summary} burn={data.burn} />
+      <Reconciliation data={data.reconcile} />
       <Breakdowns token={token} today={data.summary.today} reload={data.loaded_at} />
       <SyncLog rows={data.syncs} />
     </>

@@ -157,7 +157,10 @@ export default function ProviderCards({
         {extra.map((key) => (
           <li key={key} className="card" data-testid="provider-card" data-provider={key}>
             <div className="card-head">
-              <h3>{key}</h3>
+              <h3>{burn_of.get(key)?.label ?? key}</h3>
+              <span className="badge badge-stale" title="Daily rows, but no snapshot has been stored">
+                no snapshot
+              </span>
             </div>
             <p className="card-spend">
               <span className="card-amount">{money(spend.get(key)?.priced ?? 0)}</span>

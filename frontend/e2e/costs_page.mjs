@@ -100,8 +100,14 @@ try {
     (await page.textContent('[data-testid="forecast-budget"]')).includes('$100.00'));
 
   const cards = await page.$$('[data-testid="provider-card"]');
-  check('one card per provider and host', cards.length === latest.providers.length,
-    `${cards.length} cards, ${latest.providers.length} in the API`);
+  // One per snapshot (provider and host), plus providers with daily spend but no snapshot yet.
+  const daily = await api('/api/costs/daily?days=30');
+  const with_snapshot = new Set(latest.providers.map((p) => p.provider));
+  const without = new Set(daily.rows.map((r) => r.key).filter((k) => !with_snapshot.has(k)));
+  check('one card per provider and host', cards.length === latest.providers.length + without.size,
+    `${cards.length} cards, ${latest.providers.length} + ${without.size} in the API`);
+  check('a provider with spend but no snapshot still has a card',
+    (await page.$('[data-testid="provider-card"][data-provider="anthropic_api"]')) !== null);
   const card = (key) => `[data-testid="provider-card"][data-provider="${key}"]`;
   const freshness = async (key) => (await page.textContent(`${card(key)} [data-testid="freshness"]`)) ?? '';
   check('a fresh snapshot says fresh', (await freshness('openrouter')).includes('fresh'));
@@ -126,6 +132,14 @@ try {
   check('a balance-only provider says it has no spend figure, not $0 or unpriced',
     ds_spend.includes('no spend figure'), ds_spend);
 
+  const reconcile = await api('/api/costs/reconcile?days=30&tz=UTC');
+  const anthropic = reconcile.pairs.find((p) => p.vendor === 'anthropic');
+  const shown = await page.$$eval('[data-testid="reconcile"] tr[data-vendor="anthropic"] td',
+    (cells) => cells.map((c) => c.getAttribute('data-micro')));
+  check('billed vs estimated matches the API',
+    anthropic !== undefined && Number(shown[0]) === anthropic.billed_micro_usd &&
+      Number(shown[1]) === anthropic.estimated_micro_usd && anthropic.estimated_micro_usd > 0,
+    `${JSON.stringify(shown)} vs ${JSON.stringify(anthropic)}`);
   check('the 30-day chart is drawn', (await page.$$('[data-testid="daily-chart"] rect')).length > 0);
   check('budget bars are shown', (await page.$$('[data-testid="budget"]')).length === 2);
   const log = await page.textContent('[data-testid="sync-log"]');

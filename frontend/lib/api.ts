@@ -100,6 +100,24 @@ export interface BreakdownRow {
   tokens: Tokens;
 }
 
+export interface ReconcileFigures {
+  billed_micro_usd: number | null;
+  estimated_micro_usd: number;
+  difference_micro_usd: number | null;
+  explained_ratio: number | null;
+}
+
+export interface Reconcile {
+  from: string;
+  to: string;
+  pairs: (ReconcileFigures & {
+    vendor: string;
+    label: string;
+    billed_provider: string;
+    days: (ReconcileFigures & { date: string })[];
+  })[];
+}
+
 export interface SyncRow {
   started_at: string;
   finished_at: string;

@@ -25,5 +25,9 @@ int prices_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int providers_command(const std::vector<std::string>& args);
 int schedule_command(const std::vector<std::string>& args);
+int budgets_command(const std::vector<std::string>& args);
+int status_command(const std::vector<std::string>& args);
+int burn_command(const std::vector<std::string>& args);
+int history_command(const std::vector<std::string>& args);
 
 }  // namespace costs::sync

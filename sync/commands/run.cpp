@@ -10,6 +10,7 @@
 
 #include "commands/command.hpp"
 #include "commands/options.hpp"
+#include "costs/budgets.hpp"
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
 #include "costs/paths.hpp"
@@ -74,6 +75,45 @@ void redirect_to_log(const std::filesystem::path& file) {
       std::freopen(file.c_str(), "a", stderr) == nullptr)
     throw config_error("cli.log_file", "cannot write the log file " + file.string());
   std::cout << "--- " << format_timestamp(now()) << " costs-sync run\n";
+}
+
+}  // namespace
+
+namespace {
+
+// Fires what the budgets call for and hands each alert to its channels; standard output (the
+// run's own report) always gets it. Returns how many deliveries failed: those alerts stay
+// pending and go out on the next run.
+int send_alerts(const std::string& target, civil_day today, nlohmann::json& shown) {
+  auto book = open_budget_book(target);
+  const std::string page = setting("COSTS_PAGE_URL").value_or("");
+  int failures = 0;
+  for (const auto& a : book->pending_alerts(today)) {
+    std::vector<std::string> took = a.delivered;
+    std::string errors;
+    for (const auto& channel : a.rule.channels) {
+      const std::string id = channel_id(channel);
+      if (std::find(took.begin(), took.end(), id) != took.end()) continue;
+      const std::string failure = deliver_alert(a, channel, page);
+      if (failure.empty()) {
+        took.push_back(id);
+      } else {
+        ++failures;
+        errors += (errors.empty() ? "" : "; ") + failure;
+        std::cerr << "costs-sync run: alert for budget " << a.rule.id << " not delivered ("
+                  << failure << "); it is kept and retried next run\n";
+      }
+    }
+    book->record_delivery(a, took, errors);
+    shown.push_back({{"budget_id", a.rule.id},
+                     {"level", a.level},
+                     {"period_start", a.period_start.to_string()},
+                     {"spent_usd", to_decimal_string(a.spent)},
+                     {"threshold_usd", to_decimal_string(a.threshold)},
+                     {"text", alert_text(a, page)},
+                     {"delivery_errors", errors}});
+  }
+  return failures;
 }
 
 }  // namespace
@@ -222,9 +262,22 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
 
-  const auto failed = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) {
+  // Budgets are judged on what is now in the database, after every sync.
+  nlohmann::json alerts = nlohmann::json::array();
+  int alert_failures = 0;
+  if (!dry_run && is_postgres_url(target)) {
+    try {
+      alert_failures = send_alerts(target, zone.day_of(now()), alerts);
+    } catch (const error& e) {
+      ++alert_failures;
+      std::cerr << "costs-sync run: budgets were not checked: " << e.message() << '\n';
+    }
+  }
+
+  auto failed = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) {
     return o.status != "ok" && o.status != "not_configured" && o.status != "unavailable";
   });
+  failed += alert_failures;
   const auto collected = std::count_if(outcomes.begin(), outcomes.end(),
                                        [](const auto& o) { return o.status == "ok"; });
   if (as_json) {
@@ -237,7 +290,8 @@ int run_command(const std::vector<std::string>& args) {
                                {{"snapshots", written.snapshots},
                                 {"cost_daily", written.daily_costs},
                                 {"usage_daily", written.daily_usage},
-                                {"sync_log", written.log}}}};
+                                {"sync_log", written.log}}},
+                              {"alerts", alerts}};
     for (const auto& o : outcomes)
       summary["providers"].push_back({{"provider", o.key},
                                       {"status", o.status},
@@ -251,6 +305,7 @@ int run_command(const std::vector<std::string>& args) {
       std::cout << o.key << ": " << o.status << (o.detail.empty() ? "" : " (" + o.detail + ")")
                 << ", " << o.rows << " rows\n";
     }
+    for (const auto& a : alerts) std::cout << "alert: " << a["text"].get<std::string>() << '\n';
     if (earlier_runs_sent > 0)
       std::cout << "sent " << earlier_runs_sent << " earlier run(s) that had waited in the spool\n";
     std::cout << collected << " provider(s) collected, " << failed << " failed; "

@@ -140,6 +140,8 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
       insert into public.cost_sync_log (started_at, finished_at, provider, host, status, rows_written, error) values
         (now() - interval '30 hours', now() - interval '30 hours', 'brave', '', 'auth_failed', 0,
          'Brave rejected the credential (401): check BRAVE_API_KEY');
+      insert into public.cost_daily (provider, date, source, cost_usd)
+        values ('anthropic_api', current_date, 'admin_api', 0.050000);
       insert into public.budgets (name, scope_kind, scope_value, period, threshold_usd) values
         ('monthly', 'total', '', 'month', 100.00),
         ('openrouter daily', 'provider', 'openrouter', 'day', 5.00);)sql");

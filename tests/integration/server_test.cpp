@@ -449,6 +449,42 @@ TEST_F(server_test, burn_gives_rates_per_hour_day_and_week_and_the_runway_of_a_b
   EXPECT_EQ(server.stop(), 0);
 }
 
+TEST_F(server_test, reconcile_sets_billed_against_what_the_logs_explain) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec_params(R"sql(
+      insert into public.cost_daily (provider, date, source, cost_usd) values
+        ('anthropic_api', $1::date, 'admin_api', 10.000000),
+        ('anthropic_api', $2::date, 'admin_api', 4.000000))sql",
+                   day_text(0), day_text(1));
+    tx.exec_params(R"sql(
+      insert into public.usage_daily (date, provider, host, model, agent, calls, cost_usd) values
+        ($1::date, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 3, 8.000000),
+        ($1::date, 'openclaw_local', 'vps', 'claude-opus-4-6', 'main', 1, 1.000000),
+        ($1::date, 'codex_local', 'mac', 'gpt-5-codex', 'codex', 2, 5.000000))sql",
+                   day_text(0));
+    tx.commit();
+  }
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  const auto body =
+      nlohmann::json::parse(http_get(server.base() + "/api/costs/reconcile?days=7").body);
+  ASSERT_EQ(body["pairs"].size(), 1u) << "OpenAI bills nothing here: nothing to reconcile";
+  const auto& anthropic = body["pairs"][0];
+  EXPECT_EQ(anthropic["vendor"], "anthropic");
+  EXPECT_EQ(anthropic["billed_micro_usd"], 14'000'000);
+  EXPECT_EQ(anthropic["estimated_micro_usd"], 9'000'000);
+  EXPECT_EQ(anthropic["difference_micro_usd"], 5'000'000);
+  ASSERT_EQ(anthropic["days"].size(), 2u);
+  const auto& today = anthropic["days"][1];
+  EXPECT_EQ(today["date"], day_text(0));
+  EXPECT_EQ(today["estimated_micro_usd"], 9'000'000);  // the gpt model is not Anthropic's
+  EXPECT_DOUBLE_EQ(today["explained_ratio"].get<double>(), 0.9);
+  EXPECT_EQ(anthropic["days"][0]["estimated_micro_usd"], 0);
+  EXPECT_EQ(http_get(server.base() + "/api/costs/reconcile?days=0").status, 400);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 // --- caching -----------------------------------------------------------------------------------
 
 TEST_F(server_test, an_unchanged_answer_is_a_304_for_its_etag) {

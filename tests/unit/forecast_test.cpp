@@ -82,4 +82,27 @@ TEST(forecast, budget_levels_warn_at_the_ratio_and_are_over_at_the_threshold) {
   EXPECT_STREQ(costs::budget_level({500'000'000}, threshold, 800), "over");
 }
 
+TEST(forecast, a_spike_is_a_day_far_above_its_recent_median_in_dollars) {
+  // $2 a day for three weeks, a $9 day on the 15th, then $2 again and $30 on the 20th.
+  std::vector<day_cost> days;
+  for (unsigned d = 1; d <= 21; ++d) days.push_back({civil_day{2026, 11, d}, {2'000'000}});
+  days[14].cost = {9'000'000};   // the 15th
+  days[19].cost = {30'000'000};  // the 20th
+  const auto spikes = costs::find_spikes(days, day("2026-11-15"), day("2026-11-21"));
+  ASSERT_EQ(spikes.size(), 2u);
+  EXPECT_EQ(spikes[0].day, day("2026-11-15"));
+  EXPECT_EQ(spikes[0].median, micro_usd{2'000'000});
+  EXPECT_EQ(spikes[1].day, day("2026-11-20"));
+  EXPECT_EQ(spikes[1].median, micro_usd{2'000'000}) << "the earlier one-off day does not move it";
+}
+
+TEST(forecast, small_or_steady_days_are_not_spikes) {
+  std::vector<day_cost> days;
+  for (unsigned d = 1; d <= 21; ++d) days.push_back({civil_day{2026, 11, d}, {100'000}});
+  days[20].cost = {900'000};  // 9x the median, but only $0.80 above it
+  EXPECT_TRUE(costs::find_spikes(days, day("2026-11-15"), day("2026-11-21")).empty());
+  days[20].cost = {5'000'000};
+  EXPECT_EQ(costs::find_spikes(days, day("2026-11-21"), day("2026-11-21")).size(), 1u);
+}
+
 }  // namespace

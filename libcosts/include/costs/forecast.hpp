@@ -3,6 +3,7 @@
 // API and costs-sync's alerts, so every surface shows the same figures.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,19 @@ micro_usd spend_between(const std::vector<day_cost>& days, civil_day from, civil
 /// week, or the first of its month.
 /// @throws costs::config_error for another period name.
 civil_day period_start(const std::string& period, civil_day today);
+
+/// A day far above its recent median.
+struct spike {
+  civil_day day;
+  micro_usd cost;
+  micro_usd median;  ///< of the `window` days before it
+};
+
+/// Days in [from, to] whose spend is more than `factor` times the median of the `window` days
+/// before each, and at least `min_excess` above it. In dollars, never tokens (cache reads inflate
+/// those); a median, so one earlier one-off day neither hides the next spike nor becomes one.
+std::vector<spike> find_spikes(const std::vector<day_cost>& days, civil_day from, civil_day to,
+                               int window = 14, int factor = 3, micro_usd min_excess = {1'000'000});
 
 /// Where spend stands against a threshold: "ok", "warn" (at or past warn_permille/1000 of it)
 /// or "over" (at or past it).

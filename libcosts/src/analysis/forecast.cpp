@@ -1,6 +1,7 @@
 #include "costs/forecast.hpp"
 
 #include <cmath>
+#include <map>
 
 #include "costs/error.hpp"
 
@@ -71,6 +72,29 @@ civil_day period_start(const std::string& period, civil_day today) {
     return civil_day::from_days_since_epoch(n - since_monday);
   }
   throw config_error("forecast.bad_period", "a period is day, week or month, not '" + period + "'");
+}
+
+std::vector<spike> find_spikes(const std::vector<day_cost>& days, civil_day from, civil_day to,
+                               int window, int factor, micro_usd min_excess) {
+  std::map<long long, std::int64_t> by_day;
+  for (const auto& d : days) by_day[d.day.days_since_epoch()] += d.cost.value;
+  auto on = [&](long long n) {
+    const auto it = by_day.find(n);
+    return it == by_day.end() ? std::int64_t{0} : it->second;
+  };
+  std::vector<spike> out;
+  for (long long n = from.days_since_epoch(); n <= to.days_since_epoch(); ++n) {
+    std::vector<std::int64_t> before;
+    for (long long k = n - window; k < n; ++k) before.push_back(on(k));
+    std::sort(before.begin(), before.end());
+    const std::size_t mid = before.size() / 2;
+    const std::int64_t median =
+        before.size() % 2 == 1 ? before[mid] : (before[mid - 1] + before[mid]) / 2;
+    const std::int64_t cost = on(n);
+    if (cost > median * factor && cost - median >= min_excess.value)
+      out.push_back({civil_day::from_days_since_epoch(n), {cost}, {median}});
+  }
+  return out;
 }
 
 const char* budget_level(micro_usd spent, micro_usd threshold, int warn_permille) {

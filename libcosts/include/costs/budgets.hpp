@@ -1,0 +1,89 @@
+// costs/budgets.hpp: budget rules, the alerts they fire, and where alerts go.
+//
+// A rule has a scope (total, provider:KEY, agent:NAME, model:ID), a period (day, week, month),
+// a threshold and a warning ratio; a low-balance rule (kind "low_balance", scope provider:KEY)
+// fires when that provider's balance falls under its threshold. After every sync the rules are
+// evaluated: each (rule, period, level) fires once, recorded in alert_events, and again only at
+// the next level. Delivery is retried on later runs until every channel took it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "costs/calendar.hpp"
+#include "costs/money.hpp"
+
+namespace costs {
+
+struct budget_rule {
+  std::int64_t id = 0;
+  std::string name;
+  std::string kind = "spend";  ///< "spend" or "low_balance"
+  std::string scope_kind = "total";
+  std::string scope_value;
+  std::string period = "month";
+  micro_usd threshold;
+  int warn_permille = 800;
+  /// [{"type":"webhook"|"slack"|"ntfy","url":...}, {"type":"telegram","token":...,"chat_id":...}]
+  nlohmann::json channels = nlohmann::json::array();
+  bool enabled = true;
+
+  /// "total", "provider:openrouter", ...
+  std::string scope() const;
+};
+
+/// Sets scope_kind and scope_value from "total", "provider:KEY", "agent:NAME" or "model:ID".
+/// @throws costs::config_error naming what is allowed.
+void set_scope(budget_rule& rule, const std::string& scope);
+
+/// One alert: a rule reached a level in a period.
+struct budget_alert {
+  std::int64_t event_id = 0;  ///< its alert_events row
+  budget_rule rule;
+  civil_day period_start;
+  std::string level;  ///< "warn" or "exceeded"
+  micro_usd spent;    ///< for low-balance rules: the balance
+  micro_usd threshold;
+  std::vector<std::string> delivered;  ///< channel ids that already took it
+};
+
+/// The message, short enough for a chat line: numbers, the rule, a link to the page.
+///     "⚠ costs: monthly total budget at 84%: $421.50 of $500.00 (since 2026-11-01).
+///     https://…/costs/"
+std::string alert_text(const budget_alert& alert, const std::string& page_url);
+
+/// A stable id for a channel that does not reveal its URL or token (alert_events is readable by
+/// the reader role).
+std::string channel_id(const nlohmann::json& channel);
+
+/// Sends one alert to one channel. Returns the empty string on success, else one line saying
+/// what failed (never the URL's secret parts or a bot token).
+std::string deliver_alert(const budget_alert& alert, const nlohmann::json& channel,
+                          const std::string& page_url);
+
+/// Budget rules and alerts in a Postgres database (a local cluster or a Supabase database URL).
+class budget_book {
+ public:
+  virtual ~budget_book() = default;
+  virtual std::vector<budget_rule> list() = 0;
+  /// @returns the new rule's id.
+  virtual std::int64_t add(const budget_rule& rule) = 0;
+  /// @returns false when no rule had that id.
+  virtual bool remove(std::int64_t id) = 0;
+  /// Evaluates every enabled rule for the periods containing `today`, records newly reached
+  /// levels, and returns every alert not yet delivered to all its channels (new or older).
+  virtual std::vector<budget_alert> pending_alerts(civil_day today) = 0;
+  /// Records which channels took the alert and the failures; delivered once all took it.
+  virtual void record_delivery(const budget_alert& alert, const std::vector<std::string>& took,
+                               const std::string& errors) = 0;
+};
+
+/// @throws costs::store_error if the connection fails (the message never holds the password).
+std::unique_ptr<budget_book> open_budget_book(const std::string& postgres_url);
+
+}  // namespace costs

@@ -1,0 +1,123 @@
+// Alert messages and their delivery to a webhook, Slack, Telegram or ntfy.
+#include <cstdio>
+
+#include "costs/budgets.hpp"
+#include "costs/error.hpp"
+#include "http/http_client.hpp"
+
+namespace costs {
+
+std::string budget_rule::scope() const {
+  return scope_kind == "total" ? "total" : scope_kind + ":" + scope_value;
+}
+
+void set_scope(budget_rule& rule, const std::string& scope) {
+  if (scope == "total") {
+    rule.scope_kind = "total";
+    rule.scope_value.clear();
+    return;
+  }
+  const auto colon = scope.find(':');
+  const std::string kind = scope.substr(0, colon);
+  if (colon != std::string::npos && colon + 1 < scope.size() &&
+      (kind == "provider" || kind == "agent" || kind == "model")) {
+    rule.scope_kind = kind;
+    rule.scope_value = scope.substr(colon + 1);
+    return;
+  }
+  throw config_error("budgets.bad_scope",
+                     "a scope is total, provider:KEY, agent:NAME or model:ID, not '" + scope + "'");
+}
+
+namespace {
+
+std::string percent_of(micro_usd part, micro_usd whole) {
+  if (whole.value <= 0) return "";
+  const long long pct = (part.value * 100 + whole.value / 2) / whole.value;
+  return std::to_string(pct) + "%";
+}
+
+}  // namespace
+
+std::string alert_text(const budget_alert& a, const std::string& page_url) {
+  const auto& r = a.rule;
+  const std::string label = r.name.empty() ? r.scope() : r.name + " (" + r.scope() + ")";
+  std::string text = a.level == "exceeded" ? "🔴 costs: " : "⚠ costs: ";
+  if (r.kind == "low_balance") {
+    text += label + " balance " + format_usd(a.spent) + ", under " +
+            (a.level == "exceeded" ? "" : "or near ") + "the " + format_usd(a.threshold) + " alert";
+  } else {
+    text += label + " " + r.period + " budget " +
+            (a.level == "exceeded" ? "exceeded" : "at " + percent_of(a.spent, a.threshold)) + ": " +
+            format_usd(a.spent) + " of " + format_usd(a.threshold) + " (since " +
+            a.period_start.to_string() + ")";
+  }
+  if (!page_url.empty()) text += ". " + page_url;
+  return text;
+}
+
+std::string channel_id(const nlohmann::json& channel) {
+  // FNV-1a over the channel's JSON: stable, and reveals nothing of the URL or token.
+  const std::string text = channel.dump();
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  char out[24];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return channel.value("type", std::string("channel")) + "-" + out;
+}
+
+std::string deliver_alert(const budget_alert& a, const nlohmann::json& channel,
+                          const std::string& page_url) {
+  const std::string type = channel.value("type", std::string());
+  const std::string text = alert_text(a, page_url);
+  detail::http_request request;
+  request.method = "POST";
+  request.headers = {{"Content-Type", "application/json"}};
+  if (type == "webhook") {
+    request.url = channel.value("url", std::string());
+    request.body = nlohmann::json{{"text", text},
+                                  {"page_url", page_url},
+                                  {"alert",
+                                   {{"budget_id", a.rule.id},
+                                    {"name", a.rule.name},
+                                    {"kind", a.rule.kind},
+                                    {"scope", a.rule.scope()},
+                                    {"period", a.rule.period},
+                                    {"period_start", a.period_start.to_string()},
+                                    {"level", a.level},
+                                    {"spent_usd", to_decimal_string(a.spent)},
+                                    {"threshold_usd", to_decimal_string(a.threshold)}}}}
+                       .dump();
+  } else if (type == "slack") {
+    request.url = channel.value("url", std::string());
+    request.body = nlohmann::json{{"text", text}}.dump();
+  } else if (type == "telegram") {
+    request.url = detail::base_url("telegram", "https://api.telegram.org") + "/bot" +
+                  channel.value("token", std::string()) + "/sendMessage";
+    request.body = nlohmann::json{
+        {"chat_id", channel.value("chat_id", std::string())},
+        {"text", text},
+        {"disable_web_page_preview",
+         true}}.dump();
+  } else if (type == "ntfy") {
+    request.url = channel.value("url", std::string());
+    request.headers = {{"Content-Type", "text/plain; charset=utf-8"},
+                       {"Title", "costs: budget alert"},
+                       {"Priority", a.level == "exceeded" ? "high" : "default"},
+                       {"Tags", a.level == "exceeded" ? "rotating_light" : "warning"}};
+    request.body = text;
+  } else {
+    return "unknown channel type '" + type + "'";
+  }
+  if (request.url.empty()) return type + " channel has no url";
+  const auto response = detail::http_send(request);
+  if (response.ok()) return "";
+  // Never the URL: webhook URLs and bot tokens are secrets.
+  if (!response.error.empty()) return type + " channel: " + response.error;
+  return type + " channel answered " + std::to_string(response.status);
+}
+
+}  // namespace costs

@@ -1,0 +1,84 @@
+// GET /api/costs/reconcile?days=30: for providers with both an admin API (billed) and local logs
+// (estimated), per day: what the provider billed, what the logs price at list prices, the
+// difference, and the share of the billed spend the logs explain. Estimated spend is matched by
+// the model's vendor (claude-* to Anthropic, gpt-* and o* to OpenAI) across every local source.
+#include <map>
+
+#include "costs/model_names.hpp"
+#include "routes.hpp"
+
+namespace costs::server {
+namespace {
+
+struct pair_def {
+  const char* vendor;
+  const char* billed_provider;
+  const char* label;
+};
+constexpr pair_def pairs[] = {{"anthropic", "anthropic_api", "Anthropic"},
+                              {"openai", "openai_api", "OpenAI"}};
+
+struct day_figures {
+  std::optional<std::int64_t> billed;
+  std::int64_t estimated = 0;
+};
+
+nlohmann::json figures_json(const day_figures& f) {
+  nlohmann::json out = {{"billed_micro_usd", f.billed ? nlohmann::json(*f.billed) : nullptr},
+                        {"estimated_micro_usd", f.estimated}};
+  if (f.billed) {
+    out["difference_micro_usd"] = *f.billed - f.estimated;
+    out["explained_ratio"] =
+        *f.billed > 0
+            ? nlohmann::json(static_cast<double>(f.estimated) / static_cast<double>(*f.billed))
+            : nullptr;
+  } else {
+    out["difference_micro_usd"] = nullptr;
+    out["explained_ratio"] = nullptr;
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context& ctx) {
+  const long days = int_param(request, "days", 30, 1, 366);
+  std::string zone;
+  const civil_day to = request_today(request, ctx, zone);
+  const civil_day from = civil_day::from_days_since_epoch(to.days_since_epoch() - days + 1);
+  std::map<std::string, std::map<std::string, day_figures>> by_vendor;  // vendor -> date -> figures
+  pqxx::read_transaction tx(ctx.db->connection());
+  for (const auto& row : tx.exec_prepared("billed_by_day", from.to_string(), to.to_string()))
+    for (const auto& p : pairs)
+      if (std::string(row[0].c_str()) == p.billed_provider)
+        by_vendor[p.vendor][row[1].c_str()].billed = row[2].as<std::int64_t>();
+  for (const auto& row : tx.exec_prepared("estimated_by_model", from.to_string(), to.to_string())) {
+    const std::string vendor(detect_vendor(row[1].c_str()));
+    by_vendor[vendor][row[0].c_str()].estimated += row[2].as<std::int64_t>();
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : pairs) {
+    const auto& dates = by_vendor[p.vendor];
+    bool any_billed = false;
+    day_figures total;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& [date, f] : dates) {
+      any_billed = any_billed || f.billed.has_value();
+      if (f.billed) total.billed = total.billed.value_or(0) + *f.billed;
+      total.estimated += f.estimated;
+      nlohmann::json row = figures_json(f);
+      row["date"] = date;
+      rows.push_back(std::move(row));
+    }
+    if (!any_billed) continue;  // nothing billed to reconcile against
+    nlohmann::json item = figures_json(total);
+    item["vendor"] = p.vendor;
+    item["label"] = p.label;
+    item["billed_provider"] = p.billed_provider;
+    item["days"] = std::move(rows);
+    out.push_back(std::move(item));
+  }
+  return {{"from", from.to_string()}, {"to", to.to_string()}, {"time_zone", zone}, {"pairs", out}};
+}
+
+}  // namespace costs::server

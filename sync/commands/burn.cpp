@@ -1,0 +1,83 @@
+// costs-sync burn: spend per hour, day and week per provider, balances and how long they last.
+#include <iomanip>
+#include <sstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands/command.hpp"
+#include "commands/summaries.hpp"
+
+namespace costs::sync {
+
+int burn_command(const std::vector<std::string>& args) {
+  po::options_description options("burn options");
+  summary_input in;
+  if (!load_summary(args, "burn", options, 8, in)) return exit_ok;
+  const burn_rate total = burn_over(total_by_day(in.providers), in.today);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& p : in.providers) {
+    const burn_rate b = burn_over(p.days, in.today);
+    const auto runway =
+        p.balance && p.currency == "USD" ? runway_days(*p.balance, b) : std::nullopt;
+    rows.push_back(
+        {{"provider", p.provider},
+         {"basis", p.estimated ? "estimated" : "billed"},
+         {"per_hour_usd", to_decimal_string(b.per_hour)},
+         {"per_day_usd", to_decimal_string(b.per_day)},
+         {"per_week_usd", to_decimal_string(b.per_week)},
+         {"balance", p.balance ? nlohmann::json(to_decimal_string(*p.balance)) : nullptr},
+         {"currency", p.currency},
+         {"runway_days", runway ? nlohmann::json(*runway) : nullptr}});
+  }
+  if (in.format == "json") {
+    std::cout << nlohmann::json{{"today", in.today.to_string()},
+                                {"window_days", total.window_days},
+                                {"per_hour_usd", to_decimal_string(total.per_hour)},
+                                {"per_day_usd", to_decimal_string(total.per_day)},
+                                {"per_week_usd", to_decimal_string(total.per_week)},
+                                {"providers", rows}}
+                     .dump(2)
+              << '\n';
+    return exit_ok;
+  }
+  auto runway_text = [](const nlohmann::json& r) {
+    if (r["runway_days"].is_null()) return std::string();
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(1) << r["runway_days"].get<double>() << " d left";
+    return out.str();
+  };
+  if (in.format == "chat") {
+    std::cout << "🔥 Burn " << format_usd(total.per_day) << "/day (" << format_usd(total.per_hour)
+              << "/h, " << format_usd(total.per_week) << "/week)\n";
+    for (const auto& r : rows) {
+      if (r["per_day_usd"] == "0.000000" && r["balance"].is_null()) continue;
+      std::cout << r["provider"].get<std::string>() << ' '
+                << format_usd(parse_usd(r["per_day_usd"].get<std::string>())) << "/day";
+      if (!r["balance"].is_null())
+        std::cout << ", "
+                  << r["balance"].get<std::string>().substr(
+                         0, r["balance"].get<std::string>().size() - 4)
+                  << ' ' << r["currency"].get<std::string>() << " left";
+      const std::string runway = runway_text(r);
+      if (!runway.empty()) std::cout << " (" << runway << ")";
+      std::cout << '\n';
+    }
+    return exit_ok;
+  }
+  std::cout << "All providers  " << format_usd(total.per_hour) << "/h  "
+            << format_usd(total.per_day) << "/day  " << format_usd(total.per_week)
+            << "/week  (mean of the last " << total.window_days << " complete days)\n";
+  for (const auto& r : rows) {
+    std::cout << "  " << std::left << std::setw(16) << r["provider"].get<std::string>()
+              << std::right << std::setw(10)
+              << format_usd(parse_usd(r["per_day_usd"].get<std::string>())) << "/day";
+    if (!r["balance"].is_null())
+      std::cout << "  balance " << r["balance"].get<std::string>() << ' '
+                << r["currency"].get<std::string>() << "  " << runway_text(r);
+    std::cout << "  (" << r["basis"].get<std::string>() << ")\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace costs::sync
