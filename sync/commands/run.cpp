@@ -13,6 +13,9 @@
 #include "costs/budgets.hpp"
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
+#include "costs/forecast.hpp"
+#include "costs/history.hpp"
+#include "costs/notion.hpp"
 #include "costs/paths.hpp"
 #include "costs/pricing.hpp"
 #include "costs/provider.hpp"
@@ -112,6 +115,46 @@ int send_alerts(const std::string& target, civil_day today, nlohmann::json& show
                      {"threshold_usd", to_decimal_string(a.threshold)},
                      {"text", alert_text(a, page)},
                      {"delivery_errors", errors}});
+  }
+  return failures;
+}
+
+// The optional Notion summary: yesterday's row (final) and today's (so far), each updated in
+// place. Returns 1 when Notion refused, after one line on standard error.
+int send_notion(const std::string& target, civil_day today) {
+  const auto token = setting("NOTION_TOKEN");
+  const auto database = setting("COSTS_NOTION_DATABASE_ID");
+  if (!token || !database) return 0;
+  const civil_day month = period_start("month", today);
+  const civil_day before = civil_day::from_days_since_epoch(today.days_since_epoch() - 2);
+  const auto history = read_history(target, month < before ? month : before, today);
+  std::vector<day_cost> totals;
+  for (const auto& p : history) totals.insert(totals.end(), p.days.begin(), p.days.end());
+  std::optional<micro_usd> monthly;
+  for (const auto& r : open_budget_book(target)->list())
+    if (r.enabled && r.kind == "spend" && r.scope_kind == "total" && r.period == "month")
+      monthly = r.threshold;
+  int failures = 0;
+  for (long long back = 1; back >= 0; --back) {
+    notion_day d;
+    d.day = civil_day::from_days_since_epoch(today.days_since_epoch() - back);
+    const civil_day prior = civil_day::from_days_since_epoch(d.day.days_since_epoch() - 1);
+    d.total = spend_between(totals, d.day, d.day);
+    d.change = d.total - spend_between(totals, prior, prior);
+    for (const auto& p : history) {
+      const micro_usd c = spend_between(p.days, d.day, d.day);
+      if (c.value != 0) d.providers.push_back({p.provider, c});
+    }
+    if (monthly && monthly->value > 0)
+      d.budget_share =
+          static_cast<double>(spend_between(totals, period_start("month", d.day), d.day).value) /
+          static_cast<double>(monthly->value);
+    const std::string failed = write_notion_day(*token, *database, d);
+    if (!failed.empty()) {
+      ++failures;
+      std::cerr << "costs-sync run: the Notion summary for " << d.day.to_string()
+                << " was not written (" << failed << "); the next run writes it\n";
+    }
   }
   return failures;
 }
@@ -268,6 +311,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!dry_run && is_postgres_url(target)) {
     try {
       alert_failures = send_alerts(target, zone.day_of(now()), alerts);
+      alert_failures += send_notion(target, zone.day_of(now()));
     } catch (const error& e) {
       ++alert_failures;
       std::cerr << "costs-sync run: budgets were not checked: " << e.message() << '\n';
