@@ -68,6 +68,7 @@ struct api_context {
   drain_gate* gate = nullptr;             ///< refuses new requests while shutting down
   std::string time_zone = "UTC";          ///< the zone whose days "today" and "this week" mean
   int cache_seconds = 0;                  ///< Cache-Control max-age
+  std::string admin_url;  ///< a database role that may write budgets; empty: writes refused
 };
 
 /// A query parameter as an integer in [min, max], `fallback` when absent.
@@ -86,9 +87,10 @@ civil_day request_today(const Pistache::Rest::Request& request, const api_contex
 
 using json_handler = std::function<nlohmann::json(const Pistache::Rest::Request&, api_context&)>;
 
-/// `route` names the route in /metrics.
-Pistache::Rest::Route::Handler json_route(api_context& ctx, std::string route,
-                                          json_handler handler);
+/// `route` names the route in /metrics. A read is cached and answers 200 (or 304); a write is
+/// never cached and answers `write_status` (201 for a creation).
+Pistache::Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handler handler,
+                                          int write_status = 0);
 
 /// Sends the error envelope.
 Pistache::Async::Promise<ssize_t> send_error(Pistache::Http::ResponseWriter& response, int status,

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   std::string time_zone = costs::env("COSTS_TIMEZONE").value_or("UTC");
   long cache_ms = 5000;
   long drain_seconds = 10;
+  std::string admin_url = costs::env("COSTS_ADMIN_DATABASE_URL").value_or("");
   if (auto origins = costs::env("COSTS_CORS_ORIGINS")) {
     std::stringstream list(*origins);
     for (std::string o; std::getline(list, o, ',');)
@@ -76,6 +77,9 @@ int main(int argc, char** argv) {
       "cache-ms", po::value(&cache_ms)->value_name("MS"),
       "reuse an answer for MS milliseconds, so a burst of page loads costs one query "
       "(default 5000; 0 turns it off)")(
+      "admin-database-url", po::value(&admin_url)->value_name("URL"),
+      "a role that may write budgets, for POST/DELETE /api/budgets (with --token; env "
+      "COSTS_ADMIN_DATABASE_URL)")(
       "drain-seconds", po::value(&drain_seconds)->value_name("S"),
       "on SIGTERM, wait up to S seconds for requests in flight (default 10)");
 
@@ -114,9 +118,16 @@ int main(int argc, char** argv) {
   costs::server::metrics stats;
   costs::server::result_cache cache{std::chrono::milliseconds(cache_ms)};
   costs::server::drain_gate gate;
-  costs::server::api_context ctx{
-      &db,    &stats, token,     cors_origins,
-      &cache, &gate,  time_zone, static_cast<int>((cache_ms + 999) / 1000)};
+  costs::server::api_context ctx;
+  ctx.db = &db;
+  ctx.stats = &stats;
+  ctx.token = token;
+  ctx.cors_origins = cors_origins;
+  ctx.cache = &cache;
+  ctx.gate = &gate;
+  ctx.time_zone = time_zone;
+  ctx.cache_seconds = static_cast<int>((cache_ms + 999) / 1000);
+  ctx.admin_url = admin_url;
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
     endpoint.init(Http::Endpoint::options()

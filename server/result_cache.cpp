@@ -60,6 +60,13 @@ std::shared_ptr<const cached_body> result_cache::get(const std::string& key,
   }
 }
 
+void result_cache::clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Answers still being made stay: their callers wait on them; they expire as usual.
+  for (auto e = entries_.begin(); e != entries_.end();)
+    e = e->second.expires == clock::time_point::max() ? std::next(e) : entries_.erase(e);
+}
+
 bool drain_gate::enter() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (draining_) return false;

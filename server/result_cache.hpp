@@ -33,6 +33,9 @@ class result_cache {
   std::shared_ptr<const cached_body> get(const std::string& key,
                                          const std::function<std::string()>& make);
 
+  /// Forgets every answer (after a write that changes them).
+  void clear();
+
   unsigned long long hits() const noexcept { return hits_; }
   unsigned long long misses() const noexcept { return misses_; }
 

@@ -117,8 +117,9 @@ std::string choice_param(const Rest::Request& request, const std::string& name,
   throw http_error{400, "bad_parameter", name + " must be one of: " + list};
 }
 
-Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handler handler) {
-  return [&ctx, route = std::move(route), handler = std::move(handler)](
+Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handler handler,
+                                int write_status) {
+  return [&ctx, route = std::move(route), handler = std::move(handler), write_status](
              const Rest::Request& request, Http::ResponseWriter response) {
     const auto started = std::chrono::steady_clock::now();
     int status = 200;
@@ -165,6 +166,13 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
       }
     }
     try {
+      if (write_status != 0) {
+        const std::string body = handler(request, ctx).dump();
+        status = write_status;
+        leaving.after(
+            response.send(static_cast<Http::Code>(write_status), body, MIME(Application, Json)));
+        return Rest::Route::Result::Ok;
+      }
       const auto answer =
           ctx.cache != nullptr
               ? ctx.cache->get(cache_key(request), [&] { return handler(request, ctx).dump(); })
@@ -226,24 +234,34 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
                       Http::Mime::MediaType::fromString("text/plain; version=0.0.4"));
         return Rest::Route::Result::Ok;
       });
-  const std::pair<const char*, json_handler> api[] = {
-      {"/api/costs/latest", &get_latest_costs}, {"/api/costs/summary", &get_summary},
-      {"/api/costs/burn", &get_burn},           {"/api/costs/reconcile", &get_reconcile},
-      {"/api/costs/daily", &get_daily_costs},   {"/api/costs/breakdown", &get_breakdown},
-      {"/api/providers", &get_providers},       {"/api/sync/log", &get_sync_log}};
+  const std::pair<const char*, json_handler> api[] = {{"/api/costs/latest", &get_latest_costs},
+                                                      {"/api/costs/summary", &get_summary},
+                                                      {"/api/costs/burn", &get_burn},
+                                                      {"/api/costs/reconcile", &get_reconcile},
+                                                      {"/api/costs/daily", &get_daily_costs},
+                                                      {"/api/costs/breakdown", &get_breakdown},
+                                                      {"/api/providers", &get_providers},
+                                                      {"/api/sync/log", &get_sync_log},
+                                                      {"/api/budgets", &get_budgets}};
   for (const auto& [path, handler] : api) {
     Rest::Routes::Get(router, path, json_route(ctx, path, handler));
     // CORS preflight, per route: a wildcard would turn every unknown /api/ path into a 405.
     Rest::Routes::Options(
         router, path, [&ctx](const Rest::Request& request, Http::ResponseWriter response) {
           add_cors(request, response, ctx);
-          response.headers().add<Http::Header::AccessControlAllowMethods>("GET, OPTIONS");
+          response.headers().add<Http::Header::AccessControlAllowMethods>(
+              request.resource().rfind("/api/budgets", 0) == 0 ? "GET, POST, DELETE, OPTIONS"
+                                                               : "GET, OPTIONS");
           response.headers().add<Http::Header::AccessControlAllowHeaders>(
               "Authorization, Content-Type");
           response.send(Http::Code::No_Content);
           return Rest::Route::Result::Ok;
         });
   }
+  Rest::Routes::Post(router, "/api/budgets",
+                     json_route(ctx, "/api/budgets", &post_budget, /*write_status=*/201));
+  Rest::Routes::Delete(router, "/api/budgets/:id",
+                       json_route(ctx, "/api/budgets/:id", &delete_budget, /*write_status=*/200));
   router.addNotFoundHandler([static_dir](const Rest::Request& request,
                                          Http::ResponseWriter response) {
     if (request.method() == Http::Method::Get && !static_dir.empty() &&

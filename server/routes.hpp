@@ -25,6 +25,9 @@ nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context
 nlohmann::json get_burn(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_budgets(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json delete_budget(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_providers(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_openapi(const Pistache::Rest::Request& request, api_context& ctx);

@@ -18,13 +18,6 @@
 namespace costs::sync {
 namespace {
 
-int parse_permille(const std::string& ratio) {
-  const micro_usd r = parse_usd(ratio);  // a plain decimal, read exactly
-  if (r.value <= 0 || r.value > 1'000'000)
-    throw config_error("budgets.bad_ratio", "--warn-ratio is a number above 0 and at most 1");
-  return static_cast<int>(r.value / 1000);
-}
-
 nlohmann::json channels_from(const std::vector<std::string>& webhooks,
                              const std::vector<std::string>& slacks,
                              const std::vector<std::string>& telegrams,
@@ -133,23 +126,15 @@ int budgets_command(const std::vector<std::string>& raw_args) {
   }
 
   if (threshold.empty()) throw config_error("cli.usage", "budgets add needs --threshold USD");
-  budget_rule rule;
-  rule.name = name;
-  rule.kind = kind;
-  if (kind != "spend" && kind != "low_balance")
-    throw config_error("budgets.bad_kind", "--kind is spend or low_balance");
-  set_scope(rule, scope);
-  if (kind == "low_balance" && rule.scope_kind != "provider")
-    throw config_error("budgets.bad_scope",
-                       "a low_balance rule watches one provider: --scope provider:KEY");
-  if (period != "day" && period != "week" && period != "month")
-    throw config_error("budgets.bad_period", "--period is day, week or month");
-  rule.period = period;
-  rule.threshold = parse_usd(threshold);
-  if (rule.threshold.value < 0)
-    throw config_error("budgets.bad_threshold", "--threshold is at least 0");
-  rule.warn_permille = parse_permille(ratio);
-  rule.channels = channels_from(webhooks, slacks, telegrams, ntfys);
+  budget_spec spec;
+  spec.kind = kind;
+  spec.scope = scope;
+  spec.period = period;
+  spec.threshold = threshold;
+  spec.warn_ratio = ratio;
+  spec.name = name;
+  spec.channels = channels_from(webhooks, slacks, telegrams, ntfys);
+  const budget_rule rule = make_rule(spec);
 
   std::vector<budget_rule> rules;
   if (split.empty()) {

@@ -485,6 +485,58 @@ TEST_F(server_test, reconcile_sets_billed_against_what_the_logs_explain) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+TEST_F(server_test, budgets_are_written_over_the_api_only_with_the_token) {
+  const std::map<std::string, std::string> auth = {{"Authorization", "Bearer CANARY-BUDGET-TOKEN"},
+                                                   {"Content-Type", "application/json"}};
+  {
+    running_server read_only(as_role(db_.url(), "costs_reader"),
+                             {"--token", "CANARY-BUDGET-TOKEN"});
+    const auto refused = costs::test::http_send("POST", read_only.base() + "/api/budgets",
+                                                R"({"threshold_usd": 5})", auth);
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(nlohmann::json::parse(refused.body)["error"]["code"], "writes_disabled");
+    EXPECT_EQ(read_only.stop(), 0);
+  }
+  running_server server(as_role(db_.url(), "costs_reader"),
+                        {"--token", "CANARY-BUDGET-TOKEN", "--admin-database-url", db_.url(),
+                         "--cache-ms", "600000"});
+  const auto before = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/summary", {{"Authorization", auth.at("Authorization")}})
+          .body);
+  EXPECT_TRUE(before["budgets"].empty());
+  EXPECT_EQ(
+      costs::test::http_send("POST", server.base() + "/api/budgets", R"({"threshold_usd": 5})")
+          .status,
+      401);
+  const auto created = costs::test::http_send(
+      "POST", server.base() + "/api/budgets",
+      R"({"scope": "provider:openrouter", "period": "day", "threshold_usd": 12.5,
+          "channels": [{"type": "slack", "url": "https://hooks.slack.com/services/CANARY"}]})",
+      auth);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = nlohmann::json::parse(created.body)["id"].get<long long>();
+  EXPECT_EQ(nlohmann::json::parse(created.body)["threshold_micro_usd"], 12'500'000);
+  const auto after = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/summary", {{"Authorization", auth.at("Authorization")}})
+          .body);
+  ASSERT_EQ(after["budgets"].size(), 1u) << "a write clears the cached summary";
+  EXPECT_EQ(after["budgets"][0]["scope"], "provider:openrouter");
+  const auto listed =
+      http_get(server.base() + "/api/budgets", {{"Authorization", auth.at("Authorization")}});
+  EXPECT_EQ(listed.body.find("CANARY"), std::string::npos) << "channels stay hidden";
+  const auto bad = costs::test::http_send("POST", server.base() + "/api/budgets",
+                                          R"({"scope": "planet:mars", "threshold_usd": 1})", auth);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["code"], "bad_budget");
+  EXPECT_EQ(costs::test::http_send("POST", server.base() + "/api/budgets", "not json", auth).status,
+            400);
+  const std::string path = server.base() + "/api/budgets/" + std::to_string(id);
+  EXPECT_EQ(costs::test::http_send("DELETE", path, "", auth).status, 200);
+  EXPECT_EQ(costs::test::http_send("DELETE", path, "", auth).status, 404);
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_EQ(server.err().find("CANARY"), std::string::npos);
+}
+
 // --- caching -----------------------------------------------------------------------------------
 
 TEST_F(server_test, an_unchanged_answer_is_a_304_for_its_etag) {

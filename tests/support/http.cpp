@@ -32,12 +32,19 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 
 http_response http_get(const std::string& url, const std::map<std::string, std::string>& headers,
                        long timeout_ms) {
+  return http_send("GET", url, "", headers, timeout_ms);
+}
+
+http_response http_send(const std::string& method, const std::string& url, const std::string& body,
+                        const std::map<std::string, std::string>& headers, long timeout_ms) {
   CURL* curl = curl_easy_init();
   if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
   http_response r;
   curl_slist* list = nullptr;
   for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (!body.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
@@ -48,8 +55,7 @@ http_response http_get(const std::string& url, const std::map<std::string, std::
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
-  if (rc != CURLE_OK)
-    throw std::runtime_error(std::string("GET ") + url + ": " + curl_easy_strerror(rc));
+  if (rc != CURLE_OK) throw std::runtime_error(method + " " + url + ": " + curl_easy_strerror(rc));
   return r;
 }
 

@@ -41,6 +41,20 @@ struct budget_rule {
 /// @throws costs::config_error naming what is allowed.
 void set_scope(budget_rule& rule, const std::string& scope);
 
+/// A rule as a person writes it (command line, config file, API): text, checked by make_rule.
+struct budget_spec {
+  std::string kind = "spend";
+  std::string scope = "total";
+  std::string period = "month";
+  std::string threshold;  ///< dollars, a plain decimal
+  std::string warn_ratio = "0.8";
+  std::string name;
+  nlohmann::json channels = nlohmann::json::array();
+};
+
+/// @throws costs::config_error with one line naming what is wrong and what is allowed.
+budget_rule make_rule(const budget_spec& spec);
+
 /// One alert: a rule reached a level in a period.
 struct budget_alert {
   std::int64_t event_id = 0;  ///< its alert_events row

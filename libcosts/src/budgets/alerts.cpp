@@ -29,6 +29,42 @@ void set_scope(budget_rule& rule, const std::string& scope) {
                      "a scope is total, provider:KEY, agent:NAME or model:ID, not '" + scope + "'");
 }
 
+budget_rule make_rule(const budget_spec& spec) {
+  budget_rule rule;
+  rule.name = spec.name;
+  if (spec.kind != "spend" && spec.kind != "low_balance")
+    throw config_error("budgets.bad_kind", "a budget's kind is spend or low_balance");
+  rule.kind = spec.kind;
+  set_scope(rule, spec.scope);
+  if (rule.kind == "low_balance" && rule.scope_kind != "provider")
+    throw config_error("budgets.bad_scope",
+                       "a low_balance rule watches one provider: scope provider:KEY");
+  if (spec.period != "day" && spec.period != "week" && spec.period != "month")
+    throw config_error("budgets.bad_period", "a budget's period is day, week or month");
+  rule.period = spec.period;
+  const auto threshold = try_parse_usd(spec.threshold);
+  if (!threshold || threshold->value < 0)
+    throw config_error("budgets.bad_threshold", "a budget's threshold is dollars, 0 or more");
+  rule.threshold = *threshold;
+  const auto ratio = try_parse_usd(spec.warn_ratio);  // a plain decimal, read exactly
+  if (!ratio || ratio->value <= 0 || ratio->value > 1'000'000)
+    throw config_error("budgets.bad_ratio", "a warning ratio is above 0 and at most 1");
+  rule.warn_permille = static_cast<int>(ratio->value / 1000);
+  if (!spec.channels.is_array()) throw config_error("budgets.bad_channels", "channels are a list");
+  for (const auto& c : spec.channels) {
+    const std::string type = c.is_object() ? c.value("type", std::string()) : std::string();
+    const bool ok = (type == "webhook" || type == "slack" || type == "ntfy")
+                        ? c.contains("url") && c["url"].is_string()
+                        : type == "telegram" && c.contains("token") && c.contains("chat_id");
+    if (!ok)
+      throw config_error("budgets.bad_channels",
+                         "a channel is {type: webhook|slack|ntfy, url} or {type: telegram, token, "
+                         "chat_id}");
+  }
+  rule.channels = spec.channels;
+  return rule;
+}
+
 namespace {
 
 std::string percent_of(micro_usd part, micro_usd whole) {
