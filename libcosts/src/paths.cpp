@@ -61,8 +61,10 @@ fs::path config_file() {
   return config_dir() / "config";
 }
 
-std::optional<std::string> config_value(const std::string& name) {
-  // Read once per process: a run reads many settings.
+namespace {
+
+// Read once per process: a run reads many settings.
+const std::map<std::string, std::string>& config_values() {
   static std::mutex mutex;
   static std::optional<std::map<std::string, std::string>> values;
   std::lock_guard<std::mutex> lock(mutex);
@@ -98,9 +100,24 @@ std::optional<std::string> config_value(const std::string& name) {
       (*values)[key] = value;
     }
   }
-  auto it = values->find(name);
-  if (it == values->end() || it->second.empty()) return std::nullopt;
+  return *values;
+}
+
+}  // namespace
+
+std::optional<std::string> config_value(const std::string& name) {
+  const auto& values = config_values();
+  auto it = values.find(name);
+  if (it == values.end() || it->second.empty()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> config_values_with_prefix(
+    const std::string& prefix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [k, v] : config_values())
+    if (k.rfind(prefix, 0) == 0 && !v.empty()) out.emplace_back(k, v);
+  return out;
 }
 
 std::optional<std::string> setting(const char* name) {

@@ -88,6 +88,7 @@ int budgets_command(const std::vector<std::string>& raw_args) {
                        "budgets need the database: pass its postgres:// URL (for Supabase, the "
                        "project's database URL) as --target");
   auto book = open_budget_book(target);
+  apply_config_rules(*book, config_budget_rules());  // list what the next run will judge
 
   if (action == "list") {
     const auto rules = book->list();

@@ -89,6 +89,7 @@ namespace {
 // pending and go out on the next run.
 int send_alerts(const std::string& target, civil_day today, nlohmann::json& shown) {
   auto book = open_budget_book(target);
+  apply_config_rules(*book, config_budget_rules());  // the config file's rules, kept in step
   const std::string page = setting("COSTS_PAGE_URL").value_or("");
   int failures = 0;
   for (const auto& a : book->pending_alerts(today)) {

@@ -37,7 +37,7 @@ class alerts_test : public ::testing::Test {
                               {"COSTS_HOME", (home_.path() / "costs").string()},
                               {"COSTS_TARGET", db_.url()},
                               {"XDG_CONFIG_HOME", ""},
-                              {"COSTS_CONFIG", ""},
+                              {"COSTS_CONFIG", (home_.path() / "config").string()},
                               {"COSTS_TIMEZONE", "UTC"},
                               {"COSTS_PAGE_URL", "https://costs.example.app/costs/"},
                               {"COSTS_TELEGRAM_BASE_URL", receiver_.base() + "/telegram"},
@@ -178,6 +178,39 @@ TEST_F(alerts_test, a_failed_delivery_is_kept_and_retried_only_where_it_failed) 
   EXPECT_EQ(to("/hook").size(), 1u) << "the webhook had it already";
   EXPECT_EQ(query("select delivered_at is not null, delivery_error from public.alert_events"),
             "t|null|\n");
+}
+
+TEST_F(alerts_test, rules_in_the_config_file_are_kept_in_step_with_the_database) {
+  home_.write("config",
+              "# budgets\nCOSTS_BUDGET_DAILY = scope=total period=day threshold=10 webhook=" +
+                  receiver_.base() + "/hook\n");
+  auto list = nlohmann::json::parse(sync({"budgets", "list", "--json"}).out);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["name"], "config:daily");
+  EXPECT_EQ(list[0]["threshold_usd"], "10.000000");
+  spend_today("9.00");
+  auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(to("/hook").size(), 1u);
+  r = run();
+  EXPECT_EQ(to("/hook").size(), 1u) << "an unchanged rule is the same rule: no second alert";
+
+  home_.write("config", "COSTS_BUDGET_DAILY = scope=total period=day threshold=20\n");
+  list = nlohmann::json::parse(sync({"budgets", "list", "--json"}).out);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["threshold_usd"], "20.000000");
+  EXPECT_EQ(list[0]["channels"], "stdout");
+  EXPECT_EQ(sync({"budgets", "add", "--threshold", "99"}).exit_code, 0);
+  home_.write("config", "");
+  list = nlohmann::json::parse(sync({"budgets", "list", "--json"}).out);
+  ASSERT_EQ(list.size(), 1u) << "gone from the file, gone from the database; others stay";
+  EXPECT_EQ(list[0]["threshold_usd"], "99.000000");
+
+  home_.write("config", "COSTS_BUDGET_BAD = scope=total threshold=ten\n");
+  r = run();
+  EXPECT_EQ(r.exit_code, 1) << "the sync is written; the budgets could not be checked";
+  EXPECT_NE(r.err.find("COSTS_BUDGET_BAD"), std::string::npos) << r.err;
+  EXPECT_EQ(sync({"budgets", "list"}).exit_code, 2) << "bad configuration, for the command";
 }
 
 TEST_F(alerts_test, a_low_balance_rule_fires_under_its_threshold) {

@@ -55,6 +55,13 @@ struct budget_spec {
 /// @throws costs::config_error with one line naming what is wrong and what is allowed.
 budget_rule make_rule(const budget_spec& spec);
 
+/// The rules written in the config file, one line each, named config:<name>:
+///     COSTS_BUDGET_MONTHLY = scope=total period=month threshold=500 warn=0.8 slack=https://...
+///     COSTS_BUDGET_OPENROUTER_LOW = kind=low_balance scope=provider:openrouter threshold=10
+/// Keys: kind, scope, period, threshold, warn, webhook, slack, ntfy, telegram (BOT_TOKEN:CHAT_ID).
+/// @throws costs::config_error naming the entry that is wrong.
+std::vector<budget_rule> config_budget_rules();
+
 /// One alert: a rule reached a level in a period.
 struct budget_alert {
   std::int64_t event_id = 0;  ///< its alert_events row
@@ -96,6 +103,10 @@ class budget_book {
   virtual void record_delivery(const budget_alert& alert, const std::vector<std::string>& took,
                                const std::string& errors) = 0;
 };
+
+/// Makes the book's config:* rules match `rules` (added, replaced when changed, removed when no
+/// longer in the file); rules added any other way are left alone. Returns how many changed.
+int apply_config_rules(budget_book& book, const std::vector<budget_rule>& rules);
 
 /// @throws costs::store_error if the connection fails (the message never holds the password).
 std::unique_ptr<budget_book> open_budget_book(const std::string& postgres_url);

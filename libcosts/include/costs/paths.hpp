@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace costs {
 
@@ -48,6 +50,10 @@ std::filesystem::path config_file();
 /// A value from the config file, or nullopt. @throws costs::config_error naming the file and
 /// line when a line is neither blank, a comment, nor NAME = value.
 std::optional<std::string> config_value(const std::string& name);
+
+/// Every config-file entry whose name starts with `prefix`, in file order of names (sorted).
+std::vector<std::pair<std::string, std::string>> config_values_with_prefix(
+    const std::string& prefix);
 
 /// A setting: the environment variable, else the config file (flags, checked by the caller,
 /// come before both).

@@ -1,8 +1,12 @@
 // Alert messages and their delivery to a webhook, Slack, Telegram or ntfy.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <sstream>
 
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
+#include "costs/paths.hpp"
 #include "http/http_client.hpp"
 
 namespace costs {
@@ -63,6 +67,81 @@ budget_rule make_rule(const budget_spec& spec) {
   }
   rule.channels = spec.channels;
   return rule;
+}
+
+std::vector<budget_rule> config_budget_rules() {
+  std::vector<budget_rule> out;
+  const std::string prefix = "COSTS_BUDGET_";
+  for (const auto& [key, value] : config_values_with_prefix(prefix)) {
+    budget_spec spec;
+    std::string name = key.substr(prefix.size());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    spec.name = "config:" + name;
+    std::istringstream words(value);
+    for (std::string word; words >> word;) {
+      const auto eq = word.find('=');
+      const std::string k = word.substr(0, eq);
+      const std::string v = eq == std::string::npos ? "" : word.substr(eq + 1);
+      if (v.empty())
+        throw config_error("config.bad_budget", key + ": '" + word + "' is not key=value");
+      if (k == "kind")
+        spec.kind = v;
+      else if (k == "scope")
+        spec.scope = v;
+      else if (k == "period")
+        spec.period = v;
+      else if (k == "threshold")
+        spec.threshold = v;
+      else if (k == "warn")
+        spec.warn_ratio = v;
+      else if (k == "webhook" || k == "slack" || k == "ntfy")
+        spec.channels.push_back({{"type", k}, {"url", v}});
+      else if (k == "telegram" && v.rfind(':') != std::string::npos && v.rfind(':') > 0)
+        spec.channels.push_back({{"type", "telegram"},
+                                 {"token", v.substr(0, v.rfind(':'))},
+                                 {"chat_id", v.substr(v.rfind(':') + 1)}});
+      else
+        throw config_error("config.bad_budget",
+                           key + ": unknown '" + k +
+                               "'; use kind, scope, period, threshold, warn, webhook, slack, ntfy "
+                               "or telegram=BOT_TOKEN:CHAT_ID");
+    }
+    try {
+      out.push_back(make_rule(spec));
+    } catch (const config_error& e) {
+      throw config_error("config.bad_budget", key + ": " + e.message());
+    }
+  }
+  return out;
+}
+
+int apply_config_rules(budget_book& book, const std::vector<budget_rule>& rules) {
+  int changed = 0;
+  const auto existing = book.list();
+  auto same = [](const budget_rule& a, const budget_rule& b) {
+    return a.kind == b.kind && a.scope() == b.scope() && a.period == b.period &&
+           a.threshold == b.threshold && a.warn_permille == b.warn_permille &&
+           a.channels == b.channels;
+  };
+  for (const auto& old : existing) {
+    if (old.name.rfind("config:", 0) != 0) continue;
+    const auto now = std::find_if(rules.begin(), rules.end(),
+                                  [&](const budget_rule& r) { return r.name == old.name; });
+    if (now == rules.end() || !same(old, *now)) {
+      book.remove(old.id);
+      ++changed;
+    }
+  }
+  for (const auto& r : rules) {
+    const auto kept = std::find_if(existing.begin(), existing.end(), [&](const budget_rule& old) {
+      return old.name == r.name && same(old, r);
+    });
+    if (kept == existing.end()) {
+      book.add(r);
+      ++changed;
+    }
+  }
+  return changed;
 }
 
 namespace {
