@@ -14,6 +14,7 @@
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
 #include "costs/money.hpp"
+#include "costs/paths.hpp"
 
 namespace costs::sync {
 namespace {
@@ -83,11 +84,7 @@ int budgets_command(const std::vector<std::string>& raw_args) {
   if (target.empty())
     throw config_error("cli.missing_target",
                        "no target: pass --target postgres://... or set COSTS_TARGET");
-  if (!is_postgres_url(target))
-    throw config_error("cli.not_postgres",
-                       "budgets need the database: pass its postgres:// URL (for Supabase, the "
-                       "project's database URL) as --target");
-  auto book = open_budget_book(target);
+  auto book = open_budget_book(target, setting("COSTS_SUPABASE_KEY").value_or(""));
   apply_config_rules(*book, config_budget_rules());  // list what the next run will judge
 
   if (action == "list") {

@@ -1,7 +1,7 @@
 // costs-sync burn: spend per hour, day and week per provider, balances and how long they last.
 #include <iomanip>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 

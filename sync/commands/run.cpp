@@ -88,7 +88,7 @@ namespace {
 // run's own report) always gets it. Returns how many deliveries failed: those alerts stay
 // pending and go out on the next run.
 int send_alerts(const std::string& target, civil_day today, nlohmann::json& shown) {
-  auto book = open_budget_book(target);
+  auto book = open_budget_book(target, setting("COSTS_SUPABASE_KEY").value_or(""));
   apply_config_rules(*book, config_budget_rules());  // the config file's rules, kept in step
   const std::string page = setting("COSTS_PAGE_URL").value_or("");
   int failures = 0;
@@ -128,11 +128,12 @@ int send_notion(const std::string& target, civil_day today) {
   if (!token || !database) return 0;
   const civil_day month = period_start("month", today);
   const civil_day before = civil_day::from_days_since_epoch(today.days_since_epoch() - 2);
-  const auto history = read_history(target, month < before ? month : before, today);
+  const auto history = read_history(target, month < before ? month : before, today,
+                                    setting("COSTS_SUPABASE_KEY").value_or(""));
   std::vector<day_cost> totals;
   for (const auto& p : history) totals.insert(totals.end(), p.days.begin(), p.days.end());
   std::optional<micro_usd> monthly;
-  for (const auto& r : open_budget_book(target)->list())
+  for (const auto& r : open_budget_book(target, setting("COSTS_SUPABASE_KEY").value_or(""))->list())
     if (r.enabled && r.kind == "spend" && r.scope_kind == "total" && r.period == "month")
       monthly = r.threshold;
   int failures = 0;
@@ -309,7 +310,7 @@ int run_command(const std::vector<std::string>& args) {
   // Budgets are judged on what is now in the database, after every sync.
   nlohmann::json alerts = nlohmann::json::array();
   int alert_failures = 0;
-  if (!dry_run && is_postgres_url(target)) {
+  if (!dry_run) {
     try {
       alert_failures = send_alerts(target, zone.day_of(now()), alerts);
       alert_failures += send_notion(target, zone.day_of(now()));

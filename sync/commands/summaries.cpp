@@ -25,14 +25,12 @@ bool load_summary(const std::vector<std::string>& args, const std::string& comma
   if (target.empty())
     throw config_error("cli.missing_target",
                        "no target: pass --target postgres://... or set COSTS_TARGET");
-  if (!is_postgres_url(target))
-    throw config_error("cli.not_postgres",
-                       command + " reads the database: pass its postgres:// URL as --target");
   if (zone_flag.empty()) zone_flag = setting("COSTS_TIMEZONE").value_or("");
   const time_zone zone = zone_flag.empty() ? time_zone::local() : time_zone::named(zone_flag);
   in.today = zone.day_of(now());
   in.providers = read_history(
-      target, civil_day::from_days_since_epoch(in.today.days_since_epoch() - days_back), in.today);
+      target, civil_day::from_days_since_epoch(in.today.days_since_epoch() - days_back), in.today,
+      setting("COSTS_SUPABASE_KEY").value_or(""));
   return true;
 }
 

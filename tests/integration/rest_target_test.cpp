@@ -1,6 +1,10 @@
 // costs-sync writing through Supabase's REST API: the real binary against a PostgREST-protocol
 // stand-in over the real database, where the key's role and row level security really apply.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "costs/calendar.hpp"
+#include "support/fake_http.hpp"
 
 #include "support/postgrest.hpp"
 #include "support/process.hpp"
@@ -141,8 +145,65 @@ TEST_F(rest_target_test, the_official_supabase_client_agrees_with_the_stand_in) 
       {"/usr/bin/env", "node", COSTS_REST_CHECK, rest_.base(), service_key, anon_key});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err
                             << "\n(tests/rest needs `npm install`; scripts/test does it)";
-  EXPECT_NE(r.out.find("supabase-js: upsert, select and the anon refusal"), std::string::npos)
+  EXPECT_NE(
+      r.out.find(
+          "supabase-js: upsert, select, insert/update/delete with is(null), and the anon refusal"),
+      std::string::npos)
       << r.out << r.err;
+}
+
+TEST_F(rest_target_test, budgets_alerts_and_summaries_work_through_rest_too) {
+  costs::test::fake_http_server receiver;
+  receiver.on("/hook", {{500, "down"}, {500, "down"}, {500, "down"}, {200, "ok"}});
+  auto sync = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), COSTS_SYNC_PATH);
+    return costs::test::run_process(args, {{"HOME", home_.path().string()},
+                                           {"COSTS_HOME", (home_.path() / "c").string()},
+                                           {"COSTS_SUPABASE_KEY", service_key},
+                                           {"COSTS_TARGET", rest_.base()},
+                                           {"XDG_CONFIG_HOME", ""},
+                                           {"COSTS_CONFIG", ""},
+                                           {"COSTS_TIMEZONE", "UTC"},
+                                           {"COSTS_HTTP_BACKOFF_MS", "1"}});
+  };
+  const auto added = sync({"budgets", "add", "--scope", "provider:openrouter", "--period", "day",
+                           "--threshold", "10", "--webhook", receiver.base() + "/hook"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.out.find("added budget 1"), std::string::npos) << added.out;
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    const std::string today = costs::utc_day(costs::now()).to_string();
+    tx.exec_params(
+        "insert into public.cost_daily (provider, date, source, cost_usd) values "
+        "('openrouter', $1::date, 'api', 12.5), ('openrouter', $1::date - 1, 'api', 2.5)",
+        today);
+    tx.exec(
+        "insert into public.usage_snapshots (provider, source, balance_usd) values "
+        "('openrouter', 'api', 40)");
+    tx.commit();
+  }
+  auto r = sync({"run", "--local-only"});
+  EXPECT_EQ(r.exit_code, 1) << "the webhook is down: kept for the next run";
+  EXPECT_NE(r.err.find("webhook channel answered 500"), std::string::npos) << r.err;
+  r = sync({"run", "--local-only"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = sync({"run", "--local-only"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(receiver.requests().size(), 4u) << "three tries, one delivery, then nothing new";
+  const auto hook = nlohmann::json::parse(receiver.requests()[3].body);
+  EXPECT_EQ(hook["alert"]["level"], "exceeded");
+  EXPECT_EQ(hook["alert"]["spent_usd"], "12.500000");
+  EXPECT_EQ(count("alert_events"), 1);
+
+  const auto status = nlohmann::json::parse(sync({"status", "--format", "json"}).out);
+  EXPECT_EQ(status["today_usd"], "12.500000");
+  EXPECT_EQ(status["change_usd"], "10.000000");
+  const auto burn = nlohmann::json::parse(sync({"burn", "--format", "json"}).out);
+  EXPECT_EQ(burn["providers"][0]["balance"], "40.000000");
+  EXPECT_EQ(sync({"budgets", "rm", "1"}).exit_code, 0);
+  EXPECT_EQ(count("budgets"), 0);
+  for (const auto& out : {r.out, r.err}) EXPECT_EQ(out.find("CANARY"), std::string::npos);
 }
 
 }  // namespace

@@ -35,8 +35,30 @@ check(anonError && anonError.code === '42501', `anon must be refused, got ${JSON
 const { error: anonWrite } = await anon.from('cost_daily').upsert(row, { onConflict: 'provider,host,date' });
 check(anonWrite && anonWrite.code === '42501', `anon must not write, got ${JSON.stringify(anonWrite)}`);
 
+// What budgets and alerts use: insert returning the row, update and delete by id, is.null.
+const { data: added, error: insertError } = await service.from('budgets')
+  .insert({ name: 'js', scope_kind: 'total', scope_value: '', period: 'day', threshold_usd: 5 })
+  .select();
+check(!insertError && Array.isArray(added) && added.length === 1 && added[0].id > 0,
+  `insert ... select() returns the row: ${JSON.stringify(insertError ?? added)}`);
+const id = added?.[0]?.id;
+({ error } = await service.from('alert_events')
+  .insert({ budget_id: id, period_start: '2026-11-20', level: 'warn', spent_usd: 4.5, threshold_usd: 5 }));
+check(!error, `alert insert: ${JSON.stringify(error)}`);
+const { data: pending, error: pendingError } = await service.from('alert_events')
+  .select('id,delivered_channels').is('delivered_at', null);
+check(!pendingError && pending?.length === 1, `is(null): ${JSON.stringify(pendingError ?? pending)}`);
+({ error } = await service.from('alert_events')
+  .update({ delivered_at: '2026-11-20T10:00:00Z', delivered_channels: ['webhook-1'] })
+  .eq('id', pending?.[0]?.id));
+check(!error, `update: ${JSON.stringify(error)}`);
+const { data: after } = await service.from('alert_events').select('id').is('delivered_at', null);
+check(Array.isArray(after) && after.length === 0, `updated row is delivered: ${JSON.stringify(after)}`);
+const { data: removed, error: deleteError } = await service.from('budgets').delete().eq('id', id).select();
+check(!deleteError && removed?.length === 1, `delete ... select(): ${JSON.stringify(deleteError ?? removed)}`);
+
 if (failures.length) {
   console.error(failures.join('\n'));
   process.exit(1);
 }
-console.log('supabase-js: upsert, select and the anon refusal behave as against PostgREST');
+console.log('supabase-js: upsert, select, insert/update/delete with is(null), and the anon refusal behave as against PostgREST');

@@ -89,7 +89,8 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
     const auto eq = part.find('=');
     if (eq == std::string::npos) continue;
     const std::string k = url_decode(part.substr(0, eq)), v = url_decode(part.substr(eq + 1));
-    if (k == "select" || k == "order" || k == "limit" || k == "on_conflict" || k == "columns")
+    if (k == "select" || k == "order" || k == "limit" || k == "offset" || k == "on_conflict" ||
+        k == "columns")
       params[k] = v;
     else
       filters.emplace_back(k, v);
@@ -102,6 +103,50 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
                    "Could not find the table 'public." + table + "' in the schema cache",
                    "Perhaps you meant a different table");
     tx.exec("set local role " + role);
+    const std::string prefer = request.headers.count("prefer") ? request.headers.at("prefer") : "";
+    const bool representation = prefer.find("return=representation") != std::string::npos;
+    // col=op.value filters: eq, neq, gt, gte, lt, lte (compared as text), and is.null.
+    std::string where;
+    for (const auto& [col, expr] : filters) {
+      const auto dot = expr.find('.');
+      if (!plain_name(col) || dot == std::string::npos)
+        return error(400, "PGRST100", "bad filter " + col);
+      const std::string op_name = expr.substr(0, dot), value = expr.substr(dot + 1);
+      where += std::string(where.empty() ? " where " : " and ");
+      if (op_name == "is" && value == "null") {
+        where += col + " is null";
+        continue;
+      }
+      static const std::map<std::string, std::string> ops = {
+          {"eq", "="}, {"neq", "<>"}, {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}};
+      const auto op = ops.find(op_name);
+      if (op == ops.end()) return error(400, "PGRST100", "unsupported operator");
+      where += col + "::text " + op->second + " " + tx.quote(value);
+    }
+    if (request.method == "PATCH" || request.method == "DELETE") {
+      std::string sql;
+      if (request.method == "PATCH") {
+        const json row = json::parse(request.body, nullptr, false);
+        if (!row.is_object()) return error(400, "PGRST102", "Empty or invalid json");
+        std::vector<std::string> columns;
+        for (const auto& [k, v] : row.items()) {
+          if (!plain_name(k))
+            return error(400, "PGRST204", "Could not find the '" + k + "' column");
+          columns.push_back(k);
+        }
+        sql = "update public." + table + " set (" + quoted_list(columns) + ") = (select " +
+              quoted_list(columns) + " from json_populate_record(null::public." + table + ", " +
+              tx.quote(row.dump()) + "::json))" + where;
+      } else {
+        sql = "delete from public." + table + where;
+      }
+      const auto r = tx.exec("with changed as (" + sql +
+                             " returning *) select coalesce(json_agg(changed), '[]'::json)::text "
+                             "from changed");
+      tx.commit();
+      if (representation) return {200, r[0][0].c_str()};
+      return {204, ""};
+    }
     if (request.method == "POST") {
       json rows = json::parse(request.body, nullptr, false);
       if (rows.is_discarded()) return error(400, "PGRST102", "Empty or invalid json");
@@ -112,8 +157,6 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
         if (!plain_name(k)) return error(400, "PGRST204", "Could not find the '" + k + "' column");
         columns.push_back(k);
       }
-      const std::string prefer =
-          request.headers.count("prefer") ? request.headers.at("prefer") : "";
       std::string sql = "insert into public." + table + " (" + quoted_list(columns) + ") select " +
                         quoted_list(columns) + " from json_populate_recordset(null::public." +
                         table + ", $1::json)";
@@ -130,6 +173,14 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
           sql += " do update set " + sets;
         }
       }
+      if (representation) {
+        const auto r = tx.exec_params("with added as (" + sql +
+                                          " returning *) select coalesce(json_agg(added), "
+                                          "'[]'::json)::text from added",
+                                      rows.dump());
+        tx.commit();
+        return {201, r[0][0].c_str()};
+      }
       tx.exec_params(sql, rows.dump());
       tx.commit();
       return {201, ""};
@@ -138,20 +189,6 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
       std::string select = params.count("select") ? params["select"] : "*";
       for (const auto& c : split(select, ','))
         if (c != "*" && !plain_name(c)) return error(400, "PGRST100", "bad select");
-      std::string where;
-      std::vector<std::string> values;
-      for (const auto& [col, expr] : filters) {
-        const auto dot = expr.find('.');
-        if (!plain_name(col) || dot == std::string::npos)
-          return error(400, "PGRST100", "bad filter " + col);
-        static const std::map<std::string, std::string> ops = {
-            {"eq", "="}, {"neq", "<>"}, {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}};
-        const auto op = ops.find(expr.substr(0, dot));
-        if (op == ops.end()) return error(400, "PGRST100", "unsupported operator");
-        values.push_back(expr.substr(dot + 1));
-        where += std::string(where.empty() ? " where " : " and ") + col + "::text " + op->second +
-                 " " + tx.quote(values.back());
-      }
       std::string order;
       if (params.count("order")) {
         for (const auto& term : split(params["order"], ',')) {
@@ -162,7 +199,8 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
         }
       }
       const std::string limit =
-          params.count("limit") ? " limit " + std::to_string(std::stol(params["limit"])) : "";
+          (params.count("limit") ? " limit " + std::to_string(std::stol(params["limit"])) : "") +
+          (params.count("offset") ? " offset " + std::to_string(std::stol(params["offset"])) : "");
       const auto r = tx.exec("select coalesce(json_agg(t), '[]'::json)::text from (select " +
                              select + " from public." + table + where + order + limit + ") t");
       tx.commit();

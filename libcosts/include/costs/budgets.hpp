@@ -62,6 +62,10 @@ budget_rule make_rule(const budget_spec& spec);
 /// @throws costs::config_error naming the entry that is wrong.
 std::vector<budget_rule> config_budget_rules();
 
+/// The level a rule reaches with `measured` (spend in its period, or for a low-balance rule the
+/// balance): "exceeded", "warn", or "" for none.
+std::string alert_level(const budget_rule& rule, micro_usd measured);
+
 /// One alert: a rule reached a level in a period.
 struct budget_alert {
   std::int64_t event_id = 0;  ///< its alert_events row
@@ -87,7 +91,7 @@ std::string channel_id(const nlohmann::json& channel);
 std::string deliver_alert(const budget_alert& alert, const nlohmann::json& channel,
                           const std::string& page_url);
 
-/// Budget rules and alerts in a Postgres database (a local cluster or a Supabase database URL).
+/// Budget rules and alerts in the target: a Postgres database, or Supabase's REST API.
 class budget_book {
  public:
   virtual ~budget_book() = default;
@@ -108,7 +112,10 @@ class budget_book {
 /// longer in the file); rules added any other way are left alone. Returns how many changed.
 int apply_config_rules(budget_book& book, const std::vector<budget_rule>& rules);
 
-/// @throws costs::store_error if the connection fails (the message never holds the password).
-std::unique_ptr<budget_book> open_budget_book(const std::string& postgres_url);
+/// `target` is a postgres:// URL, or a Supabase / PostgREST base URL used with `rest_key` (the
+/// service key). @throws costs::store_error if the connection fails (never showing a password),
+/// costs::config_error for a REST target without a key.
+std::unique_ptr<budget_book> open_budget_book(const std::string& target,
+                                              const std::string& rest_key = "");
 
 }  // namespace costs

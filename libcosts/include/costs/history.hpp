@@ -21,8 +21,9 @@ struct provider_history {
 };
 
 /// Daily spend per provider from `from` to `to`, and each provider's latest balance, from a
-/// Postgres target. @throws costs::store_error when the database cannot be read.
-std::vector<provider_history> read_history(const std::string& postgres_url, civil_day from,
-                                           civil_day to);
+/// postgres:// target or a Supabase / PostgREST base URL with `rest_key` (the service key).
+/// @throws costs::store_error when the target cannot be read.
+std::vector<provider_history> read_history(const std::string& target, civil_day from, civil_day to,
+                                           const std::string& rest_key = "");
 
 }  // namespace costs

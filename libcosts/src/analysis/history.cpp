@@ -5,10 +5,59 @@
 #include <pqxx/pqxx>
 
 #include "store/pg_error.hpp"
+#include "store/postgrest_client.hpp"
 
 namespace costs {
 
-std::vector<provider_history> read_history(const std::string& url, civil_day from, civil_day to) {
+namespace {
+
+// The same through Supabase's REST API: rows page by page, summed here.
+std::vector<provider_history> read_history_rest(const std::string& base, const std::string& key,
+                                                civil_day from, civil_day to) {
+  const detail::postgrest_client client(base, key);
+  std::map<std::string, provider_history> by_provider;
+  std::map<std::pair<std::string, long long>, micro_usd> days;
+  constexpr int page = 1000;
+  for (int offset = 0;; offset += page) {
+    const auto rows = client.call("GET",
+                                  "cost_daily?select=provider,date,cost_usd,source&date=gte." +
+                                      from.to_string() + "&date=lte." + to.to_string() +
+                                      "&order=provider,date,host&limit=" + std::to_string(page) +
+                                      "&offset=" + std::to_string(offset),
+                                  nullptr, "", "reading spend");
+    for (const auto& row : rows) {
+      const std::string provider = row.value("provider", std::string());
+      auto& p = by_provider[provider];
+      p.provider = provider;
+      p.estimated = p.estimated || row.value("source", std::string()) == "local_session";
+      days[{provider, civil_day::parse(row.value("date", std::string())).days_since_epoch()}] +=
+          detail::rest_money(row["cost_usd"]).value_or(micro_usd{});
+    }
+    if (rows.size() < static_cast<std::size_t>(page)) break;
+  }
+  for (const auto& [k, cost] : days)
+    by_provider[k.first].days.push_back({civil_day::from_days_since_epoch(k.second), cost});
+  for (const auto& row : client.call(
+           "GET",
+           "usage_latest?select=provider,balance_usd,currency&order=provider,fetched_at.desc",
+           nullptr, "", "reading balances")) {
+    if (row["balance_usd"].is_null()) continue;
+    auto& p = by_provider[row.value("provider", std::string())];
+    if (p.balance) continue;  // the newest one per provider came first
+    p.provider = row.value("provider", std::string());
+    p.balance = detail::rest_money(row["balance_usd"]);
+    p.currency = row.value("currency", std::string("USD"));
+  }
+  std::vector<provider_history> out;
+  for (auto& [key_, p] : by_provider) out.push_back(std::move(p));
+  return out;
+}
+
+}  // namespace
+
+std::vector<provider_history> read_history(const std::string& url, civil_day from, civil_day to,
+                                           const std::string& rest_key) {
+  if (!detail::is_postgres_target(url)) return read_history_rest(url, rest_key, from, to);
   try {
     pqxx::connection c(url);
     pqxx::read_transaction tx(c);

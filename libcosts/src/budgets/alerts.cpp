@@ -6,6 +6,7 @@
 
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
+#include "costs/forecast.hpp"
 #include "costs/paths.hpp"
 #include "http/http_client.hpp"
 
@@ -67,6 +68,17 @@ budget_rule make_rule(const budget_spec& spec) {
   }
   rule.channels = spec.channels;
   return rule;
+}
+
+std::string alert_level(const budget_rule& r, micro_usd measured) {
+  if (r.kind == "low_balance") {
+    if (measured < r.threshold) return "exceeded";
+    // Warn while the balance is under threshold / ratio: near the line, not yet past it.
+    if (measured.value * r.warn_permille < r.threshold.value * 1000) return "warn";
+    return "";
+  }
+  const std::string level = budget_level(measured, r.threshold, r.warn_permille);
+  return level == "over" ? "exceeded" : level == "warn" ? "warn" : "";
 }
 
 std::vector<budget_rule> config_budget_rules() {

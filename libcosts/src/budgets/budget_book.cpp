@@ -3,6 +3,7 @@
 
 #include <pqxx/pqxx>
 
+#include "budgets/rest_budget_book.hpp"
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
 #include "costs/forecast.hpp"
@@ -87,7 +88,6 @@ class postgres_budget_book : public budget_book {
         if (!r.enabled) continue;
         const civil_day from = period_start(r.period, today);
         std::optional<micro_usd> measured;
-        std::string level;
         if (r.kind == "low_balance") {
           const auto rows = tx.exec_params(
               "select balance_usd::text from public.usage_latest where provider = $1 and "
@@ -95,16 +95,10 @@ class postgres_budget_book : public budget_book {
               r.scope_value);
           if (rows.empty()) continue;
           measured = micro_of(rows[0][0]);
-          if (*measured < r.threshold)
-            level = "exceeded";
-          else if (measured->value * r.warn_permille < r.threshold.value * 1000)
-            level = "warn";
         } else {
           measured = spent(tx, r, from, today);
-          const std::string l = budget_level(*measured, r.threshold, r.warn_permille);
-          if (l == "over") level = "exceeded";
-          if (l == "warn") level = "warn";
         }
+        const std::string level = alert_level(r, *measured);
         if (level.empty()) continue;
         // Only the highest level reached: a jump straight past the threshold is one alert.
         tx.exec_params(
@@ -174,7 +168,8 @@ class postgres_budget_book : public budget_book {
 
 }  // namespace
 
-std::unique_ptr<budget_book> open_budget_book(const std::string& url) {
+std::unique_ptr<budget_book> open_budget_book(const std::string& url, const std::string& rest_key) {
+  if (!detail::is_postgres_target(url)) return detail::open_rest_budget_book(url, rest_key);
   try {
     return std::make_unique<postgres_budget_book>(url);
   } catch (const pqxx::failure& e) {

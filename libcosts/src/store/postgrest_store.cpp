@@ -8,14 +8,12 @@
 
 #include "costs/error.hpp"
 #include "costs/store.hpp"
-#include "http/http_client.hpp"
+#include "store/postgrest_client.hpp"
 
 namespace costs {
 namespace {
 
 using json = nlohmann::json;
-using detail::http_request;
-using detail::http_response;
 
 constexpr std::size_t rows_per_request = 500;
 
@@ -25,10 +23,7 @@ json money(const std::optional<micro_usd>& m) {
 
 class postgrest_store final : public store {
  public:
-  postgrest_store(std::string base, std::string key)
-      : base_(std::move(base)), key_(std::move(key)) {
-    while (!base_.empty() && base_.back() == '/') base_.pop_back();
-  }
+  postgrest_store(std::string base, std::string key) : client_(std::move(base), std::move(key)) {}
 
   write_summary write(const sync_batch& batch) override {
     write_summary done;
@@ -105,48 +100,13 @@ class postgrest_store final : public store {
       const json slice(rows.begin() + static_cast<std::ptrdiff_t>(start),
                        rows.begin() + static_cast<std::ptrdiff_t>(
                                           std::min(rows.size(), start + rows_per_request)));
-      http_request request;
-      request.method = "POST";
-      request.url = base_ + "/rest/v1/" + table + "?on_conflict=" + conflict;
-      request.headers = {{"apikey", key_},
-                         {"Content-Type", "application/json"},
-                         {"Prefer", "resolution=" + resolution + ",return=minimal"}};
-      // Legacy keys are JWTs and go in Authorization too; new sb_secret_ keys only as apikey.
-      if (std::count(key_.begin(), key_.end(), '.') == 2)
-        request.headers.emplace_back("Authorization", "Bearer " + key_);
-      request.body = slice.dump();
-      const http_response r = detail::http_send(request);
-      if (!r.ok()) throw failure(r, table);
+      client_.call("POST", table + "?on_conflict=" + conflict, slice,
+                   "resolution=" + resolution + ",return=minimal", "writing " + table);
     }
     return static_cast<std::int64_t>(rows.size());
   }
 
-  // One line from a PostgREST error body {code, message, details, hint}.
-  store_error failure(const http_response& r, const std::string& table) const {
-    if (!r.error.empty() || r.status >= 500)
-      return store_error("store.connect",
-                         "cannot reach the database through " + base_ + " (" +
-                             (r.error.empty() ? "status " + std::to_string(r.status) : r.error) +
-                             ")");
-    std::string code, message;
-    const auto body = json::parse(r.body, nullptr, false);
-    if (body.is_object()) {
-      code = body.value("code", "");
-      message = body.value("message", "");
-    }
-    std::string hint;
-    if (code == "PGRST205" || code == "42P01")
-      hint = "; the table is missing: run `supabase db push` or `costs-sync db migrate`";
-    else if (code == "42501")
-      hint = "; the key's role may not write " + table + ": use the service key, not the anon key";
-    else if (r.status == 401 || code == "PGRST301")
-      hint = "; check COSTS_SUPABASE_KEY (the service_role or sb_secret_ key)";
-    return store_error("store.rest", "writing " + table + " failed: " + std::to_string(r.status) +
-                                         " " + (code.empty() ? "" : code + " ") + message + hint);
-  }
-
-  std::string base_;
-  std::string key_;
+  detail::postgrest_client client_;
 };
 
 }  // namespace
