@@ -42,7 +42,9 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
          get("Today, yesterday, this week, this month and all time, each split into billed (a "
              "provider's API) and estimated (local logs at list prices) with its basis; the "
              "change vs yesterday; the month-end forecast (month so far plus the mean of the last "
-             "7 complete days for each day left); budget use and level (ok, warn, over)",
+             "7 complete days for each day left); budget use and level (ok, warn, exceeded); "
+             "spikes in the last 7 days (a day over 3x the median of the 14 before it and $1 above "
+             "it)",
              json::array({tz}))},
         {"/api/costs/burn",
          get("Per provider: spend per hour, day and week (mean of the last 7 complete days), "

@@ -13,7 +13,7 @@ export default function Budgets({ summary, burn }: { summary: Summary; burn: Bur
           if (b.kind === 'low_balance') {
             const p = balance_of.get(b.scope.replace(/^provider:/, ''));
             return (
-              <li key={b.id} className={p?.low_balance ? 'level-over' : 'level-ok'}>
+              <li key={b.id} className={p?.low_balance ? 'level-exceeded' : 'level-ok'}>
                 <span>
                   {b.name || b.scope}: balance {money(p?.balance_micro_usd ?? null)} (alert under{' '}
                   {money(b.threshold_micro_usd)})

@@ -67,6 +67,15 @@ export default function Overview({ summary }: { summary: Summary }) {
           )}
         </span>
       </div>
+      {summary.spikes.length > 0 && (
+        <p className="spikes" role="status" data-testid="spikes">
+          {summary.spikes.map((s) => (
+            <span key={s.date}>
+              ⚠ Spike on {s.date}: {money(s.cost_micro_usd)}, usually {money(s.median_micro_usd)} a day.{' '}
+            </span>
+          ))}
+        </p>
+      )}
     </section>
   );
 }

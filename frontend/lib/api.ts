@@ -49,7 +49,7 @@ export interface Budget {
   warn_ratio: number;
   spent_micro_usd?: number;
   used_ratio?: number | null;
-  level?: 'ok' | 'warn' | 'over';
+  level?: 'ok' | 'warn' | 'exceeded';
 }
 
 export interface Summary {
@@ -68,6 +68,7 @@ export interface Summary {
     projected_budget_ratio: number | null;
   };
   budgets: Budget[];
+  spikes: { date: string; cost_micro_usd: number; median_micro_usd: number }[];
 }
 
 export interface BurnProvider {

@@ -59,7 +59,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
   const civil_day yesterday = days_before(today, 1);
   const civil_day week = period_start("week", today);
   const civil_day month = period_start("month", today);
-  civil_day first = days_before(today, 7);  // the burn window
+  civil_day first = days_before(today, 20);  // the burn window, and spikes' 14-day medians
   if (month < first) first = month;
   if (week < first) first = week;
 
@@ -89,6 +89,11 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
   for (const auto& [d, day_spend] : by_day)
     days.push_back({civil_day::from_days_since_epoch(d), day_spend.total()});
   const month_projection projection = project_month(days, today);
+  nlohmann::json spikes = nlohmann::json::array();
+  for (const auto& s : find_spikes(days, days_before(today, 6), today))
+    spikes.push_back({{"date", s.day.to_string()},
+                      {"cost_micro_usd", s.cost.value},
+                      {"median_micro_usd", s.median.value}});
 
   nlohmann::json budgets = nlohmann::json::array();
   std::optional<micro_usd> month_budget;
@@ -159,6 +164,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
                                        static_cast<double>(yesterday_spend.total().value))
                       : nullptr}}},
       {"forecast", forecast},
+      {"spikes", spikes},
       {"budgets", budgets}};
 }
 

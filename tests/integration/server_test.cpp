@@ -409,13 +409,20 @@ TEST_F(server_test, summary_splits_billed_from_estimated_and_forecasts_the_month
   EXPECT_EQ(forecast["projected_month_end_micro_usd"],
             month + 1'178'571LL * forecast["days_left"].get<long long>());
   EXPECT_EQ(forecast["budget_micro_usd"], 500'000'000);
+  // Against medians of $0 (most of the 14 days before are empty), each day with $1 or more is a
+  // spike: $7 three days ago, $1.25 yesterday, $2.50 today; not the unpriced day.
+  ASSERT_EQ(body["spikes"].size(), 3u) << body["spikes"].dump();
+  EXPECT_EQ(body["spikes"][0]["date"], day_text(3));
+  EXPECT_EQ(body["spikes"][0]["cost_micro_usd"], 7'000'000);
+  EXPECT_EQ(body["spikes"][0]["median_micro_usd"], 0);
+  EXPECT_EQ(body["spikes"][2]["cost_micro_usd"], 2'500'000);
 
   std::map<std::string, nlohmann::json> budgets;
   for (const auto& b : body["budgets"]) budgets[b["name"]] = b;
   EXPECT_EQ(budgets["daily total"]["spent_micro_usd"], 2'500'000);
   EXPECT_EQ(budgets["daily total"]["level"], "warn");  // 2.50 of 3.00 is past 80 %
   EXPECT_EQ(budgets["openrouter today"]["spent_micro_usd"], 2'000'000);
-  EXPECT_EQ(budgets["openrouter today"]["level"], "over");
+  EXPECT_EQ(budgets["openrouter today"]["level"], "exceeded");
   EXPECT_EQ(budgets["sonnet today"]["spent_micro_usd"], 500'000);
   EXPECT_EQ(budgets["sonnet today"]["level"], "ok");
   EXPECT_EQ(budgets["claude today"]["level"], "warn");  // 0.50 of 0.60

@@ -79,7 +79,7 @@ TEST(forecast, budget_levels_warn_at_the_ratio_and_are_over_at_the_threshold) {
   EXPECT_STREQ(costs::budget_level({399'999'999}, threshold, 800), "ok");
   EXPECT_STREQ(costs::budget_level({400'000'000}, threshold, 800), "warn");
   EXPECT_STREQ(costs::budget_level({499'999'999}, threshold, 800), "warn");
-  EXPECT_STREQ(costs::budget_level({500'000'000}, threshold, 800), "over");
+  EXPECT_STREQ(costs::budget_level({500'000'000}, threshold, 800), "exceeded");
 }
 
 TEST(forecast, a_spike_is_a_day_far_above_its_recent_median_in_dollars) {

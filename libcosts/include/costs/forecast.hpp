@@ -65,7 +65,7 @@ std::vector<spike> find_spikes(const std::vector<day_cost>& days, civil_day from
                                int window = 14, int factor = 3, micro_usd min_excess = {1'000'000});
 
 /// Where spend stands against a threshold: "ok", "warn" (at or past warn_permille/1000 of it)
-/// or "over" (at or past it).
+/// or "exceeded" (at or past it): the levels alert_events records.
 const char* budget_level(micro_usd spent, micro_usd threshold, int warn_permille);
 
 }  // namespace costs

@@ -98,7 +98,7 @@ std::vector<spike> find_spikes(const std::vector<day_cost>& days, civil_day from
 }
 
 const char* budget_level(micro_usd spent, micro_usd threshold, int warn_permille) {
-  if (spent.value >= threshold.value) return "over";
+  if (spent.value >= threshold.value) return "exceeded";
   // spent / threshold >= permille / 1000, without division.
   if (spent.value * 1000 >= threshold.value * warn_permille) return "warn";
   return "ok";

@@ -78,7 +78,7 @@ std::string alert_level(const budget_rule& r, micro_usd measured) {
     return "";
   }
   const std::string level = budget_level(measured, r.threshold, r.warn_permille);
-  return level == "over" ? "exceeded" : level == "warn" ? "warn" : "";
+  return level == "ok" ? "" : level;
 }
 
 std::vector<budget_rule> config_budget_rules() {
