@@ -47,6 +47,44 @@ export default function Reconciliation({ data }: { data: Reconcile | null }) {
           </tbody>
         </table>
       </div>
+      {data.pairs.map((p) => (
+        <details key={p.vendor}>
+          <summary>{p.label} per day</summary>
+          <div className="table-wrap">
+            <table data-testid={`reconcile-days-${p.vendor}`}>
+              <caption className="visually-hidden">{p.label}: billed and estimated per day</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Day</th>
+                  <th scope="col" className="num">
+                    Billed
+                  </th>
+                  <th scope="col" className="num">
+                    Estimated
+                  </th>
+                  <th scope="col" className="num">
+                    Difference
+                  </th>
+                  <th scope="col" className="num">
+                    Explained
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.days.map((d) => (
+                  <tr key={d.date}>
+                    <th scope="row">{d.date}</th>
+                    <td className="num">{d.billed_micro_usd === null ? 'not billed' : money(d.billed_micro_usd)}</td>
+                    <td className="num">{money(d.estimated_micro_usd)}</td>
+                    <td className="num">{d.difference_micro_usd === null ? '—' : money(d.difference_micro_usd)}</td>
+                    <td className="num">{d.explained_ratio === null ? '—' : percent(d.explained_ratio)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      ))}
     </section>
   );
 }

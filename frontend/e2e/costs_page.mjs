@@ -140,6 +140,9 @@ try {
     anthropic !== undefined && Number(shown[0]) === anthropic.billed_micro_usd &&
       Number(shown[1]) === anthropic.estimated_micro_usd && anthropic.estimated_micro_usd > 0,
     `${JSON.stringify(shown)} vs ${JSON.stringify(anthropic)}`);
+  const day_rows = await page.$$('[data-testid="reconcile-days-anthropic"] tbody tr');
+  check('billed vs estimated per day is there too', anthropic !== undefined && day_rows.length === anthropic.days.length,
+    `${day_rows.length} rows`);
   check('the 30-day chart is drawn', (await page.$$('[data-testid="daily-chart"] rect')).length > 0);
   check('budget bars are shown', (await page.$$('[data-testid="budget"]')).length === 2);
   const log = await page.textContent('[data-testid="sync-log"]');
