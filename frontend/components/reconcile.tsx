@@ -1,7 +1,38 @@
 // Billed vs estimated, for providers with both an admin API and local logs: how much of what the
-// provider billed the logs explain. Shown only where something was billed.
-import type { Reconcile } from '@/lib/api';
+// provider billed the logs explain, over 30 days and per day. Shown only where something was
+// billed.
+import type { Reconcile, ReconcileFigures } from '@/lib/api';
 import { money, percent } from '@/lib/format';
+
+function Head({ first }: { first: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        {['Billed', 'Estimated from logs', 'Difference', 'Logs explain'].map((label) => (
+          <th key={label} scope="col" className="num">
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+function Figures({ f }: { f: ReconcileFigures }) {
+  return (
+    <>
+      <td className="num" data-micro={f.billed_micro_usd ?? undefined}>
+        {f.billed_micro_usd === null ? 'not billed' : money(f.billed_micro_usd)}
+      </td>
+      <td className="num" data-micro={f.estimated_micro_usd}>
+        {money(f.estimated_micro_usd)}
+      </td>
+      <td className="num">{f.difference_micro_usd === null ? '—' : money(f.difference_micro_usd)}</td>
+      <td className="num">{f.explained_ratio === null ? '—' : percent(f.explained_ratio)}</td>
+    </>
+  );
+}
 
 export default function Reconciliation({ data }: { data: Reconcile | null }) {
   if (!data || data.pairs.length === 0) return null;
@@ -13,35 +44,12 @@ export default function Reconciliation({ data }: { data: Reconcile | null }) {
           <caption className="visually-hidden">
             What each provider billed, what local logs price at list prices, and the share they explain
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">Provider</th>
-              <th scope="col" className="num">
-                Billed
-              </th>
-              <th scope="col" className="num">
-                Estimated from logs
-              </th>
-              <th scope="col" className="num">
-                Difference
-              </th>
-              <th scope="col" className="num">
-                Logs explain
-              </th>
-            </tr>
-          </thead>
+          <Head first="Provider" />
           <tbody>
             {data.pairs.map((p) => (
               <tr key={p.vendor} data-vendor={p.vendor}>
                 <th scope="row">{p.label}</th>
-                <td className="num" data-micro={p.billed_micro_usd ?? undefined}>
-                  {money(p.billed_micro_usd)}
-                </td>
-                <td className="num" data-micro={p.estimated_micro_usd}>
-                  {money(p.estimated_micro_usd)}
-                </td>
-                <td className="num">{p.difference_micro_usd === null ? '—' : money(p.difference_micro_usd)}</td>
-                <td className="num">{p.explained_ratio === null ? '—' : percent(p.explained_ratio)}</td>
+                <Figures f={p} />
               </tr>
             ))}
           </tbody>
@@ -53,31 +61,12 @@ export default function Reconciliation({ data }: { data: Reconcile | null }) {
           <div className="table-wrap">
             <table data-testid={`reconcile-days-${p.vendor}`}>
               <caption className="visually-hidden">{p.label}: billed and estimated per day</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col" className="num">
-                    Billed
-                  </th>
-                  <th scope="col" className="num">
-                    Estimated
-                  </th>
-                  <th scope="col" className="num">
-                    Difference
-                  </th>
-                  <th scope="col" className="num">
-                    Explained
-                  </th>
-                </tr>
-              </thead>
+              <Head first="Day" />
               <tbody>
                 {p.days.map((d) => (
                   <tr key={d.date}>
                     <th scope="row">{d.date}</th>
-                    <td className="num">{d.billed_micro_usd === null ? 'not billed' : money(d.billed_micro_usd)}</td>
-                    <td className="num">{money(d.estimated_micro_usd)}</td>
-                    <td className="num">{d.difference_micro_usd === null ? '—' : money(d.difference_micro_usd)}</td>
-                    <td className="num">{d.explained_ratio === null ? '—' : percent(d.explained_ratio)}</td>
+                    <Figures f={d} />
                   </tr>
                 ))}
               </tbody>
