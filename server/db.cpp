@@ -68,6 +68,10 @@ void prepare_statements(pqxx::connection& c) {
      where date between $1::date and $2::date and cost_usd is null
      group by 1
      order by 1)sql");
+  c.prepare("spend_by_hour", R"sql(
+    select to_char(hour at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+           coalesce((sum(cost_usd) * 1000000)::bigint, 0)
+      from public.cost_hourly where hour >= now() - interval '8 days' group by 1)sql");
   c.prepare("spend_all_time", R"sql(
     select source = 'local_session' as estimated, coalesce((sum(cost_usd) * 1000000)::bigint, 0),
            count(*) filter (where cost_usd is null and source <> 'local_session'),

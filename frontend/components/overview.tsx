@@ -67,11 +67,17 @@ export default function Overview({ summary }: { summary: Summary }) {
           )}
         </span>
       </div>
-      {summary.spikes.length > 0 && (
+      {(summary.spikes.length > 0 || summary.hour_spikes.length > 0) && (
         <p className="spikes" role="status" data-testid="spikes">
           {summary.spikes.map((s) => (
             <span key={s.date}>
               ⚠ Spike on {s.date}: {money(s.cost_micro_usd)}, usually {money(s.median_micro_usd)} a day.{' '}
+            </span>
+          ))}
+          {summary.hour_spikes.map((s) => (
+            <span key={s.hour}>
+              ⚠ Spike at {s.hour.slice(11, 16)} UTC: {money(s.cost_micro_usd)} in an hour, usually{' '}
+              {money(s.median_micro_usd)}.{' '}
             </span>
           ))}
         </p>

@@ -69,6 +69,7 @@ export interface Summary {
   };
   budgets: Budget[];
   spikes: { date: string; cost_micro_usd: number; median_micro_usd: number }[];
+  hour_spikes: { hour: string; cost_micro_usd: number; median_micro_usd: number }[];
 }
 
 export interface BurnProvider {

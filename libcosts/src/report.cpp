@@ -67,16 +67,19 @@ struct accumulator {
   std::int64_t calls = 0;
   pico_usd priced;
   bool unpriced = false;
+  bool any_priced = false;
   pico_usd reported;
   bool has_reported = false;
 
   void add(const local_entry& e, const std::optional<pico_usd>& cost) {
     tokens += e.tokens;
     ++calls;
-    if (cost)
+    if (cost) {
       priced += *cost;
-    else
+      any_priced = true;
+    } else {
       unpriced = true;
+    }
     if (e.reported_pico >= 0) {
       reported += pico_usd{e.reported_pico};
       has_reported = true;
@@ -84,6 +87,10 @@ struct accumulator {
   }
   std::optional<pico_usd> cost() const {
     return unpriced ? std::nullopt : std::optional<pico_usd>(priced);
+  }
+  /// What could be priced, when anything could.
+  std::optional<pico_usd> priced_cost() const {
+    return any_priced ? std::optional<pico_usd>(priced) : std::nullopt;
   }
   std::optional<pico_usd> reported_cost() const {
     return has_reported ? std::optional<pico_usd>(reported) : std::nullopt;
@@ -273,6 +280,34 @@ std::vector<daily_usage> daily_usage_rows(const local_ledger& ledger, local_sour
     if (auto c = acc.cost()) u.cost = to_micro(*c);
     if (auto r = acc.reported_cost()) u.reported_cost = to_micro(*r);
     rows.push_back(std::move(u));
+  }
+  return rows;
+}
+
+std::vector<hourly_cost> hourly_cost_rows(const local_ledger& ledger, local_source source,
+                                          const std::string& host, const price_table& prices,
+                                          timestamp since) {
+  std::map<long long, accumulator> hours;  // hours since the epoch
+  cost_cache costs(ledger, prices);
+  for (const auto& e : ledger.entries()) {
+    if (e.source != source) continue;
+    const timestamp t = time_of(e);
+    if (t < since) continue;
+    const long long hour =
+        std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count();
+    hours[hour].add(e, costs.cost(e));
+  }
+  std::vector<hourly_cost> rows;
+  rows.reserve(hours.size());
+  for (const auto& [hour, acc] : hours) {
+    hourly_cost h;
+    h.provider = provider_key(source);
+    h.host = host;
+    h.hour = timestamp(std::chrono::hours(hour));
+    h.source = "local_session";
+    h.calls = acc.calls;
+    if (auto c = acc.priced_cost()) h.cost = to_micro(*c);
+    rows.push_back(std::move(h));
   }
   return rows;
 }

@@ -89,6 +89,15 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
   for (const auto& [d, day_spend] : by_day)
     days.push_back({civil_day::from_days_since_epoch(d), day_spend.total()});
   const month_projection projection = project_month(days, today);
+  std::vector<hour_cost> hours;
+  for (const auto& row : tx.exec_prepared("spend_by_hour"))
+    hours.push_back({parse_timestamp(row[0].c_str()), {row[1].as<std::int64_t>()}});
+  const timestamp now_ = now();
+  nlohmann::json hour_spikes = nlohmann::json::array();
+  for (const auto& s : find_hour_spikes(hours, now_ - std::chrono::hours(23), now_))
+    hour_spikes.push_back({{"hour", format_timestamp(s.hour)},
+                           {"cost_micro_usd", s.cost.value},
+                           {"median_micro_usd", s.median.value}});
   nlohmann::json spikes = nlohmann::json::array();
   for (const auto& s : find_spikes(days, days_before(today, 6), today))
     spikes.push_back({{"date", s.day.to_string()},
@@ -165,6 +174,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
                       : nullptr}}},
       {"forecast", forecast},
       {"spikes", spikes},
+      {"hour_spikes", hour_spikes},
       {"budgets", budgets}};
 }
 

@@ -260,6 +260,8 @@ int run_command(const std::vector<std::string>& args) {
                   std::back_inserter(batch.daily_costs));
         std::move(result.daily_usage.begin(), result.daily_usage.end(),
                   std::back_inserter(batch.daily_usage));
+        std::move(result.hourly_costs.begin(), result.hourly_costs.end(),
+                  std::back_inserter(batch.hourly_costs));
         const auto finished = now();
         outcome.seconds = std::chrono::duration<double>(finished - started).count();
         batch.log.push_back({outcome.key, context.host, started, finished, outcome.status,

@@ -22,6 +22,14 @@ int status_command(const std::vector<std::string>& args) {
   const month_projection month = project_month(days, in.today);
   const auto spikes = find_spikes(
       days, civil_day::from_days_since_epoch(in.today.days_since_epoch() - 6), in.today);
+  // Hours of the last day against a week of working hours.
+  const timestamp now_ = now();
+  const auto hour_spikes =
+      find_hour_spikes(read_hourly(in.target, now_ - std::chrono::hours(8 * 24), in.rest_key),
+                       now_ - std::chrono::hours(23), now_);
+  auto hour_text = [](timestamp t) {  // "2026-11-22 14:00 UTC"
+    return format_timestamp(t).substr(0, 10) + " " + format_timestamp(t).substr(11, 5) + " UTC";
+  };
   std::vector<std::pair<micro_usd, std::string>> top;
   micro_usd billed, estimated;
   for (const auto& p : in.providers) {
@@ -44,11 +52,16 @@ int status_command(const std::vector<std::string>& args) {
                           {"daily_rate_usd", to_decimal_string(month.daily_rate)},
                           {"projected_month_end_usd", to_decimal_string(month.projected)},
                           {"spikes", nlohmann::json::array()},
+                          {"hour_spikes", nlohmann::json::array()},
                           {"top", nlohmann::json::array()}};
     for (const auto& s : spikes)
       out["spikes"].push_back({{"date", s.day.to_string()},
                                {"usd", to_decimal_string(s.cost)},
                                {"median_usd", to_decimal_string(s.median)}});
+    for (const auto& s : hour_spikes)
+      out["hour_spikes"].push_back({{"hour", format_timestamp(s.hour)},
+                                    {"usd", to_decimal_string(s.cost)},
+                                    {"median_usd", to_decimal_string(s.median)}});
     for (const auto& [cost, key] : top)
       out["top"].push_back({{"provider", key}, {"usd", to_decimal_string(cost)}});
     std::cout << out.dump(2) << '\n';
@@ -67,6 +80,9 @@ int status_command(const std::vector<std::string>& args) {
     for (const auto& s : spikes)
       std::cout << "⚠ spike " << s.day.to_string() << ' ' << format_usd(s.cost) << " (usually "
                 << format_usd(s.median) << ")\n";
+    for (const auto& s : hour_spikes)
+      std::cout << "⚠ spike " << hour_text(s.hour) << ' ' << format_usd(s.cost) << " (usually "
+                << format_usd(s.median) << "/h)\n";
     return exit_ok;
   }
   std::cout << "Today       " << format_usd(today) << "  (billed " << format_usd(billed)
@@ -78,6 +94,9 @@ int status_command(const std::vector<std::string>& args) {
   for (const auto& s : spikes)
     std::cout << "Spike       " << s.day.to_string() << "  " << format_usd(s.cost) << " (median "
               << format_usd(s.median) << ")\n";
+  for (const auto& s : hour_spikes)
+    std::cout << "Spike hour  " << hour_text(s.hour) << "  " << format_usd(s.cost)
+              << " (a working hour is usually " << format_usd(s.median) << ")\n";
   for (const auto& [cost, key] : top) std::cout << "  " << key << "  " << format_usd(cost) << '\n';
   return exit_ok;
 }

@@ -28,9 +28,11 @@ bool load_summary(const std::vector<std::string>& args, const std::string& comma
   if (zone_flag.empty()) zone_flag = setting("COSTS_TIMEZONE").value_or("");
   const time_zone zone = zone_flag.empty() ? time_zone::local() : time_zone::named(zone_flag);
   in.today = zone.day_of(now());
+  in.target = target;
+  in.rest_key = setting("COSTS_SUPABASE_KEY").value_or("");
   in.providers = read_history(
       target, civil_day::from_days_since_epoch(in.today.days_since_epoch() - days_back), in.today,
-      setting("COSTS_SUPABASE_KEY").value_or(""));
+      in.rest_key);
   return true;
 }
 

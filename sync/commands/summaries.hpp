@@ -14,6 +14,8 @@ struct summary_input {
   std::string format = "text";  ///< text, json or chat
   civil_day today;
   std::vector<provider_history> providers;
+  std::string target;    ///< for further reads
+  std::string rest_key;  ///< COSTS_SUPABASE_KEY, for a REST target
 };
 
 /// Parses --target, --format, --timezone (and `extra` options), reads `days_back` days before

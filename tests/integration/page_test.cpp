@@ -130,6 +130,18 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
                    {"COSTS_HTTP_BACKOFF_MS", "1"}});
   ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
   {
+    // The hours add up to the days they fall in (the sync's zone is UTC here).
+    auto c = db.connect();
+    pqxx::read_transaction tx(c);
+    const auto sums = tx.exec1(
+        "select (select sum(cost_usd) from public.cost_hourly where provider = 'claude_local'), "
+        "(select sum(cost_usd) from public.cost_daily where provider = 'claude_local'), "
+        "(select count(*) from public.cost_hourly where provider = 'claude_local')");
+    EXPECT_FALSE(sums[0].is_null());
+    EXPECT_EQ(std::string(sums[0].c_str()), std::string(sums[1].c_str()));
+    EXPECT_EQ(sums[2].as<int>(), 3) << "three calls in three different hours";
+  }
+  {
     // What a sync cannot make on cue: snapshots that are old, a failed run, and budgets.
     auto c = db.connect();
     pqxx::work tx(c);

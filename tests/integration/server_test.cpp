@@ -416,6 +416,7 @@ TEST_F(server_test, summary_splits_billed_from_estimated_and_forecasts_the_month
   EXPECT_EQ(body["spikes"][0]["cost_micro_usd"], 7'000'000);
   EXPECT_EQ(body["spikes"][0]["median_micro_usd"], 0);
   EXPECT_EQ(body["spikes"][2]["cost_micro_usd"], 2'500'000);
+  EXPECT_TRUE(body["hour_spikes"].empty()) << "no hourly rows, no hourly spikes";
 
   std::map<std::string, nlohmann::json> budgets;
   for (const auto& b : body["budgets"]) budgets[b["name"]] = b;
@@ -428,6 +429,24 @@ TEST_F(server_test, summary_splits_billed_from_estimated_and_forecasts_the_month
   EXPECT_EQ(budgets["claude today"]["level"], "warn");  // 0.50 of 0.60
   EXPECT_EQ(budgets["openrouter low"]["kind"], "low_balance");
   EXPECT_EQ(body.dump().find("channels"), std::string::npos);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(server_test, summary_names_an_hour_far_above_a_working_hour) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(
+        "insert into public.cost_hourly (provider, hour, source, cost_usd) values "
+        "('openrouter', date_trunc('hour', now()) - interval '30 hours', 'api', 1.00), "
+        "('openrouter', date_trunc('hour', now()), 'api', 5.00)");
+    tx.commit();
+  }
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  const auto body = nlohmann::json::parse(http_get(server.base() + "/api/costs/summary").body);
+  ASSERT_EQ(body["hour_spikes"].size(), 1u) << body["hour_spikes"].dump();
+  EXPECT_EQ(body["hour_spikes"][0]["cost_micro_usd"], 5'000'000);
+  EXPECT_EQ(body["hour_spikes"][0]["median_micro_usd"], 1'000'000);
   EXPECT_EQ(server.stop(), 0);
 }
 

@@ -75,6 +75,31 @@ TEST_F(summaries_test, status_gives_today_the_change_and_a_spike_in_dollars) {
   EXPECT_LT(chat.size(), 280u) << "a chat reply stays short: " << chat;
 }
 
+TEST_F(summaries_test, status_names_an_hour_far_above_a_typical_working_hour) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    // Every third hour from a day to a week ago: $1.20 (idle hours between); nothing in the last
+    // 23 hours; then $5.00 in the current hour.
+    tx.exec(R"sql(
+      insert into public.cost_hourly (provider, host, hour, source, cost_usd, calls)
+      select 'claude_local', 'mac', date_trunc('hour', now()) - make_interval(hours => n),
+             'local_session', 1.20, 3
+        from generate_series(24, 168) n where n % 3 = 0;
+      insert into public.cost_hourly (provider, host, hour, source, cost_usd, calls)
+      values ('claude_local', 'mac', date_trunc('hour', now()), 'local_session', 5.00, 9))sql");
+    tx.commit();
+  }
+  const auto r = sync({"status", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = nlohmann::json::parse(r.out);
+  ASSERT_EQ(s["hour_spikes"].size(), 1u) << s.dump();
+  EXPECT_EQ(s["hour_spikes"][0]["usd"], "5.000000");
+  EXPECT_EQ(s["hour_spikes"][0]["median_usd"], "1.200000");
+  const auto chat = sync({"status", "--format", "chat"}).out;
+  EXPECT_NE(chat.find("UTC $5.00 (usually $1.20/h)"), std::string::npos) << chat;
+}
+
 TEST_F(summaries_test, burn_gives_rates_and_the_runway_of_a_balance) {
   const auto r = sync({"burn", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -121,7 +121,7 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
           {"eq", "="}, {"neq", "<>"}, {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}};
       const auto op = ops.find(op_name);
       if (op == ops.end()) return error(400, "PGRST100", "unsupported operator");
-      where += col + "::text " + op->second + " " + tx.quote(value);
+      where += col + " " + op->second + " " + tx.quote(value);  // typed, as PostgREST does
     }
     if (request.method == "PATCH" || request.method == "DELETE") {
       std::string sql;

@@ -105,4 +105,22 @@ TEST(forecast, small_or_steady_days_are_not_spikes) {
   EXPECT_EQ(costs::find_spikes(days, day("2026-11-21"), day("2026-11-21")).size(), 1u);
 }
 
+TEST(forecast, an_hour_spike_is_judged_against_working_hours_not_idle_nights) {
+  // A week of $1.20 an hour from 09:00 to 17:00 and nothing at night; then today $1.20 at 10:00
+  // (an ordinary hour) and $5.00 at 14:00.
+  using std::chrono::hours;
+  const costs::timestamp start = costs::parse_timestamp("2026-11-15T00:00:00Z");
+  std::vector<costs::hour_cost> spend;
+  for (int day = 0; day < 7; ++day)
+    for (int h = 9; h <= 17; ++h) spend.push_back({start + hours(day * 24 + h), {1'200'000}});
+  const costs::timestamp today = start + hours(7 * 24);
+  spend.push_back({today + hours(10), {1'200'000}});
+  spend.push_back({today + hours(14), {5'000'000}});
+  const auto spikes = costs::find_hour_spikes(spend, today, today + hours(23));
+  ASSERT_EQ(spikes.size(), 1u) << "a working hour is not a spike, though most hours are idle";
+  EXPECT_EQ(costs::format_timestamp(spikes[0].hour), "2026-11-22T14:00:00.000000Z");
+  EXPECT_EQ(spikes[0].cost, micro_usd{5'000'000});
+  EXPECT_EQ(spikes[0].median, micro_usd{1'200'000});
+}
+
 }  // namespace

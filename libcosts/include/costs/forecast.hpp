@@ -64,6 +64,26 @@ struct spike {
 std::vector<spike> find_spikes(const std::vector<day_cost>& days, civil_day from, civil_day to,
                                int window = 14, int factor = 3, micro_usd min_excess = {1'000'000});
 
+/// Spend in one hour (its UTC start).
+struct hour_cost {
+  timestamp hour;
+  micro_usd cost;
+};
+
+/// An hour far above a typical working hour.
+struct hour_spike {
+  timestamp hour;
+  micro_usd cost;
+  micro_usd median;  ///< of the hours that spent anything in the `window` hours before
+};
+
+/// Hours in [from, to] whose spend is more than `factor` times the median of the hours that
+/// spent anything in the `window` hours before (idle nights would make every working hour look
+/// like a spike), and at least `min_excess` above it.
+std::vector<hour_spike> find_hour_spikes(const std::vector<hour_cost>& hours, timestamp from,
+                                         timestamp to, int window = 7 * 24, int factor = 3,
+                                         micro_usd min_excess = {1'000'000});
+
 /// Where spend stands against a threshold: "ok", "warn" (at or past warn_permille/1000 of it)
 /// or "exceeded" (at or past it): the levels alert_events records.
 const char* budget_level(micro_usd spent, micro_usd threshold, int warn_permille);

@@ -89,6 +89,16 @@ struct daily_cost {
   token_counts tokens;
 };
 
+/// One cost_hourly row: spend in one hour (UTC hour start), for spikes by the hour.
+struct hourly_cost {
+  std::string provider;
+  std::string host;
+  timestamp hour{};
+  std::string source;
+  std::optional<micro_usd> cost;  ///< what could be priced; absent when nothing could
+  std::int64_t calls = 0;
+};
+
 /// One usage_daily row: the breakdown by model, agent, project and task.
 struct daily_usage {
   civil_day date;

@@ -55,7 +55,8 @@ struct collect_result {
   std::optional<snapshot> snap;
   std::vector<costs::daily_cost> daily_costs;
   std::vector<costs::daily_usage> daily_usage;
-  std::string error;  ///< one line, no secrets; empty when ok
+  std::vector<costs::hourly_cost> hourly_costs;  ///< recent hours, where the source has them
+  std::string error;                             ///< one line, no secrets; empty when ok
 };
 
 class provider {

@@ -85,6 +85,12 @@ std::vector<daily_usage> daily_usage_rows(const local_ledger& ledger, local_sour
                                           const std::string& host, const time_zone& zone,
                                           const price_table& prices);
 
+/// Spend per hour (UTC hour starts) of `source` in the ledger from `since` on: cost_hourly rows.
+/// An hour with unpriced calls keeps what could be priced; one with none priced has no cost.
+std::vector<hourly_cost> hourly_cost_rows(const local_ledger& ledger, local_source source,
+                                          const std::string& host, const price_table& prices,
+                                          timestamp since);
+
 /// The cost_daily rows that sum `rows` per day.
 std::vector<daily_cost> daily_cost_rows(const std::vector<daily_usage>& rows);
 

@@ -74,26 +74,65 @@ civil_day period_start(const std::string& period, civil_day today) {
   throw config_error("forecast.bad_period", "a period is day, week or month, not '" + period + "'");
 }
 
+namespace {
+
+struct bucket_spike {
+  long long at;
+  std::int64_t cost, median;
+};
+
+// Buckets (days or hours) in [from, to] above `factor` times the median of the `window` buckets
+// before each and at least `min_excess` above it. With `skip_idle`, the median is of the
+// buckets that spent anything: an agent's typical working hour, not its nights.
+std::vector<bucket_spike> spikes_over(const std::map<long long, std::int64_t>& buckets,
+                                      long long from, long long to, int window, int factor,
+                                      std::int64_t min_excess, bool skip_idle) {
+  auto on = [&](long long n) {
+    const auto it = buckets.find(n);
+    return it == buckets.end() ? std::int64_t{0} : it->second;
+  };
+  std::vector<bucket_spike> out;
+  for (long long n = from; n <= to; ++n) {
+    std::vector<std::int64_t> before;
+    for (long long k = n - window; k < n; ++k)
+      if (!skip_idle || on(k) > 0) before.push_back(on(k));
+    std::int64_t median = 0;
+    if (!before.empty()) {
+      std::sort(before.begin(), before.end());
+      const std::size_t mid = before.size() / 2;
+      median = before.size() % 2 == 1 ? before[mid] : (before[mid - 1] + before[mid]) / 2;
+    }
+    const std::int64_t cost = on(n);
+    if (cost > median * factor && cost - median >= min_excess) out.push_back({n, cost, median});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<spike> find_spikes(const std::vector<day_cost>& days, civil_day from, civil_day to,
                                int window, int factor, micro_usd min_excess) {
   std::map<long long, std::int64_t> by_day;
   for (const auto& d : days) by_day[d.day.days_since_epoch()] += d.cost.value;
-  auto on = [&](long long n) {
-    const auto it = by_day.find(n);
-    return it == by_day.end() ? std::int64_t{0} : it->second;
-  };
   std::vector<spike> out;
-  for (long long n = from.days_since_epoch(); n <= to.days_since_epoch(); ++n) {
-    std::vector<std::int64_t> before;
-    for (long long k = n - window; k < n; ++k) before.push_back(on(k));
-    std::sort(before.begin(), before.end());
-    const std::size_t mid = before.size() / 2;
-    const std::int64_t median =
-        before.size() % 2 == 1 ? before[mid] : (before[mid - 1] + before[mid]) / 2;
-    const std::int64_t cost = on(n);
-    if (cost > median * factor && cost - median >= min_excess.value)
-      out.push_back({civil_day::from_days_since_epoch(n), {cost}, {median}});
-  }
+  for (const auto& s : spikes_over(by_day, from.days_since_epoch(), to.days_since_epoch(), window,
+                                   factor, min_excess.value, false))
+    out.push_back({civil_day::from_days_since_epoch(s.at), {s.cost}, {s.median}});
+  return out;
+}
+
+std::vector<hour_spike> find_hour_spikes(const std::vector<hour_cost>& hours, timestamp from,
+                                         timestamp to, int window, int factor,
+                                         micro_usd min_excess) {
+  auto hour_of = [](timestamp t) {
+    return std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count();
+  };
+  std::map<long long, std::int64_t> by_hour;
+  for (const auto& h : hours) by_hour[hour_of(h.hour)] += h.cost.value;
+  std::vector<hour_spike> out;
+  for (const auto& s :
+       spikes_over(by_hour, hour_of(from), hour_of(to), window, factor, min_excess.value, true))
+    out.push_back({timestamp(std::chrono::hours(s.at)), {s.cost}, {s.median}});
   return out;
 }
 

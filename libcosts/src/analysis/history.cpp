@@ -89,4 +89,45 @@ std::vector<provider_history> read_history(const std::string& url, civil_day fro
   }
 }
 
+std::vector<hour_cost> read_hourly(const std::string& target, timestamp since,
+                                   const std::string& rest_key) {
+  std::map<long long, micro_usd> hours;
+  auto add = [&](const std::string& when, micro_usd cost) {
+    const auto t = parse_timestamp(when);
+    hours[std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count()] += cost;
+  };
+  if (detail::is_postgres_target(target)) {
+    try {
+      pqxx::connection c(target);
+      pqxx::read_transaction tx(c);
+      for (const auto& row : tx.exec_params(
+               "select to_char(hour at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+               "coalesce(sum(cost_usd), 0)::text from public.cost_hourly "
+               "where hour >= $1::timestamptz group by 1",
+               format_timestamp(since)))
+        add(row[0].c_str(), parse_usd(row[1].c_str()));
+    } catch (const pqxx::failure& e) {
+      throw detail::to_store_error(e, "reading hourly spend");
+    }
+  } else {
+    const detail::postgrest_client client(target, rest_key);
+    constexpr int page = 1000;
+    for (int offset = 0;; offset += page) {
+      const auto rows =
+          client.call("GET",
+                      "cost_hourly?select=hour,cost_usd&hour=gte." + format_timestamp(since) +
+                          "&order=hour,provider,host&limit=" + std::to_string(page) +
+                          "&offset=" + std::to_string(offset),
+                      nullptr, "", "reading hourly spend");
+      for (const auto& row : rows)
+        add(row.value("hour", std::string()),
+            detail::rest_money(row["cost_usd"]).value_or(micro_usd{}));
+      if (rows.size() < static_cast<std::size_t>(page)) break;
+    }
+  }
+  std::vector<hour_cost> out;
+  for (const auto& [h, cost] : hours) out.push_back({timestamp(std::chrono::hours(h)), cost});
+  return out;
+}
+
 }  // namespace costs

@@ -86,6 +86,9 @@ class local_provider final : public provider {
                  rows.end());
     }
     result.daily_costs = daily_cost_rows(rows);
+    // Hours for the last eight days: enough for a day of spikes against a week of medians.
+    result.hourly_costs = hourly_cost_rows(ledger, source_, ctx.host, *ctx.prices,
+                                           ctx.now - std::chrono::hours(8 * 24));
     result.daily_usage = std::move(rows);
     return result;
   }

@@ -86,6 +86,14 @@ std::string to_json(const sync_batch& b) {
                      {"calls", u.calls},
                      {"cost", money(u.cost)},
                      {"reported_cost", money(u.reported_cost)}});
+  json& hours = out["hourly_costs"] = json::array();
+  for (const auto& h : b.hourly_costs)
+    hours.push_back({{"provider", h.provider},
+                     {"host", h.host},
+                     {"hour", format_timestamp(h.hour)},
+                     {"source", h.source},
+                     {"cost", money(h.cost)},
+                     {"calls", h.calls}});
   json& log = out["log"] = json::array();
   for (const auto& l : b.log)
     log.push_back({{"provider", l.provider},
@@ -130,6 +138,17 @@ sync_batch batch_from_json(std::string_view text) {
       d.cost = money(j.at("cost"));
       d.tokens = tokens(j.at("tokens"));
       b.daily_costs.push_back(std::move(d));
+    }
+    // Absent in runs spooled before hourly rows existed.
+    for (const auto& j : in.value("hourly_costs", json::array())) {
+      hourly_cost h;
+      h.provider = j.at("provider");
+      h.host = j.at("host");
+      h.hour = time_of(j.at("hour"));
+      h.source = j.at("source");
+      h.cost = money(j.at("cost"));
+      h.calls = j.at("calls");
+      b.hourly_costs.push_back(std::move(h));
     }
     for (const auto& j : in.at("daily_usage")) {
       daily_usage u;

@@ -35,6 +35,12 @@ class postgres_store final : public store {
         cache_read_tokens = excluded.cache_read_tokens,
         cache_write_tokens = excluded.cache_write_tokens, total_tokens = excluded.total_tokens,
         updated_at = now())sql");
+    conn_.prepare("upsert_cost_hourly", R"sql(
+      insert into public.cost_hourly (provider, host, hour, source, cost_usd, calls)
+      values ($1, $2, $3::timestamptz, $4, $5::numeric, $6)
+      on conflict (provider, host, hour) do update set
+        source = excluded.source, cost_usd = excluded.cost_usd, calls = excluded.calls,
+        updated_at = now())sql");
     conn_.prepare("upsert_usage_daily", R"sql(
       insert into public.usage_daily
         (date, provider, host, model, agent, project, task, input_tokens, output_tokens,
@@ -84,6 +90,9 @@ class postgres_store final : public store {
                           decimal(u.cost), decimal(u.reported_cost));
         ++done.daily_usage;
       }
+      for (const auto& h : batch.hourly_costs)
+        tx.exec_prepared0("upsert_cost_hourly", h.provider, h.host, format_timestamp(h.hour),
+                          h.source, decimal(h.cost), h.calls);
       for (const auto& l : batch.log) {
         done.log += static_cast<std::int64_t>(
             tx.exec_prepared("insert_sync_log", format_timestamp(l.started_at),

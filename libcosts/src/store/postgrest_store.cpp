@@ -60,6 +60,15 @@ class postgrest_store final : public store {
     done.daily_usage = post("usage_daily", rows, "date,provider,host,model,agent,project,task",
                             "merge-duplicates");
     rows = json::array();
+    for (const auto& h : batch.hourly_costs)
+      rows.push_back({{"provider", h.provider},
+                      {"host", h.host},
+                      {"hour", format_timestamp(h.hour)},
+                      {"source", h.source},
+                      {"cost_usd", money(h.cost)},
+                      {"calls", h.calls}});
+    post("cost_hourly", rows, "provider,host,hour", "merge-duplicates");
+    rows = json::array();
     for (const auto& s : batch.snapshots)
       rows.push_back({{"provider", s.provider},
                       {"source", s.source},
