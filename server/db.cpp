@@ -22,21 +22,16 @@ void prepare_statements(pqxx::connection& c) {
      order by provider, host)sql");
   // The timeline: cost per day and key, over the last $1 days, optionally one provider ($2).
   // A group with any unpriced row has no cost (null), never a partial sum shown as whole.
-  c.prepare("daily_provider", R"sql(
-    select date::text, provider as key,
-           (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint as cost,
-           sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
-           sum(cache_write_tokens)::bigint
-      from public.cost_daily
-     where date > current_date - $1::int and ($2 = '' or provider = $2)
-     group by 1, 2 order by 1, 2)sql");
-  for (const char* key : {"model", "agent"}) {
+  // By provider from cost_daily (every source has it); by model or agent from usage_daily.
+  const std::pair<const char*, const char*> daily[] = {
+      {"provider", "cost_daily"}, {"model", "usage_daily"}, {"agent", "usage_daily"}};
+  for (const auto& [key, table] : daily) {
     c.prepare(std::string("daily_") + key, std::string(R"sql(
     select date::text, )sql") + key + R"sql( as key,
            (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint as cost,
            sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
            sum(cache_write_tokens)::bigint
-      from public.usage_daily
+      from public.)sql" + table + R"sql(
      where date > current_date - $1::int and ($2 = '' or provider = $2)
      group by 1, 2 order by 1, 2)sql");
   }

@@ -64,7 +64,7 @@ struct api_context {
   metrics* stats = nullptr;
   std::string token;  ///< when set, /api/* needs "Authorization: Bearer <token>"
   std::vector<std::string> cors_origins;  ///< origins allowed to read the API from a browser
-  result_cache* cache = nullptr;          ///< answers reused for a few seconds (may be null)
+  result_cache* cache = nullptr;          ///< answers reused for a few seconds (ttl 0: never)
   drain_gate* gate = nullptr;             ///< refuses new requests while shutting down
   std::string time_zone = "UTC";          ///< the zone whose days "today" and "this week" mean
   int cache_seconds = 0;                  ///< Cache-Control max-age

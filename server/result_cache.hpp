@@ -17,7 +17,7 @@ namespace costs::server {
 
 struct cached_body {
   std::string body;
-  std::string etag;  ///< a strong validator: "\"<64-bit FNV-1a of body in hex>\""
+  std::string etag;  ///< a strong validator: the body's hash in hex, quoted
 };
 
 /// The ETag of a body.

@@ -174,10 +174,8 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
         return Rest::Route::Result::Ok;
       }
       const auto answer =
-          ctx.cache != nullptr
-              ? ctx.cache->get(cache_key(request), [&] { return handler(request, ctx).dump(); })
-              : std::make_shared<const cached_body>(cached_body{handler(request, ctx).dump(), {}});
-      const std::string etag = answer->etag.empty() ? etag_of(answer->body) : answer->etag;
+          ctx.cache->get(cache_key(request), [&] { return handler(request, ctx).dump(); });
+      const std::string& etag = answer->etag;
       response.headers().add<etag_header>(etag);
       // Private: answers may sit behind a token. max-age matches the server's own cache, so a
       // browser re-asks no sooner than the answer could change; the ETag makes re-asking cheap.
@@ -225,11 +223,10 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
   Rest::Routes::Get(
       router, "/metrics", [&ctx](const Rest::Request&, Http::ResponseWriter response) {
         std::string text = ctx.stats ? ctx.stats->text() : std::string();
-        if (ctx.cache != nullptr)
-          text += "# TYPE costs_cache_hits_total counter\ncosts_cache_hits_total " +
-                  std::to_string(ctx.cache->hits()) +
-                  "\n# TYPE costs_cache_misses_total counter\ncosts_cache_misses_total " +
-                  std::to_string(ctx.cache->misses()) + "\n";
+        text += "# TYPE costs_cache_hits_total counter\ncosts_cache_hits_total " +
+                std::to_string(ctx.cache->hits()) +
+                "\n# TYPE costs_cache_misses_total counter\ncosts_cache_misses_total " +
+                std::to_string(ctx.cache->misses()) + "\n";
         response.send(Http::Code::Ok, text,
                       Http::Mime::MediaType::fromString("text/plain; version=0.0.4"));
         return Rest::Route::Result::Ok;

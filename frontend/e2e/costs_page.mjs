@@ -35,6 +35,9 @@ async function api(path, headers = {}) {
   return r.json();
 }
 
+// Whether `selector` shows up on `on` within the default wait: a check, not a crash.
+const appears = async (on, selector) => (await on.waitForSelector(selector).catch(() => null)) !== null;
+
 const profile = mkdtempSync(join(tmpdir(), 'costs-chromium-'));
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.COSTS_CHROMIUM ?? '/usr/bin/chromium',
@@ -155,8 +158,8 @@ try {
   check('an unpriced model in the breakdown says unpriced', models.includes('unpriced'));
   await page.focus('[data-testid="tab-agent"]');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid="breakdown-table"][data-by="agent"]');
-  check('the agent tab opens from the keyboard', true);
+  check('the agent tab opens from the keyboard',
+    await appears(page, '[data-testid="breakdown-table"][data-by="agent"]'));
   await page.click('[data-testid="tab-model"]');
   await page.waitForSelector('[data-testid="breakdown-table"][data-by="model"]');
   await page.click('[data-testid="breakdown-table"] th:nth-child(1) button');
@@ -192,8 +195,7 @@ try {
   check('no data yet shows how to run the first sync',
     (await other.textContent('[data-testid="empty"]')).includes('costs-sync run'));
   await other.goto(`${env('COSTS_TOKEN_URL')}/costs/`, { waitUntil: 'networkidle' });
-  await other.waitForSelector('[data-testid="token-form"]');
-  check('a guarded API asks for its token', true);
+  check('a guarded API asks for its token', await appears(other, '[data-testid="token-form"]'));
   await other.fill('#token', env('COSTS_TOKEN'));
   await other.press('#token', 'Enter');
   await other.waitForSelector('[data-testid="provider-card"]');

@@ -85,6 +85,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
   const spend today_spend = between(today, today);
   const spend yesterday_spend = between(yesterday, yesterday);
   const spend month_spend = between(month, today);
+  const spend window = between(first, today);  // holds the month and the rate's seven days
   std::vector<day_cost> days;
   for (const auto& [d, day_spend] : by_day)
     days.push_back({civil_day::from_days_since_epoch(d), day_spend.total()});
@@ -148,8 +149,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
       {"rate_window_days", 7},
       {"days_left", projection.days_left},
       {"projected_month_end_micro_usd", projection.projected.value},
-      {"basis", basis_of(month_spend.has_billed || between(first, today).has_billed,
-                         month_spend.has_estimated || between(first, today).has_estimated)},
+      {"basis", basis_of(window.has_billed, window.has_estimated)},
       {"budget_micro_usd", month_budget ? nlohmann::json(month_budget->value) : nullptr},
       {"projected_budget_ratio",
        month_budget && month_budget->value > 0
@@ -157,7 +157,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
                             static_cast<double>(month_budget->value))
            : nullptr}};
   return {
-      {"generated_at", format_timestamp(now())},
+      {"generated_at", format_timestamp(now_)},
       {"time_zone", zone},
       {"today", today.to_string()},
       {"periods",

@@ -80,19 +80,14 @@ void redirect_to_log(const std::filesystem::path& file) {
   std::cout << "--- " << format_timestamp(now()) << " costs-sync run\n";
 }
 
-}  // namespace
-
-namespace {
-
 // Fires what the budgets call for and hands each alert to its channels; standard output (the
 // run's own report) always gets it. Returns how many deliveries failed: those alerts stay
 // pending and go out on the next run.
-int send_alerts(const std::string& target, civil_day today, nlohmann::json& shown) {
-  auto book = open_budget_book(target, setting("COSTS_SUPABASE_KEY").value_or(""));
-  apply_config_rules(*book, config_budget_rules());  // the config file's rules, kept in step
+int send_alerts(budget_book& book, civil_day today, nlohmann::json& shown) {
+  apply_config_rules(book, config_budget_rules());  // the config file's rules, kept in step
   const std::string page = setting("COSTS_PAGE_URL").value_or("");
   int failures = 0;
-  for (const auto& a : book->pending_alerts(today)) {
+  for (const auto& a : book.pending_alerts(today)) {
     std::vector<std::string> took = a.delivered;
     std::string errors;
     for (const auto& channel : a.rule.channels) {
@@ -108,7 +103,7 @@ int send_alerts(const std::string& target, civil_day today, nlohmann::json& show
                   << failure << "); it is kept and retried next run\n";
       }
     }
-    book->record_delivery(a, took, errors);
+    book.record_delivery(a, took, errors);
     shown.push_back({{"budget_id", a.rule.id},
                      {"level", a.level},
                      {"period_start", a.period_start.to_string()},
@@ -121,8 +116,8 @@ int send_alerts(const std::string& target, civil_day today, nlohmann::json& show
 }
 
 // The optional Notion summary: yesterday's row (final) and today's (so far), each updated in
-// place. Returns 1 when Notion refused, after one line on standard error.
-int send_notion(const std::string& target, civil_day today) {
+// place. Returns how many rows Notion refused, after one line on standard error for each.
+int send_notion(const std::string& target, budget_book& book, civil_day today) {
   const auto token = setting("NOTION_TOKEN");
   const auto database = setting("COSTS_NOTION_DATABASE_ID");
   if (!token || !database) return 0;
@@ -133,7 +128,7 @@ int send_notion(const std::string& target, civil_day today) {
   std::vector<day_cost> totals;
   for (const auto& p : history) totals.insert(totals.end(), p.days.begin(), p.days.end());
   std::optional<micro_usd> monthly;
-  for (const auto& r : open_budget_book(target, setting("COSTS_SUPABASE_KEY").value_or(""))->list())
+  for (const auto& r : book.list())
     if (r.enabled && r.kind == "spend" && r.scope_kind == "total" && r.period == "month")
       monthly = r.threshold;
   int failures = 0;
@@ -314,8 +309,10 @@ int run_command(const std::vector<std::string>& args) {
   int alert_failures = 0;
   if (!dry_run) {
     try {
-      alert_failures = send_alerts(target, zone.day_of(now()), alerts);
-      alert_failures += send_notion(target, zone.day_of(now()));
+      const civil_day today = zone.day_of(now());
+      auto book = open_budget_book(target, setting("COSTS_SUPABASE_KEY").value_or(""));
+      alert_failures = send_alerts(*book, today, alerts);
+      alert_failures += send_notion(target, *book, today);
     } catch (const error& e) {
       ++alert_failures;
       std::cerr << "costs-sync run: budgets were not checked: " << e.message() << '\n';

@@ -28,7 +28,8 @@ int status_command(const std::vector<std::string>& args) {
       find_hour_spikes(read_hourly(in.target, now_ - std::chrono::hours(8 * 24), in.rest_key),
                        now_ - std::chrono::hours(23), now_);
   auto hour_text = [](timestamp t) {  // "2026-11-22 14:00 UTC"
-    return format_timestamp(t).substr(0, 10) + " " + format_timestamp(t).substr(11, 5) + " UTC";
+    const std::string iso = format_timestamp(t);
+    return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
   };
   std::vector<std::pair<micro_usd, std::string>> top;
   micro_usd billed, estimated;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "budgets/judge.hpp"
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
 #include "costs/forecast.hpp"
@@ -80,6 +81,39 @@ std::string alert_level(const budget_rule& r, micro_usd measured) {
   const std::string level = budget_level(measured, r.threshold, r.warn_permille);
   return level == "ok" ? "" : level;
 }
+
+namespace detail {
+
+std::vector<fired_alert> judge_rules(
+    const std::vector<budget_rule>& rules, civil_day today,
+    const std::function<std::optional<micro_usd>(const std::string& provider)>& balance,
+    const std::function<micro_usd(const budget_rule& rule, civil_day from, civil_day to)>& spent) {
+  std::vector<fired_alert> out;
+  for (const auto& r : rules) {
+    if (!r.enabled) continue;
+    const civil_day from = period_start(r.period, today);
+    const std::optional<micro_usd> measured =
+        r.kind == "low_balance" ? balance(r.scope_value) : spent(r, from, today);
+    if (!measured) continue;
+    std::string level = alert_level(r, *measured);
+    if (!level.empty()) out.push_back({&r, from, std::move(level), *measured});
+  }
+  return out;
+}
+
+const budget_rule* find_rule(const std::vector<budget_rule>& rules, std::int64_t id) {
+  const auto it = std::find_if(rules.begin(), rules.end(),
+                               [&](const budget_rule& r) { return r.id == id && r.enabled; });
+  return it == rules.end() ? nullptr : &*it;
+}
+
+bool delivered_everywhere(const budget_alert& a, const std::vector<std::string>& took) {
+  return std::all_of(a.rule.channels.begin(), a.rule.channels.end(), [&](const auto& ch) {
+    return std::find(took.begin(), took.end(), channel_id(ch)) != took.end();
+  });
+}
+
+}  // namespace detail
 
 std::vector<budget_rule> config_budget_rules() {
   std::vector<budget_rule> out;

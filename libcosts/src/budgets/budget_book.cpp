@@ -1,12 +1,11 @@
 // Budget rules and alert_events in Postgres.
-#include <algorithm>
 
 #include <pqxx/pqxx>
 
+#include "budgets/judge.hpp"
 #include "budgets/rest_budget_book.hpp"
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
-#include "costs/forecast.hpp"
 #include "store/pg_error.hpp"
 
 namespace costs {
@@ -84,45 +83,38 @@ class postgres_budget_book : public budget_book {
     const auto rules = list();
     {
       pqxx::work tx(c_);
-      for (const auto& r : rules) {
-        if (!r.enabled) continue;
-        const civil_day from = period_start(r.period, today);
-        std::optional<micro_usd> measured;
-        if (r.kind == "low_balance") {
-          const auto rows = tx.exec_params(
-              "select balance_usd::text from public.usage_latest where provider = $1 and "
-              "balance_usd is not null and currency = 'USD' order by fetched_at desc limit 1",
-              r.scope_value);
-          if (rows.empty()) continue;
-          measured = micro_of(rows[0][0]);
-        } else {
-          measured = spent(tx, r, from, today);
-        }
-        const std::string level = alert_level(r, *measured);
-        if (level.empty()) continue;
-        // Only the highest level reached: a jump straight past the threshold is one alert.
+      const auto fired = detail::judge_rules(
+          rules, today,
+          [&](const std::string& provider) -> std::optional<micro_usd> {
+            const auto rows = tx.exec_params(
+                "select balance_usd::text from public.usage_latest where provider = $1 and "
+                "balance_usd is not null and currency = 'USD' order by fetched_at desc limit 1",
+                provider);
+            if (rows.empty()) return std::nullopt;
+            return micro_of(rows[0][0]);
+          },
+          [&](const budget_rule& r, civil_day from, civil_day to) {
+            return spent(tx, r, from, to);
+          });
+      for (const auto& f : fired)
         tx.exec_params(
             "insert into public.alert_events (budget_id, period_start, level, spent_usd, "
             "threshold_usd) values ($1, $2::date, $3, $4::numeric, $5::numeric) "
             "on conflict (budget_id, period_start, level) do nothing",
-            r.id, from.to_string(), level, to_decimal_string(*measured),
-            to_decimal_string(r.threshold));
-      }
+            f.rule->id, f.period_start.to_string(), f.level, to_decimal_string(f.measured),
+            to_decimal_string(f.rule->threshold));
       tx.commit();
     }
     pqxx::read_transaction tx(c_);
     std::vector<budget_alert> out;
     for (const auto& row :
-         tx.exec("select e.id, e.budget_id, e.period_start::text, e.level, e.spent_usd::text, "
-                 "e.threshold_usd::text, e.delivered_channels::text from public.alert_events e "
-                 "join public.budgets b on b.id = e.budget_id "
-                 "where e.delivered_at is null and b.enabled order by e.id")) {
+         tx.exec("select id, budget_id, period_start::text, level, spent_usd::text, "
+                 "threshold_usd::text, delivered_channels::text from public.alert_events "
+                 "where delivered_at is null order by id")) {
       budget_alert a;
       a.event_id = row[0].as<std::int64_t>();
-      const auto id = row[1].as<std::int64_t>();
-      const auto rule = std::find_if(rules.begin(), rules.end(),
-                                     [&](const budget_rule& r) { return r.id == id; });
-      if (rule == rules.end()) continue;
+      const budget_rule* rule = detail::find_rule(rules, row[1].as<std::int64_t>());
+      if (rule == nullptr) continue;
       a.rule = *rule;
       a.period_start = civil_day::parse(row[2].c_str());
       a.level = row[3].c_str();
@@ -139,9 +131,7 @@ class postgres_budget_book : public budget_book {
     std::string array = "{";
     for (const auto& id : took) array += (array.size() > 1 ? "," : "") + id;
     array += "}";
-    bool all = true;
-    for (const auto& ch : a.rule.channels)
-      all = all && std::find(took.begin(), took.end(), channel_id(ch)) != took.end();
+    const bool all = detail::delivered_everywhere(a, took);
     pqxx::work tx(c_);
     tx.exec_params(
         "update public.alert_events set delivered_channels = $2::text[], "

@@ -1,10 +1,9 @@
 // Budget rules and alert_events through Supabase's REST API (PostgREST) with the service key:
 // sums are taken here from the rows, page by page, since PostgREST does not aggregate.
-#include <algorithm>
 
 #include "budgets/rest_budget_book.hpp"
+#include "budgets/judge.hpp"
 #include "costs/error.hpp"
-#include "costs/forecast.hpp"
 #include "http/http_client.hpp"
 
 namespace costs::detail {
@@ -71,33 +70,24 @@ class rest_budget_book final : public budget_book {
   std::vector<budget_alert> pending_alerts(civil_day today) override {
     const auto rules = list();
     json fired = json::array();
-    for (const auto& r : rules) {
-      if (!r.enabled) continue;
-      const civil_day from = period_start(r.period, today);
-      std::optional<micro_usd> measured;
-      if (r.kind == "low_balance") {
-        for (const auto& row :
-             client_.call("GET",
-                          "usage_latest?select=balance_usd,currency&provider=eq." +
-                              q(r.scope_value) + "&order=fetched_at.desc",
-                          nullptr, "", "reading balances")) {
-          if (row["balance_usd"].is_null() || row.value("currency", std::string()) != "USD")
-            continue;
-          measured = rest_money(row["balance_usd"]);
-          break;
-        }
-        if (!measured) continue;
-      } else {
-        measured = spent(r, from, today);
-      }
-      const std::string level = alert_level(r, *measured);
-      if (level.empty()) continue;
-      fired.push_back({{"budget_id", r.id},
-                       {"period_start", from.to_string()},
-                       {"level", level},
-                       {"spent_usd", to_decimal_string(*measured)},
-                       {"threshold_usd", to_decimal_string(r.threshold)}});
-    }
+    for (const auto& f : judge_rules(
+             rules, today,
+             [&](const std::string&provider) -> std::optional<micro_usd> {
+               for (const auto& row :
+                    client_.call("GET",
+                                 "usage_latest?select=balance_usd,currency&provider=eq." +
+                                     q(provider) + "&order=fetched_at.desc",
+                                 nullptr, "", "reading balances"))
+                 if (!row["balance_usd"].is_null() && row.value("currency", std::string()) == "USD")
+                   return rest_money(row["balance_usd"]);
+               return std::nullopt;
+             },
+             [&](const budget_rule&r, civil_day from, civil_day to) { return spent(r, from, to); }))
+      fired.push_back({{"budget_id", f.rule->id},
+                       {"period_start", f.period_start.to_string()},
+                       {"level", f.level},
+                       {"spent_usd", to_decimal_string(f.measured)},
+                       {"threshold_usd", to_decimal_string(f.rule->threshold)}});
     if (!fired.empty())
       client_.call("POST", "alert_events?on_conflict=budget_id,period_start,level", fired,
                    "resolution=ignore-duplicates,return=minimal", "recording alerts");
@@ -107,10 +97,8 @@ class rest_budget_book final : public budget_book {
                       "alert_events?select=id,budget_id,period_start,level,spent_usd,threshold_usd,"
                       "delivered_channels&delivered_at=is.null&order=id",
                       nullptr, "", "reading alerts")) {
-      const auto id = row.value("budget_id", std::int64_t{0});
-      const auto rule = std::find_if(rules.begin(), rules.end(),
-                                     [&](const budget_rule& r) { return r.id == id; });
-      if (rule == rules.end() || !rule->enabled) continue;
+      const budget_rule* rule = find_rule(rules, row.value("budget_id", std::int64_t{0}));
+      if (rule == nullptr) continue;
       budget_alert a;
       a.event_id = row.value("id", std::int64_t{0});
       a.rule = *rule;
@@ -127,9 +115,7 @@ class rest_budget_book final : public budget_book {
 
   void record_delivery(const budget_alert& a, const std::vector<std::string>& took,
                        const std::string& errors) override {
-    bool all = true;
-    for (const auto& ch : a.rule.channels)
-      all = all && std::find(took.begin(), took.end(), channel_id(ch)) != took.end();
+    const bool all = delivered_everywhere(a, took);
     client_.call("PATCH", "alert_events?id=eq." + std::to_string(a.event_id),
                  {{"delivered_channels", took},
                   {"delivered_at", all ? json(format_timestamp(now())) : json()},

@@ -387,13 +387,10 @@ job_result run_job(const job& j, local_source source, detail::line_reader& reade
     r.ctx.agent = j.file->agent;
     r.ctx.task = j.file->task;
   }
-  const bool rollout = j.file->codex_rollout;
+  // An OpenClaw agent's Codex app-server rollout is read as Codex writes it.
+  const local_source format = j.file->codex_rollout ? local_source::codex : source;
   auto on_line = [&](std::string_view line, std::uint64_t offset) {
-    if (rollout) {
-      detail::parse_codex_line(line, offset, info, r.ctx, r.batch, parser);
-      return;
-    }
-    switch (source) {
+    switch (format) {
       case local_source::claude:
         detail::parse_claude_line(line, offset, info, r.ctx, r.batch, parser);
         break;
@@ -441,7 +438,7 @@ job_result run_job(const job& j, local_source source, detail::line_reader& reade
       break;
     }
   }
-  if (rollout) {  // an OpenClaw agent's call, though Codex wrote it down
+  if (j.file->codex_rollout) {  // an OpenClaw agent's call, though Codex wrote it down
     const std::uint32_t agent = r.batch.intern(j.file->agent);
     for (auto& e : r.batch.entries) {
       e.source = local_source::openclaw;

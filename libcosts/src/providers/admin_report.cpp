@@ -6,18 +6,94 @@
 
 namespace costs::detail {
 
-std::string page_param(const std::string& cursor) {
-  std::string out = "&page=";
-  for (unsigned char c : cursor) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
+void fill_from_services(const std::map<std::pair<std::string, std::string>, micro_usd>& usd,
+                        const std::string& provider_key, snapshot& snap, collect_result& result) {
+  micro_usd total;
+  std::map<std::string, daily_cost> days;
+  std::map<std::string, micro_usd> services;
+  for (const auto& [key, cost] : usd) {
+    daily_usage u;
+    u.date = civil_day::parse(key.first);
+    u.provider = provider_key;
+    u.model = key.second;  // the service ("Azure OpenAI", "Vertex AI"): their unit of breakdown
+    u.cost = cost;
+    result.daily_usage.push_back(u);
+    auto& d = days[key.first];
+    d.provider = provider_key;
+    d.date = u.date;
+    d.source = "api";
+    d.cost = d.cost.value_or(micro_usd{}) + cost;
+    services[key.second] += cost;
+    total += cost;
   }
-  return out;
+  for (auto& [day, d] : days) result.daily_costs.push_back(d);
+  if (!usd.empty()) snap.total_cost = total;
+  for (const auto& [service, cost] : services)
+    snap.model_breakdown.push_back({{"service", service}, {"cost_micro_usd", cost.value}});
+}
+
+page_result read_report_page(
+    const std::string& text, std::string_view day_field,
+    const std::function<std::string(simdjson::ondemand::value)>& day_of,
+    const std::function<bool(const std::string& day, simdjson::ondemand::object result)>&
+        on_result) {
+  using namespace simdjson;
+  page_result page;
+  ondemand::parser parser;
+  json_body body(text);
+  ondemand::object root;
+  page.ok = body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
+              if (k == "has_more") {
+                page.has_more = as_bool(v);
+              } else if (k == "next_page") {
+                as_string(v, page.next_page);
+              } else if (k == "data") {
+                ondemand::array buckets;
+                if (v.get_array().get(buckets)) return false;
+                for (auto bucket_result : buckets) {
+                  ondemand::object bucket;
+                  if (bucket_result.get_object().get(bucket)) return false;
+                  std::string day;
+                  const bool ok = each_field(bucket, [&](std::string_view bk, ondemand::value bv) {
+                    if (bk == day_field) {
+                      day = day_of(bv);
+                      return !day.empty();
+                    }
+                    if (bk != "results") return true;
+                    ondemand::array results;
+                    if (bv.get_array().get(results)) return false;
+                    for (auto r : results) {
+                      ondemand::object result;
+                      if (r.get_object().get(result) || day.empty() || !on_result(day, result))
+                        return false;
+                    }
+                    return true;
+                  });
+                  if (!ok) return false;
+                }
+              }
+              return true;
+            });
+  return page;
+}
+
+civil_day report_start(const collect_context& ctx) {
+  return ctx.since ? *ctx.since
+                   : civil_day::from_days_since_epoch(utc_day(ctx.now).days_since_epoch() - 30);
+}
+
+collect_result report_failure(const http_response& r, bool parse_failed, const std::string& label,
+                              const char* what, const std::string& credential_hint) {
+  collect_result result;
+  if (parse_failed) {
+    result.status = collect_status::parse_error;
+    result.error = label + " sent a " + what + " page we could not read; nothing was stored";
+  } else {
+    result.status = r.status == 401 || r.status == 403 ? collect_status::auth_failed
+                                                       : collect_status::http_error;
+    result.error = describe_failure(r, label, credential_hint);
+  }
+  return result;
 }
 
 std::optional<http_response> fetch_pages(
@@ -34,7 +110,7 @@ std::optional<http_response> fetch_pages(
       return r;
     }
     if (!p.has_more || p.next_page.empty()) return std::nullopt;
-    request.url = first.url + page_param(p.next_page);
+    request.url = first.url + "&page=" + form_encode(p.next_page);
   }
   return std::nullopt;
 }

@@ -13,50 +13,17 @@ namespace {
 
 using namespace simdjson;
 
-constexpr int default_days = 30;
-
-// Walks {"data":[{"starting_at", "results":[...]}], "has_more", "next_page"}.
+// Anthropic's buckets start at an RFC 3339 time: its first ten characters are the day.
 page_result read_page(
     const std::string& text,
     const std::function<bool(const std::string& day, ondemand::object result)>& on_result) {
-  page_result page;
-  ondemand::parser parser;
-  json_body body(text);
-  ondemand::object root;
-  page.ok =
-      body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
-        if (k == "has_more") {
-          page.has_more = as_bool(v);
-        } else if (k == "next_page") {
-          as_string(v, page.next_page);
-        } else if (k == "data") {
-          ondemand::array buckets;
-          if (v.get_array().get(buckets)) return false;
-          for (auto bucket_result : buckets) {
-            ondemand::object bucket;
-            if (bucket_result.get_object().get(bucket)) return false;
-            std::string day;
-            const bool ok = each_field(bucket, [&](std::string_view bk, ondemand::value bv) {
-              if (bk == "starting_at") {
-                as_string(bv, day);
-                day = day.substr(0, 10);
-              } else if (bk == "results") {
-                ondemand::array results;
-                if (bv.get_array().get(results)) return false;
-                for (auto r : results) {
-                  ondemand::object result;
-                  if (r.get_object().get(result) || day.size() != 10 || !on_result(day, result))
-                    return false;
-                }
-              }
-              return true;
-            });
-            if (!ok) return false;
-          }
-        }
-        return true;
-      });
-  return page;
+  return read_report_page(
+      text, "starting_at",
+      [](simdjson::ondemand::value v) {
+        std::string start;
+        return as_string(v, start) && start.size() >= 10 ? start.substr(0, 10) : std::string();
+      },
+      on_result);
 }
 
 class anthropic_api_provider final : public provider {
@@ -77,10 +44,7 @@ class anthropic_api_provider final : public provider {
       return result;
     }
     const std::string base = base_url("anthropic_api", "https://api.anthropic.com");
-    const civil_day first =
-        ctx.since
-            ? *ctx.since
-            : civil_day::from_days_since_epoch(utc_day(ctx.now).days_since_epoch() - default_days);
+    const civil_day first = report_start(ctx);
     const std::string start = first.to_string() + "T00:00:00Z";
     http_request request;
     request.headers = {{"x-api-key", key->value},
@@ -89,18 +53,8 @@ class anthropic_api_provider final : public provider {
 
     report_rows rows;
     auto fail = [&](const http_response& r, bool parse_failed, const char* what) {
-      result = collect_result{};
-      if (parse_failed) {
-        result.status = collect_status::parse_error;
-        result.error =
-            std::string("Anthropic sent a ") + what + " page we could not read; nothing was stored";
-      } else {
-        result.status = r.status == 401 || r.status == 403 ? collect_status::auth_failed
-                                                           : collect_status::http_error;
-        result.error =
-            describe_failure(r, "Anthropic", key->origin + " (it must be an Admin API key)");
-      }
-      return result;
+      return report_failure(r, parse_failed, "Anthropic", what,
+                            key->origin + " (it must be an Admin API key)");
     };
 
     bool parse_failed = false;

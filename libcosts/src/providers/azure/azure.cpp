@@ -9,6 +9,7 @@
 #include "costs/paths.hpp"
 #include "costs/registry.hpp"
 #include "http/http_client.hpp"
+#include "providers/admin_report.hpp"
 #include "providers/api_json.hpp"
 
 namespace costs::detail {
@@ -187,28 +188,7 @@ class azure_provider final : public provider {
     snap.provider = "azure";
     snap.source = "api";
     snap.fetched_at = ctx.now;
-    micro_usd total;
-    std::map<std::string, daily_cost> days;
-    std::map<std::string, micro_usd> services;
-    for (const auto& [key, cost] : usd) {
-      daily_usage u;
-      u.date = civil_day::parse(key.first);
-      u.provider = "azure";
-      u.model = key.second;  // the service ("Azure OpenAI", "Storage"): Azure's unit of breakdown
-      u.cost = cost;
-      result.daily_usage.push_back(u);
-      auto& d = days[key.first];
-      d.provider = "azure";
-      d.date = u.date;
-      d.source = "api";
-      d.cost = d.cost.value_or(micro_usd{}) + cost;
-      services[key.second] += cost;
-      total += cost;
-    }
-    for (auto& [day, d] : days) result.daily_costs.push_back(d);
-    if (!usd.empty()) snap.total_cost = total;
-    for (const auto& [service, cost] : services)
-      snap.model_breakdown.push_back({{"service", service}, {"cost_micro_usd", cost.value}});
+    fill_from_services(usd, "azure", snap, result);
     snap.units = {{"window_start", civil_day::from_days_since_epoch(first).to_string()},
                   {"non_usd_currencies_skipped", other_currencies}};
     snap.raw_response = snap.units;

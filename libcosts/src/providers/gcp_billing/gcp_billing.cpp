@@ -11,6 +11,7 @@
 #include "costs/paths.hpp"
 #include "costs/registry.hpp"
 #include "http/http_client.hpp"
+#include "providers/admin_report.hpp"
 #include "providers/api_json.hpp"
 #include "providers/gcp_billing/jwt.hpp"
 
@@ -223,28 +224,7 @@ class gcp_billing_provider final : public provider {
     snap.provider = "gcp_billing";
     snap.source = "api";
     snap.fetched_at = ctx.now;
-    micro_usd total;
-    std::map<std::string, daily_cost> days;
-    std::map<std::string, micro_usd> services;
-    for (const auto& [key, cost] : usd) {
-      daily_usage u;
-      u.date = civil_day::parse(key.first);
-      u.provider = "gcp_billing";
-      u.model = key.second;  // the billing service, e.g. "Gemini API", "Vertex AI"
-      u.cost = cost;
-      result.daily_usage.push_back(u);
-      auto& d = days[key.first];
-      d.provider = "gcp_billing";
-      d.date = u.date;
-      d.source = "api";
-      d.cost = d.cost.value_or(micro_usd{}) + cost;
-      services[key.second] += cost;
-      total += cost;
-    }
-    for (auto& [day, d] : days) result.daily_costs.push_back(d);
-    if (!usd.empty()) snap.total_cost = total;
-    for (const auto& [service, cost] : services)
-      snap.model_breakdown.push_back({{"service", service}, {"cost_micro_usd", cost.value}});
+    fill_from_services(usd, "gcp_billing", snap, result);
     snap.units = {{"window_start", first}, {"table", *table}, {"non_usd_services", other}};
     snap.raw_response = snap.units;
     result.snap = std::move(snap);

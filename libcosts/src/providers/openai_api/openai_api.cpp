@@ -14,49 +14,18 @@ namespace {
 
 using namespace simdjson;
 
-constexpr int default_days = 30;
-
+// OpenAI's buckets start at Unix seconds, at midnight UTC.
 page_result read_page(
     const std::string& text,
     const std::function<bool(const std::string& day, ondemand::object result)>& on_result) {
-  page_result page;
-  ondemand::parser parser;
-  json_body body(text);
-  ondemand::object root;
-  page.ok = body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
-              if (k == "has_more") {
-                page.has_more = as_bool(v);
-              } else if (k == "next_page") {
-                as_string(v, page.next_page);
-              } else if (k == "data") {
-                ondemand::array buckets;
-                if (v.get_array().get(buckets)) return false;
-                for (auto bucket_result : buckets) {
-                  ondemand::object bucket;
-                  if (bucket_result.get_object().get(bucket)) return false;
-                  std::string day;
-                  const bool ok = each_field(bucket, [&](std::string_view bk, ondemand::value bv) {
-                    if (bk == "start_time") {
-                      const auto seconds = as_int(bv, -1);
-                      if (seconds < 0) return false;
-                      day = civil_day::from_days_since_epoch(seconds / 86400).to_string();
-                    } else if (bk == "results") {
-                      ondemand::array results;
-                      if (bv.get_array().get(results)) return false;
-                      for (auto r : results) {
-                        ondemand::object result;
-                        if (r.get_object().get(result) || day.empty() || !on_result(day, result))
-                          return false;
-                      }
-                    }
-                    return true;
-                  });
-                  if (!ok) return false;
-                }
-              }
-              return true;
-            });
-  return page;
+  return read_report_page(
+      text, "start_time",
+      [](simdjson::ondemand::value v) {
+        const auto seconds = as_int(v, -1);
+        return seconds < 0 ? std::string()
+                           : civil_day::from_days_since_epoch(seconds / 86400).to_string();
+      },
+      on_result);
 }
 
 class openai_api_provider final : public provider {
@@ -77,25 +46,13 @@ class openai_api_provider final : public provider {
       return result;
     }
     const std::string base = base_url("openai_api", "https://api.openai.com/v1");
-    const civil_day first =
-        ctx.since
-            ? *ctx.since
-            : civil_day::from_days_since_epoch(utc_day(ctx.now).days_since_epoch() - default_days);
+    const civil_day first = report_start(ctx);
     const std::string start = std::to_string(first.days_since_epoch() * 86400);
     http_request request;
     request.headers = {{"Authorization", "Bearer " + key->value}, {"Accept", "application/json"}};
     auto fail = [&](const http_response& r, bool parse_failed, const char* what) {
-      result = collect_result{};
-      if (parse_failed) {
-        result.status = collect_status::parse_error;
-        result.error =
-            std::string("OpenAI sent a ") + what + " page we could not read; nothing was stored";
-      } else {
-        result.status = r.status == 401 || r.status == 403 ? collect_status::auth_failed
-                                                           : collect_status::http_error;
-        result.error = describe_failure(r, "OpenAI", key->origin + " (it must be an admin key)");
-      }
-      return result;
+      return report_failure(r, parse_failed, "OpenAI", what,
+                            key->origin + " (it must be an admin key)");
     };
 
     report_rows rows;
