@@ -1,5 +1,7 @@
 #include "costs/calendar.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -82,7 +84,14 @@ civil_day civil_day::parse(std::string_view text) {
   return {y, static_cast<unsigned>(m), static_cast<unsigned>(d)};
 }
 
+namespace {
+std::atomic<std::uint64_t> next_cache_id{1};
+}  // namespace
+
 struct time_zone::cache {
+  // Never 0 and never reused, unlike an address: a zone made where another was just freed must
+  // not inherit the per-thread answer remembered for the old one.
+  const std::uint64_t id = next_cache_id.fetch_add(1, std::memory_order_relaxed);
   std::mutex mutex;
   std::unordered_map<long long, long> offsets;  // quarter hour since epoch -> seconds east
 };
@@ -143,13 +152,13 @@ long time_zone::offset_seconds(timestamp t) const {
   long long quarter = seconds / 900;
   if (seconds % 900 < 0) --quarter;
   // Calls come in time order within a file: remember this thread's last answer.
-  thread_local const cache* last_cache = nullptr;
+  thread_local std::uint64_t last_cache = 0;
   thread_local long long last_quarter = 0;
   thread_local long last_offset = 0;
-  if (last_cache == cache_.get() && last_quarter == quarter) return last_offset;
+  if (last_cache == cache_->id && last_quarter == quarter) return last_offset;
   std::lock_guard<std::mutex> lock(cache_->mutex);
   const auto remember = [&](long offset) {
-    last_cache = cache_.get();
+    last_cache = cache_->id;
     last_quarter = quarter;
     last_offset = offset;
     return offset;

@@ -47,3 +47,15 @@ TEST(calendar_test, utc_day_of_an_instant) {
 }
 
 }  // namespace
+
+// A zone made and dropped, then another made in its place (often at the same address), must not
+// answer with the first one's offset.
+TEST(calendar_test, zones_made_one_after_another_each_give_their_own_day) {
+  const auto t = costs::parse_timestamp("2026-12-04T17:30:00Z");
+  EXPECT_EQ(costs::time_zone::named("America/Los_Angeles").day_of(t).to_string(), "2026-12-04");
+  EXPECT_EQ(costs::time_zone::named("Asia/Tokyo").day_of(t).to_string(), "2026-12-05");
+  EXPECT_EQ(costs::time_zone::named("Pacific/Kiritimati").day_of(t).to_string(), "2026-12-05");
+  EXPECT_EQ(costs::time_zone::named("Pacific/Pago_Pago").day_of(t).to_string(), "2026-12-04");
+  EXPECT_EQ(costs::time_zone::named("Europe/Berlin").offset_seconds(t), 3600);
+  EXPECT_EQ(costs::time_zone::named("Asia/Kolkata").offset_seconds(t), 19800);
+}
