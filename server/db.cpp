@@ -35,15 +35,30 @@ void prepare_statements(pqxx::connection& c) {
      where date > current_date - $1::int and ($2 = '' or provider = $2)
      group by 1, 2 order by 1, 2)sql");
   }
+  // A breakdown covers every dollar the chart does: usage_daily's itemised rows, plus each
+  // billed cost_daily day that has no itemised rows (e.g. OpenAI's admin costs, OpenRouter's
+  // today from /key) under the key '' ("not itemised"). Optionally one provider ($3).
   for (const char* key : {"provider", "model", "agent", "project", "task"}) {
-    c.prepare(std::string("breakdown_") + key, std::string(R"sql(
-    select )sql") + key + R"sql( as key,
+    const std::string k = key;
+    const std::string billed_key = k == "provider" ? "provider" : "''::text";
+    c.prepare("breakdown_" + k, R"sql(
+    select key,
            (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint as cost,
            (sum(cost_usd) * 1000000)::bigint as priced, sum(calls)::bigint,
            sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
            sum(cache_write_tokens)::bigint
-      from public.usage_daily
-     where date between $1::date and $2::date
+      from (select )sql" + k + R"sql( as key, cost_usd, calls, input_tokens, output_tokens,
+                   cache_read_tokens, cache_write_tokens
+              from public.usage_daily
+             where date between $1::date and $2::date and ($3 = '' or provider = $3)
+            union all
+            select )sql" + billed_key + R"sql(, d.cost_usd, 0, d.input_tokens, d.output_tokens,
+                   d.cache_read_tokens, d.cache_write_tokens
+              from public.cost_daily d
+             where d.date between $1::date and $2::date and ($3 = '' or d.provider = $3)
+               and d.source <> 'local_session'
+               and not exists (select 1 from public.usage_daily u
+                                where u.provider = d.provider and u.date = d.date)) rows
      group by 1 order by 3 desc nulls last, 1)sql");
   }
   // Daily spend between $1 and $2, split into billed (a provider's API) and estimated (priced
@@ -108,6 +123,7 @@ void prepare_statements(pqxx::connection& c) {
     select coalesce((sum(cost_usd) * 1000000)::bigint, 0) from public.usage_daily
      where date between $1::date and $2::date and )sql") +
                                                      key + " = $3");
+  c.prepare("known_agents", "select distinct agent from public.usage_daily where agent <> '' order by 1");
   c.prepare("last_syncs", R"sql(
     select distinct on (provider) provider, status,
            to_char(finished_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), coalesce(error, '')

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,8 @@ struct http_error {
 struct api_context {
   database* db = nullptr;
   metrics* stats = nullptr;
-  std::string token;  ///< when set, /api/* needs "Authorization: Bearer <token>"
+  std::string token;  ///< when set, /api/* needs "Authorization: Bearer <token>" (or the admin's)
+  std::string admin_token;  ///< writes need "Authorization: Bearer <admin_token>"; empty: none
   std::vector<std::string> cors_origins;  ///< origins allowed to read the API from a browser
   result_cache* cache = nullptr;          ///< answers reused for a few seconds (ttl 0: never)
   drain_gate* gate = nullptr;             ///< refuses new requests while shutting down
@@ -70,6 +72,26 @@ struct api_context {
   int cache_seconds = 0;                  ///< Cache-Control max-age
   std::string admin_url;  ///< a database role that may write budgets; empty: writes refused
 };
+
+/// A request header's value, raw or as Pistache parsed it.
+std::optional<std::string> header_value(const Pistache::Rest::Request& request,
+                                        const std::string& name);
+
+/// Compares without an early exit, so timing says nothing about how much of a guess was right.
+bool same_secret(const std::string& given, const std::string& expected);
+
+/// @throws http_error 403 when the server takes no writes (no --admin-token or no
+/// --admin-database-url), 401 unless the request carries the admin token.
+void require_admin(const Pistache::Rest::Request& request, const api_context& ctx);
+
+/// `text` with %XX sequences and '+' decoded, as browsers encode query values.
+/// @throws std::invalid_argument for a '%' not followed by two hex digits.
+std::string percent_decode(std::string_view text);
+
+/// A query parameter's decoded value, nullopt when absent. Every handler reads its query
+/// through this (Pistache hands values over still encoded). @throws http_error 400.
+std::optional<std::string> query_value(const Pistache::Rest::Request& request,
+                                       const std::string& name);
 
 /// A query parameter as an integer in [min, max], `fallback` when absent.
 /// @throws http_error 400 naming the parameter otherwise.

@@ -14,6 +14,7 @@
 #include <pistache/endpoint.h>
 #include <boost/program_options.hpp>
 
+#include "costs/budgets.hpp"
 #include "costs/calendar.hpp"
 #include "costs/paths.hpp"
 #include "costs/secrets.hpp"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   long cache_ms = 5000;
   long drain_seconds = 10;
   std::string admin_url = costs::env("COSTS_ADMIN_DATABASE_URL").value_or("");
+  std::string admin_token = costs::env("COSTS_ADMIN_TOKEN").value_or("");
   if (auto origins = costs::env("COSTS_CORS_ORIGINS")) {
     std::stringstream list(*origins);
     for (std::string o; std::getline(list, o, ',');)
@@ -78,8 +80,11 @@ int main(int argc, char** argv) {
       "reuse an answer for MS milliseconds, so a burst of page loads costs one query "
       "(default 5000; 0 turns it off)")(
       "admin-database-url", po::value(&admin_url)->value_name("URL"),
-      "a role that may write budgets, for POST/DELETE /api/budgets (with --token; env "
+      "a role that may write budgets, for POST/DELETE /api/budgets (with --admin-token; env "
       "COSTS_ADMIN_DATABASE_URL)")(
+      "admin-token", po::value(&admin_token)->value_name("T"),
+      "writes need Authorization: Bearer T (env COSTS_ADMIN_TOKEN); alert channels are picked "
+      "by name from COSTS_CHANNEL_<NAME> in the environment or config file")(
       "drain-seconds", po::value(&drain_seconds)->value_name("S"),
       "on SIGTERM, wait up to S seconds for requests in flight (default 10)");
 
@@ -101,6 +106,7 @@ int main(int argc, char** argv) {
     if (drain_seconds < 0 || drain_seconds > 600)
       throw std::invalid_argument("--drain-seconds must be 0..600");
     costs::time_zone::named(time_zone);  // a zone the system lacks is bad configuration
+    costs::configured_channels();        // a malformed COSTS_CHANNEL_* line, said at start
   } catch (const std::exception& e) {
     std::cerr << "costs-server: " << e.what() << "; see 'costs-server --help'\n";
     return 2;
@@ -128,6 +134,7 @@ int main(int argc, char** argv) {
   ctx.time_zone = time_zone;
   ctx.cache_seconds = static_cast<int>((cache_ms + 999) / 1000);
   ctx.admin_url = admin_url;
+  ctx.admin_token = admin_token;
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
     endpoint.init(Http::Endpoint::options()

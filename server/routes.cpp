@@ -22,8 +22,6 @@ Async::Promise<ssize_t> send_error(Http::ResponseWriter& response, int status,
   return response.send(static_cast<Http::Code>(status), body.dump(), MIME(Application, Json));
 }
 
-namespace {
-
 std::optional<std::string> header_value(const Rest::Request& request, const std::string& name) {
   if (auto raw = request.headers().tryGetRaw(name)) return raw->value();
   if (auto h = request.headers().tryGet(name)) {
@@ -33,6 +31,27 @@ std::optional<std::string> header_value(const Rest::Request& request, const std:
   }
   return std::nullopt;
 }
+
+bool same_secret(const std::string& given, const std::string& expected) {
+  // The length is compared without branching on the bytes; a guess learns only whether its
+  // length was right.
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < given.size(); ++i)
+    diff |= static_cast<unsigned char>(given[i] ^ expected[i % (expected.empty() ? 1 : expected.size())]);
+  return diff == 0 && !expected.empty();
+}
+
+void require_admin(const Rest::Request& request, const api_context& ctx) {
+  if (ctx.admin_token.empty() || ctx.admin_url.empty())
+    throw http_error{403, "writes_disabled",
+                     "writes are off: start costs-server with --admin-token and "
+                     "--admin-database-url"};
+  const auto auth = header_value(request, "Authorization");
+  if (!auth || !same_secret(*auth, "Bearer " + ctx.admin_token))
+    throw http_error{401, "unauthorized", "writes need Authorization: Bearer <the admin token>"};
+}
+
+namespace {
 
 // Only the configured origins get CORS headers; a browser on any other origin is refused.
 void add_cors(const Rest::Request& request, Http::ResponseWriter& response,
@@ -46,19 +65,19 @@ void add_cors(const Rest::Request& request, Http::ResponseWriter& response,
   response.headers().add<vary_header>("Origin");
 }
 
-// Compares without an early exit, so timing says nothing about how much of a guess was right.
-bool same_secret(const std::string& given, const std::string& expected) {
-  if (given.size() != expected.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < given.size(); ++i)
-    diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
-  return diff == 0;
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
-// The route and its query, parameters sorted, so the same question is one cache entry.
+// The route and its decoded query, parameters sorted, so the same question is one cache entry
+// however the browser spelled it.
 std::string cache_key(const Rest::Request& request) {
-  std::vector<std::pair<std::string, std::string>> params(request.query().parameters_begin(),
-                                                          request.query().parameters_end());
+  std::vector<std::pair<std::string, std::string>> params;
+  for (auto it = request.query().parameters_begin(); it != request.query().parameters_end(); ++it)
+    params.emplace_back(it->first, query_value(request, it->first).value_or(""));
   std::sort(params.begin(), params.end());
   std::string key = request.resource();
   for (const auto& [name, value] : params) key += '\n' + name + '=' + value;
@@ -66,6 +85,36 @@ std::string cache_key(const Rest::Request& request) {
 }
 
 }  // namespace
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      const int hi = i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
+      const int lo = hi >= 0 ? hex_digit(text[i + 2]) : -1;
+      if (lo < 0) throw std::invalid_argument("bad percent-encoding");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> query_value(const Rest::Request& request, const std::string& name) {
+  const auto raw = request.query().get(name);
+  if (!raw) return std::nullopt;
+  try {
+    return percent_decode(*raw);
+  } catch (const std::invalid_argument&) {
+    throw http_error{400, "bad_parameter", name + " is not valid percent-encoding"};
+  }
+}
 
 namespace {
 
@@ -84,7 +133,7 @@ costs::time_zone zone_named(const std::string& name) {
 
 civil_day request_today(const Rest::Request& request, const api_context& ctx,
                         std::string& zone_name) {
-  zone_name = request.query().get("tz").value_or(ctx.time_zone);
+  zone_name = query_value(request, "tz").value_or(ctx.time_zone);
   try {
     return zone_named(zone_name).day_of(now());
   } catch (const costs::error&) {
@@ -94,7 +143,7 @@ civil_day request_today(const Rest::Request& request, const api_context& ctx,
 
 long int_param(const Rest::Request& request, const std::string& name, long fallback, long min,
                long max) {
-  const auto text = request.query().get(name);
+  const auto text = query_value(request, name);
   if (!text) return fallback;
   try {
     std::size_t used = 0;
@@ -109,7 +158,7 @@ long int_param(const Rest::Request& request, const std::string& name, long fallb
 
 std::string choice_param(const Rest::Request& request, const std::string& name,
                          const std::string& fallback, const std::vector<std::string>& allowed) {
-  const auto text = request.query().get(name);
+  const auto text = query_value(request, name);
   if (!text) return fallback;
   if (std::find(allowed.begin(), allowed.end(), *text) != allowed.end()) return *text;
   std::string list;
@@ -158,7 +207,9 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
     } leaving{ctx.gate};
     if (!ctx.token.empty() && request.resource().rfind("/api/", 0) == 0) {
       const auto auth = header_value(request, "Authorization");
-      if (!auth || !same_secret(*auth, "Bearer " + ctx.token)) {
+      const bool admin = !ctx.admin_token.empty() && auth &&
+                         same_secret(*auth, "Bearer " + ctx.admin_token);
+      if (!auth || (!same_secret(*auth, "Bearer " + ctx.token) && !admin)) {
         response.headers().add<authenticate_header>("Bearer");
         leaving.after(send_error(response, 401, "unauthorized",
                                  "send Authorization: Bearer <the server's token>"));
@@ -193,7 +244,20 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
       }
     } catch (const http_error& e) {
       status = e.status;
+      if (e.status == 401) response.headers().add<authenticate_header>("Bearer");
       leaving.after(send_error(response, e.status, e.code, e.message));
+    } catch (const pqxx::data_exception& e) {
+      // A value the database's types cannot hold: the request's fault, never a 500.
+      status = 400;
+      ctx.db->reset();
+      leaving.after(send_error(response, 400, "bad_value",
+                               "a value is out of range for its field; see the API's limits"));
+    } catch (const costs::store_error& e) {
+      status = e.code() == "store.bad_value" ? 400 : 503;
+      if (status == 503) std::cerr << "costs-server: " << request.resource() << ": " << e.message() << '\n';
+      leaving.after(status == 400 ? send_error(response, 400, "bad_value", e.message())
+                                  : send_error(response, 503, "database_unavailable",
+                                               "the database could not take the write; retry shortly"));
     } catch (const std::exception& e) {
       // A connection the database dropped (restart, admin kill) may surface as any libpqxx
       // error; what matters is whether it is still open. Either way start afresh next time.

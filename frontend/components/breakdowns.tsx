@@ -107,7 +107,7 @@ export default function Breakdowns({ token, today, reload }: { token: string; to
             <tbody>
               {sorted.map((r) => (
                 <tr key={r.key}>
-                  <th scope="row">{r.key || '(none)'}</th>
+                  <th scope="row">{r.key || `billed, not itemised by ${by}`}</th>
                   <td className="num" data-testid="breakdown-cost">
                     {r.cost_micro_usd === null ? (
                       r.priced_cost_micro_usd ? (

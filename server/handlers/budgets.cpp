@@ -1,6 +1,8 @@
 // /api/budgets: GET lists the rules (without their channels, which the reader cannot see);
-// POST adds one and DELETE /api/budgets/:id removes one. Writes need the server's token and a
-// database role that may write budgets (--admin-database-url); without both they are refused.
+// POST adds one and DELETE /api/budgets/:id removes one. Writes need the server's admin token
+// (--admin-token) and a database role that may write budgets (--admin-database-url). Alerts go
+// only to channels the operator named in the server's configuration (COSTS_CHANNEL_<NAME>): a
+// caller picks channels by name and can never point the sync at a URL of its own.
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
 #include "routes.hpp"
@@ -8,11 +10,44 @@
 namespace costs::server {
 namespace {
 
-void require_writes(const api_context& ctx) {
-  if (ctx.token.empty() || ctx.admin_url.empty())
-    throw http_error{403, "writes_disabled",
-                     "budget writes are off: start costs-server with --token and "
-                     "--admin-database-url"};
+// make_rule knows the providers; an agent scope must name an agent the data has seen.
+void check_scope(const budget_rule& rule, api_context& ctx) {
+  if (rule.scope_kind == "agent") {
+    pqxx::read_transaction tx(ctx.db->connection());
+    const auto seen = tx.exec_prepared("known_agents");
+    std::string list;
+    for (const auto& row : seen) {
+      if (row[0].c_str() == rule.scope_value) return;
+      list += (list.empty() ? "" : ", ") + std::string(row[0].c_str());
+    }
+    throw http_error{400, "bad_budget",
+                     "scope: no usage recorded for agent '" + rule.scope_value + "'" +
+                         (list.empty() ? std::string(" (none yet)") : "; agents seen: " + list)};
+  }
+}
+
+nlohmann::json named_channels(const nlohmann::json& body) {
+  nlohmann::json out = nlohmann::json::array();
+  if (!body.contains("channels")) return out;
+  const auto& given = body["channels"];
+  const auto configured = configured_channels();
+  std::string names;
+  for (const auto& [name, channel] : configured) names += (names.empty() ? "" : ", ") + name;
+  if (!given.is_array() || given.size() > 16)
+    throw http_error{400, "bad_budget", "channels: a list of up to 16 channel names"};
+  for (const auto& c : given) {
+    if (!c.is_string())
+      throw http_error{400, "bad_budget",
+                       "channels: names of channels the operator configured (COSTS_CHANNEL_<NAME>)"
+                       "; URLs and tokens are not accepted here"};
+    const std::string name = c.get<std::string>();
+    if (configured.find(name) == configured.end())
+      throw http_error{400, "bad_budget",
+                       "channels: no channel named '" + name + "'; configured: " +
+                           (names.empty() ? std::string("none") : names)};
+    out.push_back({{"channel", name}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -34,7 +69,7 @@ nlohmann::json get_budgets(const Pistache::Rest::Request&, api_context& ctx) {
 }
 
 nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx) {
-  require_writes(ctx);
+  require_admin(request, ctx);
   const auto body = nlohmann::json::parse(request.body(), nullptr, false);
   if (!body.is_object())
     throw http_error{400, "bad_body", "send a JSON object: {scope, period, threshold_usd, ...}"};
@@ -54,13 +89,23 @@ nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& 
   text("threshold_usd", spec.threshold);
   text("warn_ratio", spec.warn_ratio);
   text("name", spec.name);
-  if (body.contains("channels")) spec.channels = body["channels"];
+  if (spec.name.size() > 200) throw http_error{400, "bad_budget", "name: at most 200 characters"};
+  for (const auto& [key, value] : body.items())
+    if (key != "kind" && key != "scope" && key != "period" && key != "threshold_usd" &&
+        key != "warn_ratio" && key != "name" && key != "channels")
+      throw http_error{400, "bad_budget",
+                       "unknown field '" + key +
+                           "'; send kind, scope, period, threshold_usd, warn_ratio, name, "
+                           "channels"};
+  if (!body.contains("threshold_usd")) throw http_error{400, "bad_budget", "threshold_usd is required"};
+  spec.channels = named_channels(body);
   budget_rule rule;
   try {
     rule = make_rule(spec);
   } catch (const config_error& e) {
     throw http_error{400, "bad_budget", e.message()};
   }
+  check_scope(rule, ctx);
   const auto id = open_budget_book(ctx.admin_url)->add(rule);
   ctx.cache->clear();  // the summary shows budgets
   return {{"id", id},
@@ -70,12 +115,15 @@ nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& 
 }
 
 nlohmann::json delete_budget(const Pistache::Rest::Request& request, api_context& ctx) {
-  require_writes(ctx);
+  require_admin(request, ctx);
   long long id = 0;
   try {
-    id = std::stoll(request.param(":id").as<std::string>());
+    const std::string text = request.param(":id").as<std::string>();
+    std::size_t used = 0;
+    id = std::stoll(text, &used);
+    if (used != text.size() || id <= 0) throw std::invalid_argument("not an id");
   } catch (const std::exception&) {
-    throw http_error{400, "bad_parameter", "the budget id is a whole number"};
+    throw http_error{400, "bad_parameter", "the budget id is a whole number above 0"};
   }
   if (!open_budget_book(ctx.admin_url)->remove(id))
     throw http_error{404, "not_found", "no budget " + std::to_string(id)};

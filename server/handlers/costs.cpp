@@ -74,7 +74,7 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
   const long days = int_param(request, "days", 30, 1, 366);
   const std::string group =
       choice_param(request, "group", "provider", {"provider", "model", "agent"});
-  const std::string provider = request.query().get("provider").value_or("");
+  const std::string provider = query_value(request, "provider").value_or("");
   if (!provider.empty() && find_provider(provider) == nullptr)
     throw http_error{400, "bad_parameter", "provider must be a provider key, e.g. openrouter"};
   pqxx::read_transaction tx(ctx.db->connection());
@@ -95,7 +95,7 @@ nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context
   const std::string by =
       choice_param(request, "by", "provider", {"provider", "model", "agent", "project", "task"});
   auto day = [&](const char* name, civil_day fallback) {
-    const auto text = request.query().get(name);
+    const auto text = query_value(request, name);
     if (!text) return fallback;
     try {
       return civil_day::parse(*text);
@@ -103,13 +103,17 @@ nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context
       throw http_error{400, "bad_parameter", std::string(name) + " must be a date, YYYY-MM-DD"};
     }
   };
-  const civil_day today = utc_day(now());
+  std::string zone;
+  const civil_day today = request_today(request, ctx, zone);
+  const std::string provider = query_value(request, "provider").value_or("");
+  if (!provider.empty() && find_provider(provider) == nullptr)
+    throw http_error{400, "bad_parameter", "provider must be a provider key, e.g. openrouter"};
   const civil_day to = day("to", today);
   const civil_day from = day("from", civil_day::from_days_since_epoch(to.days_since_epoch() - 29));
   if (to < from) throw http_error{400, "bad_parameter", "from must not be after to"};
   pqxx::read_transaction tx(ctx.db->connection());
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row : tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string()))
+  for (const auto& row : tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string(), provider))
     rows.push_back({{"key", row[0].c_str()},
                     {"cost_micro_usd", nullable_int(row[1])},
                     {"priced_cost_micro_usd", nullable_int(row[2])},
@@ -119,7 +123,8 @@ nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context
                       {"output", row[5].as<long long>()},
                       {"cache_read", row[6].as<long long>()},
                       {"cache_write", row[7].as<long long>()}}}});
-  return {{"by", by}, {"from", from.to_string()}, {"to", to.to_string()}, {"rows", rows}};
+  return {{"by", by},          {"from", from.to_string()}, {"to", to.to_string()},
+          {"time_zone", zone}, {"provider", provider},     {"rows", rows}};
 }
 
 }  // namespace costs::server

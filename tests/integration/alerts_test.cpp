@@ -30,10 +30,13 @@ class alerts_test : public ::testing::Test {
     receiver_.on("/telegram/bot" + telegram_token + "/sendMessage", {{200, R"({"ok":true})"}});
   }
 
-  costs::test::process_result sync(std::vector<std::string> args) {
+  // The receiver is on loopback, which only an operator's opt-in lets alerts reach.
+  costs::test::process_result sync(std::vector<std::string> args,
+                                   const std::string& allow_private = "1") {
     std::vector<std::string> argv = {COSTS_SYNC_PATH};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv, {{"HOME", home_.path().string()},
+                              {"COSTS_ALLOW_PRIVATE_CHANNELS", allow_private},
                               {"COSTS_HOME", (home_.path() / "costs").string()},
                               {"COSTS_TARGET", db_.url()},
                               {"XDG_CONFIG_HOME", ""},
@@ -178,6 +181,40 @@ TEST_F(alerts_test, a_failed_delivery_is_kept_and_retried_only_where_it_failed) 
   EXPECT_EQ(to("/hook").size(), 1u) << "the webhook had it already";
   EXPECT_EQ(query("select delivered_at is not null, delivery_error from public.alert_events"),
             "t|null|\n");
+}
+
+TEST_F(alerts_test, a_channel_on_a_private_address_is_refused_unless_the_operator_allows_it) {
+  ASSERT_EQ(sync({"budgets", "add", "--period", "day", "--threshold", "5", "--webhook",
+                  receiver_.base() + "/hook"})
+                .exit_code,
+            0);
+  spend_today("6.00");
+  auto r = sync({"run", "--local-only"}, "");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("private or loopback address, refused"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("COSTS_ALLOW_PRIVATE_CHANNELS=1"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(receiver_.base()), std::string::npos) << "webhook URLs are secrets";
+  EXPECT_TRUE(to("/hook").empty()) << "nothing reached the loopback host";
+  EXPECT_EQ(query("select delivered_at is null from public.alert_events"), "t|\n")
+      << "the alert is kept for a later run";
+  r = run();  // the operator allows it: the kept alert goes out
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(to("/hook").size(), 1u);
+}
+
+TEST_F(alerts_test, a_rule_names_a_channel_the_operator_configured) {
+  home_.write("config", "COSTS_CHANNEL_OPS = webhook=" + receiver_.base() + "/hook\n" +
+                            "COSTS_BUDGET_DAY = scope=total period=day threshold=5 channel=ops\n");
+  spend_today("6.00");
+  auto r = run();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(to("/hook").size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(to("/hook")[0].body)["alert"]["level"], "exceeded");
+  // A rule naming a channel nobody configured says which variable to set.
+  home_.write("config", "COSTS_BUDGET_WEEK = scope=total period=week threshold=5 channel=pager\n");
+  r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("set COSTS_CHANNEL_PAGER"), std::string::npos) << r.err;
 }
 
 TEST_F(alerts_test, rules_in_the_config_file_are_kept_in_step_with_the_database) {

@@ -164,7 +164,8 @@ TEST_F(rest_target_test, budgets_alerts_and_summaries_work_through_rest_too) {
                                            {"XDG_CONFIG_HOME", ""},
                                            {"COSTS_CONFIG", ""},
                                            {"COSTS_TIMEZONE", "UTC"},
-                                           {"COSTS_HTTP_BACKOFF_MS", "1"}});
+                                           {"COSTS_HTTP_BACKOFF_MS", "1"},
+                                           {"COSTS_ALLOW_PRIVATE_CHANNELS", "1"}});
   };
   const auto added = sync({"budgets", "add", "--scope", "provider:openrouter", "--period", "day",
                            "--threshold", "10", "--webhook", receiver.base() + "/hook"});

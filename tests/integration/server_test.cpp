@@ -29,8 +29,9 @@ using costs::test::test_database;
 // Starts the server on a free port; the first stdout line names it.
 class running_server {
  public:
-  explicit running_server(const std::string& database_url, std::vector<std::string> extra = {})
-      : process_(args(database_url, std::move(extra))) {
+  explicit running_server(const std::string& database_url, std::vector<std::string> extra = {},
+                          const std::map<std::string, std::string>& env = {})
+      : process_(args(database_url, std::move(extra)), env) {
     const auto& line = process_.first_line();
     const auto at = line.find("http://");
     if (at == std::string::npos) throw std::runtime_error("server did not start: '" + line + "'");
@@ -199,16 +200,41 @@ TEST_F(server_test, daily_and_breakdown_answer_from_the_tables_and_keep_unpriced
   ASSERT_EQ(models["rows"].size(), 2u);
   EXPECT_EQ(models["rows"][0]["key"], "claude-sonnet-4-6");
   EXPECT_TRUE(models["rows"][1]["cost_micro_usd"].is_null()) << "unpriced stays null";
+  // A breakdown covers every dollar the chart does: OpenRouter's billed days (no itemised rows)
+  // come under '' (not itemised), beside the agents' own rows.
   const auto agents =
       nlohmann::json::parse(http_get(server.base() + "/api/costs/breakdown?by=agent").body);
-  ASSERT_EQ(agents["rows"].size(), 1u);
-  EXPECT_TRUE(agents["rows"][0]["cost_micro_usd"].is_null())
+  ASSERT_EQ(agents["rows"].size(), 2u) << agents.dump();
+  EXPECT_EQ(agents["rows"][0]["key"], "");
+  EXPECT_EQ(agents["rows"][0]["cost_micro_usd"], 3'250'000) << "1.25 + 2.00 billed";
+  EXPECT_EQ(agents["rows"][1]["key"], "claude");
+  EXPECT_TRUE(agents["rows"][1]["cost_micro_usd"].is_null())
       << "a group with an unpriced model has no whole cost";
-  EXPECT_EQ(agents["rows"][0]["priced_cost_micro_usd"], 19'750);
-  EXPECT_EQ(agents["rows"][0]["calls"], 3);
+  EXPECT_EQ(agents["rows"][1]["priced_cost_micro_usd"], 19'750);
+  EXPECT_EQ(agents["rows"][1]["calls"], 3);
+  // By provider, the breakdown adds up to the chart's days (3.25 billed + 0.01975 estimated).
+  const auto by_provider =
+      nlohmann::json::parse(http_get(server.base() + "/api/costs/breakdown?by=provider").body);
+  ASSERT_EQ(by_provider["rows"].size(), 2u) << by_provider.dump();
+  EXPECT_EQ(by_provider["rows"][0]["key"], "openrouter");
+  EXPECT_EQ(by_provider["rows"][0]["cost_micro_usd"], 3'250'000);
+  EXPECT_EQ(by_provider["rows"][1]["key"], "claude_local");
+  EXPECT_EQ(by_provider["rows"][1]["priced_cost_micro_usd"], 19'750);
+  // provider= narrows every breakdown to one provider.
+  const auto openrouter_models = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/breakdown?by=model&provider=openrouter").body);
+  EXPECT_EQ(openrouter_models["provider"], "openrouter");
+  ASSERT_EQ(openrouter_models["rows"].size(), 1u) << openrouter_models.dump();
+  EXPECT_EQ(openrouter_models["rows"][0]["key"], "");
+  EXPECT_EQ(openrouter_models["rows"][0]["cost_micro_usd"], 3'250'000);
+  const auto claude_models = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/breakdown?by=model&provider=claude_local").body);
+  ASSERT_EQ(claude_models["rows"].size(), 2u) << claude_models.dump();
+  EXPECT_EQ(claude_models["rows"][0]["key"], "claude-sonnet-4-6");
+  EXPECT_EQ(claude_models["rows"][1]["key"], "my-local-model");
   const auto projects = nlohmann::json::parse(
       http_get(server.base() + "/api/costs/breakdown?by=project&from=2000-01-01").body);
-  EXPECT_EQ(projects["rows"].size(), 2u);
+  EXPECT_EQ(projects["rows"].size(), 3u) << "acme-api, old, and the billed days not itemised";
   EXPECT_EQ(server.stop(), 0);
 }
 
@@ -260,6 +286,8 @@ TEST_F(server_test, bad_parameters_are_400s_that_say_what_is_wanted) {
   for (const char* path : {"/api/costs/daily?days=0", "/api/costs/daily?days=ten",
                            "/api/costs/daily?group=color", "/api/costs/daily?provider=nope",
                            "/api/costs/breakdown?by=moon", "/api/costs/breakdown?from=2026-13-01",
+                           "/api/costs/breakdown?provider=openruoter", "/api/costs/summary?tz=%ZZ",
+                           "/api/costs/summary?tz=Europe%2F..%2F..%2Fetc%2Fpasswd",
                            "/api/costs/breakdown?from=2026-11-02&to=2026-11-01",
                            "/api/sync/log?limit=0", "/api/sync/log?limit=100000",
                            "/api/costs/summary?tz=Mars/Olympus", "/api/costs/burn?tz=..%2Fetc"}) {
@@ -269,6 +297,32 @@ TEST_F(server_test, bad_parameters_are_400s_that_say_what_is_wanted) {
     EXPECT_EQ(body["error"]["code"], "bad_parameter") << path;
     EXPECT_FALSE(body["error"]["message"].get<std::string>().empty()) << path;
   }
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// Browsers percent-encode the zone (encodeURIComponent("Europe/Berlin") is "Europe%2FBerlin").
+TEST_F(server_test, a_percent_encoded_time_zone_is_the_browsers_zone_east_and_west) {
+  seed_history(db_);
+  running_server server(as_role(db_.url(), "costs_reader"));
+  for (const char* zone : {"Europe/Berlin", "America/Los_Angeles", "Asia/Tokyo"}) {
+    std::string encoded = zone;
+    encoded.replace(encoded.find('/'), 1, "%2F");
+    const auto today = costs::time_zone::named(zone).day_of(costs::now()).to_string();
+    for (const char* route : {"/api/costs/summary", "/api/costs/burn", "/api/costs/breakdown",
+                              "/api/costs/reconcile"}) {
+      const auto r = http_get(server.base() + route + "?tz=" + encoded);
+      ASSERT_EQ(r.status, 200) << route << " " << zone << ": " << r.body;
+      EXPECT_EQ(nlohmann::json::parse(r.body)["time_zone"], zone) << route;
+    }
+    const auto breakdown = nlohmann::json::parse(
+        http_get(server.base() + "/api/costs/breakdown?tz=" + encoded).body);
+    EXPECT_EQ(breakdown["to"], today) << "the breakdown ends on the caller's today";
+    const auto summary =
+        nlohmann::json::parse(http_get(server.base() + "/api/costs/summary?tz=" + encoded).body);
+    EXPECT_EQ(summary["periods"]["today"]["from"], today) << zone;
+  }
+  // '+' is a space in a query value, as a form would send it; a name with one is still no zone.
+  EXPECT_EQ(http_get(server.base() + "/api/costs/summary?tz=Europe+Berlin").status, 400);
   EXPECT_EQ(server.stop(), 0);
 }
 
@@ -511,54 +565,96 @@ TEST_F(server_test, reconcile_sets_billed_against_what_the_logs_explain) {
   EXPECT_EQ(server.stop(), 0);
 }
 
-TEST_F(server_test, budgets_are_written_over_the_api_only_with_the_token) {
-  const std::map<std::string, std::string> auth = {{"Authorization", "Bearer CANARY-BUDGET-TOKEN"},
-                                                   {"Content-Type", "application/json"}};
+TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_the_operator_named) {
+  const std::map<std::string, std::string> admin = {{"Authorization", "Bearer CANARY-ADMIN-TOKEN"},
+                                                    {"Content-Type", "application/json"}};
+  const std::map<std::string, std::string> reader = {{"Authorization", "Bearer CANARY-READ-TOKEN"},
+                                                     {"Content-Type", "application/json"}};
   {
     running_server read_only(as_role(db_.url(), "costs_reader"),
-                             {"--token", "CANARY-BUDGET-TOKEN"});
+                             {"--token", "CANARY-READ-TOKEN", "--admin-token", "CANARY-ADMIN-TOKEN"});
     const auto refused = costs::test::http_send("POST", read_only.base() + "/api/budgets",
-                                                R"({"threshold_usd": 5})", auth);
-    EXPECT_EQ(refused.status, 403);
+                                                R"({"threshold_usd": 5})", admin);
+    EXPECT_EQ(refused.status, 403) << "no --admin-database-url: no writes";
     EXPECT_EQ(nlohmann::json::parse(refused.body)["error"]["code"], "writes_disabled");
     EXPECT_EQ(read_only.stop(), 0);
   }
   running_server server(as_role(db_.url(), "costs_reader"),
-                        {"--token", "CANARY-BUDGET-TOKEN", "--admin-database-url", db_.url(),
-                         "--cache-ms", "600000"});
+                        {"--token", "CANARY-READ-TOKEN", "--admin-token", "CANARY-ADMIN-TOKEN",
+                         "--admin-database-url", db_.url(), "--cache-ms", "600000"},
+                        {{"COSTS_CHANNEL_OPS", "slack=https://hooks.slack.com/services/CANARY"}});
+  auto post = [&](const std::string& body, const std::map<std::string, std::string>& headers) {
+    return costs::test::http_send("POST", server.base() + "/api/budgets", body, headers);
+  };
   const auto before = nlohmann::json::parse(
-      http_get(server.base() + "/api/costs/summary", {{"Authorization", auth.at("Authorization")}})
+      http_get(server.base() + "/api/costs/summary", {{"Authorization", reader.at("Authorization")}})
           .body);
   EXPECT_TRUE(before["budgets"].empty());
-  EXPECT_EQ(
-      costs::test::http_send("POST", server.base() + "/api/budgets", R"({"threshold_usd": 5})")
-          .status,
-      401);
-  const auto created = costs::test::http_send(
-      "POST", server.base() + "/api/budgets",
-      R"({"scope": "provider:openrouter", "period": "day", "threshold_usd": 12.5,
-          "channels": [{"type": "slack", "url": "https://hooks.slack.com/services/CANARY"}]})",
-      auth);
+  EXPECT_EQ(post(R"({"threshold_usd": 5})", {}).status, 401);
+  EXPECT_EQ(post(R"({"threshold_usd": 5})", reader).status, 401)
+      << "the read token may read, never write";
+  EXPECT_EQ(post(R"({"threshold_usd": 5})", {{"Authorization", "Bearer CANARY-ADMIN-TOKEX"}}).status,
+            401);
+  const auto created = post(R"({"scope": "provider:openrouter", "period": "day",
+                                "threshold_usd": 12.5, "channels": ["ops"]})",
+                            admin);
   ASSERT_EQ(created.status, 201) << created.body;
   const auto id = nlohmann::json::parse(created.body)["id"].get<long long>();
   EXPECT_EQ(nlohmann::json::parse(created.body)["threshold_micro_usd"], 12'500'000);
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    EXPECT_EQ(tx.exec1("select channels::text from public.budgets")[0].as<std::string>(),
+              R"([{"channel": "ops"}])")
+        << "the rule keeps the channel's name; its URL stays in the operator's configuration";
+  }
   const auto after = nlohmann::json::parse(
-      http_get(server.base() + "/api/costs/summary", {{"Authorization", auth.at("Authorization")}})
+      http_get(server.base() + "/api/costs/summary", {{"Authorization", reader.at("Authorization")}})
           .body);
   ASSERT_EQ(after["budgets"].size(), 1u) << "a write clears the cached summary";
   EXPECT_EQ(after["budgets"][0]["scope"], "provider:openrouter");
   const auto listed =
-      http_get(server.base() + "/api/budgets", {{"Authorization", auth.at("Authorization")}});
+      http_get(server.base() + "/api/budgets", {{"Authorization", reader.at("Authorization")}});
   EXPECT_EQ(listed.body.find("CANARY"), std::string::npos) << "channels stay hidden";
-  const auto bad = costs::test::http_send("POST", server.base() + "/api/budgets",
-                                          R"({"scope": "planet:mars", "threshold_usd": 1})", auth);
-  EXPECT_EQ(bad.status, 400);
-  EXPECT_EQ(nlohmann::json::parse(bad.body)["error"]["code"], "bad_budget");
-  EXPECT_EQ(costs::test::http_send("POST", server.base() + "/api/budgets", "not json", auth).status,
-            400);
+
+  // Every bad body is a 400 that names the field, never a 500.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"({"scope": "planet:mars", "threshold_usd": 1})", "scope"},
+      {R"({"scope": "provider:openruoter", "threshold_usd": 1})", "openruoter"},
+      {R"({"scope": "agent:nobody", "threshold_usd": 1})", "agent"},
+      {R"({"threshold_usd": 1000000})", "threshold_usd"},
+      {R"({"threshold_usd": 1e300})", "threshold_usd"},
+      {R"({"threshold_usd": -1})", "threshold_usd"},
+      {R"({"threshold_usd": "lots"})", "threshold_usd"},
+      {R"({"scope": "total"})", "threshold_usd"},
+      {R"({"threshold_usd": 5, "warn_ratio": 1e308})", "warn"},
+      {R"({"threshold_usd": 5, "period": "decade"})", "period"},
+      {R"({"threshold_usd": 5, "name": ")" + std::string(300, 'x') + R"("})", "name"},
+      {R"({"threshold_usd": 5, "color": "red"})", "color"},
+      {R"({"threshold_usd": 5, "channels": [{"type": "webhook", "url": "http://attacker.example/x"}]})",
+       "channels"},
+      {R"({"threshold_usd": 5, "channels": ["http://attacker.example/x"]})", "channel"},
+      {R"({"threshold_usd": 5, "channels": ["pager"]})", "ops"},
+      {R"({"threshold_usd": 5, "channels": "ops"})", "channels"},
+      {R"([1, 2])", "JSON object"},
+      {"not json", "JSON object"}};
+  for (const auto& [body, named] : bad) {
+    const auto r = post(body, admin);
+    EXPECT_EQ(r.status, 400) << body << ": " << r.body;
+    const auto parsed = nlohmann::json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(parsed.is_object()) << r.body;
+    EXPECT_NE(parsed["error"]["message"].get<std::string>().find(named), std::string::npos)
+        << body << ": " << r.body;
+  }
   const std::string path = server.base() + "/api/budgets/" + std::to_string(id);
-  EXPECT_EQ(costs::test::http_send("DELETE", path, "", auth).status, 200);
-  EXPECT_EQ(costs::test::http_send("DELETE", path, "", auth).status, 404);
+  EXPECT_EQ(costs::test::http_send("DELETE", path, "", reader).status, 401);
+  for (const char* bad_id : {"abc", "0", "-3", "12abc", "99999999999999999999999"})
+    EXPECT_EQ(
+        costs::test::http_send("DELETE", server.base() + "/api/budgets/" + bad_id, "", admin).status,
+        400)
+        << bad_id;
+  EXPECT_EQ(costs::test::http_send("DELETE", path, "", admin).status, 200);
+  EXPECT_EQ(costs::test::http_send("DELETE", path, "", admin).status, 404);
   EXPECT_EQ(server.stop(), 0);
   EXPECT_EQ(server.err().find("CANARY"), std::string::npos);
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +30,9 @@ struct budget_rule {
   std::string period = "month";
   micro_usd threshold;
   int warn_permille = 800;
-  /// [{"type":"webhook"|"slack"|"ntfy","url":...}, {"type":"telegram","token":...,"chat_id":...}]
+  /// [{"type":"webhook"|"slack"|"ntfy","url":...}, {"type":"telegram","token":...,"chat_id":...},
+  ///  {"channel":"ops"}]: the last names a channel the operator configured (configured_channels),
+  /// the only form the server's API accepts, so no API caller chooses where alerts are sent.
   nlohmann::json channels = nlohmann::json::array();
   bool enabled = true;
 
@@ -62,6 +65,13 @@ budget_rule make_rule(const budget_spec& spec);
 /// @throws costs::config_error naming the entry that is wrong.
 std::vector<budget_rule> config_budget_rules();
 
+/// The alert channels the operator configured, by lowercase name, from the environment and the
+/// config file (the environment wins):
+///     COSTS_CHANNEL_OPS = slack=https://hooks.slack.com/services/...
+/// One word: webhook=URL, slack=URL, ntfy=URL or telegram=BOT_TOKEN:CHAT_ID.
+/// @throws costs::config_error naming the entry that is wrong.
+std::map<std::string, nlohmann::json> configured_channels();
+
 /// The level a rule reaches with `measured` (spend in its period, or for a low-balance rule the
 /// balance): "exceeded", "warn", or "" for none.
 std::string alert_level(const budget_rule& rule, micro_usd measured);
@@ -86,8 +96,10 @@ std::string alert_text(const budget_alert& alert, const std::string& page_url);
 /// the reader role).
 std::string channel_id(const nlohmann::json& channel);
 
-/// Sends one alert to one channel. Returns the empty string on success, else one line saying
-/// what failed (never the URL's secret parts or a bot token).
+/// Sends one alert to one channel (a named one is looked up in configured_channels()). Returns
+/// the empty string on success, else one line saying what failed (never the URL's secret parts
+/// or a bot token). Hosts on private, loopback or link-local addresses are refused unless the
+/// operator sets COSTS_ALLOW_PRIVATE_CHANNELS=1 (for a webhook on the same machine or LAN).
 std::string deliver_alert(const budget_alert& alert, const nlohmann::json& channel,
                           const std::string& page_url);
 
@@ -100,6 +112,8 @@ class budget_book {
   virtual std::int64_t add(const budget_rule& rule) = 0;
   /// @returns false when no rule had that id.
   virtual bool remove(std::int64_t id) = 0;
+  /// What a spend rule's scope spent from `from` to `to` (the figure its alerts are judged on).
+  virtual micro_usd spent_in(const budget_rule& rule, civil_day from, civil_day to) = 0;
   /// Evaluates every enabled rule for the periods containing `today`, records newly reached
   /// levels, and returns every alert not yet delivered to all its channels (new or older).
   virtual std::vector<budget_alert> pending_alerts(civil_day today) = 0;

@@ -9,7 +9,10 @@
 #include "costs/error.hpp"
 #include "costs/forecast.hpp"
 #include "costs/paths.hpp"
+#include "costs/registry.hpp"
 #include "http/http_client.hpp"
+
+extern char** environ;  // POSIX; not every libc declares it
 
 namespace costs {
 
@@ -35,6 +38,28 @@ void set_scope(budget_rule& rule, const std::string& scope) {
                      "a scope is total, provider:KEY, agent:NAME or model:ID, not '" + scope + "'");
 }
 
+namespace {
+
+bool valid_channel_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 &&
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
+}
+
+// One channel word of the config file: webhook=URL, slack=URL, ntfy=URL,
+// telegram=BOT_TOKEN:CHAT_ID or channel=NAME; nullopt when `key` is none of these.
+std::optional<nlohmann::json> channel_word(const std::string& key, const std::string& value) {
+  if (key == "webhook" || key == "slack" || key == "ntfy")
+    return nlohmann::json{{"type", key}, {"url", value}};
+  if (key == "telegram" && value.rfind(':') != std::string::npos && value.rfind(':') > 0)
+    return nlohmann::json{{"type", "telegram"},
+                          {"token", value.substr(0, value.rfind(':'))},
+                          {"chat_id", value.substr(value.rfind(':') + 1)}};
+  if (key == "channel" && valid_channel_name(value)) return nlohmann::json{{"channel", value}};
+  return std::nullopt;
+}
+
+}  // namespace
+
 budget_rule make_rule(const budget_spec& spec) {
   budget_rule rule;
   rule.name = spec.name;
@@ -42,6 +67,14 @@ budget_rule make_rule(const budget_spec& spec) {
     throw config_error("budgets.bad_kind", "a budget's kind is spend or low_balance");
   rule.kind = spec.kind;
   set_scope(rule, spec.scope);
+  if (rule.scope_kind == "provider" && find_provider(rule.scope_value) == nullptr) {
+    std::string known;
+    for (const auto& p : all_providers()) known += (known.empty() ? "" : ", ") + std::string(p.key);
+    throw config_error("budgets.bad_scope",
+                       "scope: no provider '" + rule.scope_value + "'; known: " + known);
+  }
+  if (rule.scope_value.size() > 200)
+    throw config_error("budgets.bad_scope", "scope: a name of at most 200 characters");
   if (rule.kind == "low_balance" && rule.scope_kind != "provider")
     throw config_error("budgets.bad_scope",
                        "a low_balance rule watches one provider: scope provider:KEY");
@@ -49,23 +82,29 @@ budget_rule make_rule(const budget_spec& spec) {
     throw config_error("budgets.bad_period", "a budget's period is day, week or month");
   rule.period = spec.period;
   const auto threshold = try_parse_usd(spec.threshold);
-  if (!threshold || threshold->value < 0)
-    throw config_error("budgets.bad_threshold", "a budget's threshold is dollars, 0 or more");
+  // numeric(12, 6) holds under a million dollars; a bigger budget is a typo, not a plan.
+  if (!threshold || threshold->value < 0 || threshold->value >= 1'000'000'000'000)
+    throw config_error("budgets.bad_threshold",
+                       "threshold_usd: dollars from 0 to 999999.99, not '" +
+                           spec.threshold.substr(0, 40) + "'");
   rule.threshold = *threshold;
   const auto ratio = try_parse_usd(spec.warn_ratio);  // a plain decimal, read exactly
   if (!ratio || ratio->value <= 0 || ratio->value > 1'000'000)
-    throw config_error("budgets.bad_ratio", "a warning ratio is above 0 and at most 1");
+    throw config_error("budgets.bad_ratio", "warn_ratio: a warning ratio above 0 and at most 1");
   rule.warn_permille = static_cast<int>(ratio->value / 1000);
   if (!spec.channels.is_array()) throw config_error("budgets.bad_channels", "channels are a list");
   for (const auto& c : spec.channels) {
     const std::string type = c.is_object() ? c.value("type", std::string()) : std::string();
-    const bool ok = (type == "webhook" || type == "slack" || type == "ntfy")
-                        ? c.contains("url") && c["url"].is_string()
-                        : type == "telegram" && c.contains("token") && c.contains("chat_id");
+    const bool named = c.is_object() && c.size() == 1 && c.contains("channel") &&
+                       c["channel"].is_string() && valid_channel_name(c["channel"]);
+    const bool ok = named || ((type == "webhook" || type == "slack" || type == "ntfy")
+                                  ? c.contains("url") && c["url"].is_string()
+                                  : type == "telegram" && c.contains("token") &&
+                                        c.contains("chat_id"));
     if (!ok)
       throw config_error("budgets.bad_channels",
-                         "a channel is {type: webhook|slack|ntfy, url} or {type: telegram, token, "
-                         "chat_id}");
+                         "a channel is {channel: NAME}, {type: webhook|slack|ntfy, url} or "
+                         "{type: telegram, token, chat_id}");
   }
   rule.channels = spec.channels;
   return rule;
@@ -140,23 +179,46 @@ std::vector<budget_rule> config_budget_rules() {
         spec.threshold = v;
       else if (k == "warn")
         spec.warn_ratio = v;
-      else if (k == "webhook" || k == "slack" || k == "ntfy")
-        spec.channels.push_back({{"type", k}, {"url", v}});
-      else if (k == "telegram" && v.rfind(':') != std::string::npos && v.rfind(':') > 0)
-        spec.channels.push_back({{"type", "telegram"},
-                                 {"token", v.substr(0, v.rfind(':'))},
-                                 {"chat_id", v.substr(v.rfind(':') + 1)}});
+      else if (auto channel = channel_word(k, v))
+        spec.channels.push_back(std::move(*channel));
       else
         throw config_error("config.bad_budget",
                            key + ": unknown '" + k +
-                               "'; use kind, scope, period, threshold, warn, webhook, slack, ntfy "
-                               "or telegram=BOT_TOKEN:CHAT_ID");
+                               "'; use kind, scope, period, threshold, warn, webhook, slack, ntfy, "
+                               "telegram=BOT_TOKEN:CHAT_ID or channel=NAME");
     }
     try {
       out.push_back(make_rule(spec));
     } catch (const config_error& e) {
       throw config_error("config.bad_budget", key + ": " + e.message());
     }
+  }
+  return out;
+}
+
+std::map<std::string, nlohmann::json> configured_channels() {
+  const std::string prefix = "COSTS_CHANNEL_";
+  std::map<std::string, std::string> entries;
+  for (const auto& [key, value] : config_values_with_prefix(prefix)) entries[key] = value;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const auto eq = entry.find('=');
+    if (entry.rfind(prefix, 0) == 0 && eq != std::string::npos && eq + 1 < entry.size())
+      entries[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& [key, value] : entries) {
+    std::string name = key.substr(prefix.size());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto eq = value.find('=');
+    const auto channel = eq == std::string::npos
+                             ? std::nullopt
+                             : channel_word(value.substr(0, eq), value.substr(eq + 1));
+    if (!valid_channel_name(name) || !channel || channel->contains("channel"))
+      throw config_error("config.bad_channel",
+                         key + ": a channel is one of webhook=URL, slack=URL, ntfy=URL or "
+                               "telegram=BOT_TOKEN:CHAT_ID");
+    out[name] = *channel;
   }
   return out;
 }
@@ -230,8 +292,20 @@ std::string channel_id(const nlohmann::json& channel) {
   return channel.value("type", std::string("channel")) + "-" + out;
 }
 
-std::string deliver_alert(const budget_alert& a, const nlohmann::json& channel,
+std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
                           const std::string& page_url) {
+  nlohmann::json channel = given;
+  if (given.contains("channel")) {
+    const std::string name = given["channel"].get<std::string>();
+    const auto configured = configured_channels();
+    const auto it = configured.find(name);
+    if (it == configured.end()) {
+      std::string upper = name;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return "no channel named '" + name + "' is configured; set COSTS_CHANNEL_" + upper;
+    }
+    channel = it->second;
+  }
   const std::string type = channel.value("type", std::string());
   const std::string text = alert_text(a, page_url);
   detail::http_request request;
@@ -274,9 +348,13 @@ std::string deliver_alert(const budget_alert& a, const nlohmann::json& channel,
     return "unknown channel type '" + type + "'";
   }
   if (request.url.empty()) return type + " channel has no url";
+  request.public_only = setting("COSTS_ALLOW_PRIVATE_CHANNELS").value_or("") != "1";
   const auto response = detail::http_send(request);
   if (response.ok()) return "";
   // Never the URL: webhook URLs and bot tokens are secrets.
+  if (response.refused)
+    return type + " channel: its host is a private or loopback address, refused; set "
+                  "COSTS_ALLOW_PRIVATE_CHANNELS=1 to allow one on your own network";
   if (!response.error.empty()) return type + " channel: " + response.error;
   return type + " channel answered " + std::to_string(response.status);
 }

@@ -141,6 +141,11 @@ class postgres_budget_book : public budget_book {
     tx.commit();
   }
 
+  micro_usd spent_in(const budget_rule& r, civil_day from, civil_day to) override {
+    pqxx::work tx(c_);
+    return spent(tx, r, from, to);
+  }
+
  private:
   micro_usd spent(pqxx::work& tx, const budget_rule& r, civil_day from, civil_day to) {
     const bool by_usage = r.scope_kind == "agent" || r.scope_kind == "model";

@@ -123,6 +123,10 @@ class rest_budget_book final : public budget_book {
                  "return=minimal", "recording a delivery");
   }
 
+  micro_usd spent_in(const budget_rule& r, civil_day from, civil_day to) override {
+    return spent(r, from, to);
+  }
+
  private:
   micro_usd spent(const budget_rule& r, civil_day from, civil_day to) {
     const bool by_usage = r.scope_kind == "agent" || r.scope_kind == "model";

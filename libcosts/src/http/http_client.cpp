@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -47,6 +50,25 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return size * count;
 }
 
+// Called by curl for each address it is about to connect to.
+curl_socket_t open_public_socket(void* refused, curlsocktype, curl_sockaddr* address) {
+  const sockaddr* a = &address->addr;
+  const bool blocked =
+      a->sa_family == AF_INET
+          ? is_private_address(
+                reinterpret_cast<const unsigned char*>(
+                    &reinterpret_cast<const sockaddr_in*>(a)->sin_addr),
+                4)
+          : a->sa_family == AF_INET6 &&
+                is_private_address(reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr.s6_addr,
+                                   16);
+  if (blocked || (a->sa_family != AF_INET && a->sa_family != AF_INET6)) {
+    *static_cast<bool*>(refused) = true;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
 http_response send_once(const http_request& request, long timeout_ms) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -74,6 +96,12 @@ http_response send_once(const http_request& request, long timeout_ms) {
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
+  if (request.public_only) {
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &open_public_socket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &r.refused);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // the address checked is the one reached
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  }
   const CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   if (rc != CURLE_OK) {
@@ -89,10 +117,25 @@ http_response send_once(const http_request& request, long timeout_ms) {
 }
 
 bool retryable(const http_response& r) {
-  return !r.error.empty() || r.status == 429 || r.status >= 500;
+  return !r.refused && (!r.error.empty() || r.status == 429 || r.status >= 500);
 }
 
 }  // namespace
+
+bool is_private_address(const unsigned char* b, std::size_t size) {
+  if (size == 4) {
+    return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 100 && (b[1] & 0xC0) == 64) ||
+           (b[0] == 169 && b[1] == 254) || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+           (b[0] == 192 && b[1] == 168) || (b[0] == 192 && b[1] == 0 && b[2] == 0) ||
+           b[0] >= 224;
+  }
+  if (size != 16) return true;
+  bool zero_prefix = true;  // ::, ::1, and IPv4-mapped ::ffff:a.b.c.d
+  for (int i = 0; i < 10; ++i) zero_prefix = zero_prefix && b[i] == 0;
+  if (zero_prefix && b[10] == 0xFF && b[11] == 0xFF) return is_private_address(b + 12, 4);
+  if (zero_prefix && b[10] == 0 && b[11] == 0) return true;  // ::, ::1, IPv4-compatible
+  return (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) || b[0] == 0xFF;
+}
 
 http_response http_send(const http_request& request) {
   const long timeout_ms = env_ms("COSTS_HTTP_TIMEOUT_MS", 30'000);

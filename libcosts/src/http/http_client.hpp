@@ -7,6 +7,7 @@
 // never retried: a rejected key stays rejected.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <utility>
@@ -19,6 +20,9 @@ struct http_request {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  ///< may hold secrets: never logged
   std::string body;
+  /// Refuse to connect to private, loopback, link-local or multicast addresses, checked on the
+  /// address actually connected to (so a name that resolves differently later cannot slip by).
+  bool public_only = false;
 };
 
 struct http_response {
@@ -27,9 +31,14 @@ struct http_response {
   std::map<std::string, std::string> headers;  ///< names lowercased
   std::string error;  ///< transport failure ("timed out", "connection refused"), else empty
   int attempts = 0;
+  bool refused = false;  ///< public_only stopped it; never retried
 
   bool ok() const { return error.empty() && status >= 200 && status < 300; }
 };
+
+/// Whether an IPv4 or IPv6 address (network order, 4 or 16 bytes) is private, loopback,
+/// link-local, unspecified or multicast.
+bool is_private_address(const unsigned char* bytes, std::size_t size);
 
 /// Sends `request`, retrying as described above.
 http_response http_send(const http_request& request);
