@@ -36,20 +36,6 @@ std::optional<fs::path> executable_path() {
   return std::nullopt;
 }
 
-namespace {
-
-std::optional<fs::path> executable_dir() {
-  if (auto exe = executable_path()) return exe->parent_path();
-  return std::nullopt;
-}
-
-bool path_exists(const fs::path& p) {
-  std::error_code ec;
-  return fs::exists(p, ec);
-}
-
-}  // namespace
-
 std::optional<std::string> env(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') return std::nullopt;
@@ -144,34 +130,20 @@ fs::path config_dir() {
   return home_dir() / ".config" / "costs";
 }
 
-std::optional<fs::path> data_dir() {
-  if (auto dir = env("COSTS_DATA_DIR")) return fs::path(*dir);
-  if (auto exe = executable_dir()) {
-    const fs::path installed = *exe / ".." / COSTS_INSTALL_DATADIR_REL;
-    if (path_exists(installed / "prices.json")) return installed.lexically_normal();
-  }
-  return std::nullopt;
-}
-
 std::optional<fs::path> migrations_dir() {
   if (auto dir = env("COSTS_MIGRATIONS_DIR")) return fs::path(*dir);
-  if (auto dir = data_dir(); dir && path_exists(*dir / "migrations")) return *dir / "migrations";
-  const fs::path source = fs::path(COSTS_SOURCE_DIR) / "supabase" / "migrations";
-  if (path_exists(source)) return source;
   return std::nullopt;
 }
 
 std::optional<fs::path> shipped_prices_file() {
   if (auto file = env("COSTS_PRICES_FILE")) return fs::path(*file);
-  if (auto dir = data_dir(); dir && path_exists(*dir / "prices.json")) return *dir / "prices.json";
-  const fs::path source = fs::path(COSTS_SOURCE_DIR) / "libcosts" / "data" / "prices.json";
-  if (path_exists(source)) return source;
   return std::nullopt;
 }
 
 std::optional<fs::path> user_prices_file() {
   const fs::path file = config_dir() / "prices.json";
-  if (path_exists(file)) return file;
+  std::error_code ec;
+  if (fs::exists(file, ec)) return file;
   return std::nullopt;
 }
 

@@ -1,5 +1,7 @@
 #include "costs/pricing.hpp"
 
+#include "data/embedded.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -128,10 +130,16 @@ price_table price_table::from_file(const std::filesystem::path& path) {
 
 price_table price_table::load_default(std::optional<std::filesystem::path> override_path) {
   const auto shipped = shipped_prices_file();
-  if (!shipped)
-    throw config_error("pricing.missing",
-                       "the shipped price table was not found; set COSTS_PRICES_FILE or reinstall");
-  price_table table = from_file(*shipped);
+  price_table table;
+  if (shipped) {
+    table = from_file(*shipped);
+  } else {
+    try {
+      table = from_json(std::string(detail::embedded_prices()));
+    } catch (const parse_error& e) {
+      throw config_error("pricing.bad_build", "the built-in price table: " + e.message());
+    }
+  }
   if (!override_path) override_path = user_prices_file();
   if (override_path) table.merge(from_file(*override_path));
   return table;

@@ -80,10 +80,7 @@ int budgets_command(const std::vector<std::string>& raw_args) {
       "costs-sync budgets list|add|rm [--target URL] [--scope S] [--period P] [--threshold USD] "
       "[--warn-ratio R] [--webhook URL] [--slack URL] [--telegram BOT_TOKEN:CHAT_ID] [--ntfy URL]");
   if (action.empty()) return exit_ok;
-  const std::string target = resolve_target(target_flag);
-  if (target.empty())
-    throw config_error("cli.missing_target",
-                       "no target: pass --target postgres://... or set COSTS_TARGET");
+  const std::string target = require_target(target_flag);
   auto book = open_budget_book(target, setting("COSTS_SUPABASE_KEY").value_or(""));
   apply_config_rules(*book, config_budget_rules());  // list what the next run will judge
 

@@ -22,25 +22,21 @@ int db_command(const std::vector<std::string>& args) {
           .empty())
     return exit_ok;
 
-  const std::string target = resolve_target(target_flag);
-  if (target.empty())
-    throw config_error("cli.missing_target",
-                       "no target: pass --target postgres://... or set COSTS_TARGET");
+  const std::string target = require_target(target_flag);
   if (!is_postgres_url(target))
     throw config_error("cli.not_postgres",
                        "db migrate needs a postgres:// URL; for a Supabase project run "
                        "`supabase db push` or pass its database URL");
 
-  std::filesystem::path dir;
-  if (!dir_flag.empty()) {
-    dir = dir_flag;
-  } else if (auto found = migrations_dir()) {
-    dir = *found;
-  } else {
-    throw config_error("migrate.no_dir",
-                       "the migrations were not found; pass --migrations-dir or reinstall");
-  }
-  const auto migrations = load_migrations(dir);
+  // The binary's own migrations, unless told otherwise: a moved checkout must not apply
+  // another tree's files.
+  std::vector<migration> migrations;
+  if (!dir_flag.empty())
+    migrations = load_migrations(dir_flag);
+  else if (auto dir = migrations_dir())
+    migrations = load_migrations(*dir);
+  else
+    migrations = shipped_migrations();
   const auto result = apply_migrations(target, migrations);
   if (result.applied.empty()) {
     std::cout << "database is up to date (" << result.already_applied << " migrations) at "

@@ -1,5 +1,7 @@
 #include "commands/options.hpp"
 
+#include <cctype>
+#include <filesystem>
 #include <iostream>
 
 #include "costs/error.hpp"
@@ -7,15 +9,74 @@
 
 namespace costs::sync {
 
-void add_target_option(po::options_description& options, std::string& target) {
-  options.add_options()("target", po::value(&target)->value_name("URL"),
-                        "where to write: a postgres:// URL, or a Supabase / PostgREST https:// "
-                        "base URL with COSTS_SUPABASE_KEY (env or config COSTS_TARGET)");
+void add_target_option(po::options_description& options, std::string& target, bool reads) {
+  options.add_options()(
+      "target", po::value(&target)->value_name("URL"),
+      reads ? "the database to read from: a postgres:// URL, or a Supabase / PostgREST https:// "
+              "base URL with COSTS_SUPABASE_KEY (default: COSTS_TARGET, else the local database "
+              "scripts/run made)"
+            : "where to write: a postgres:// URL, or a Supabase / PostgREST https:// base URL "
+              "with COSTS_SUPABASE_KEY (default: COSTS_TARGET, else the local database "
+              "scripts/run made)");
+}
+
+namespace {
+
+// A socket directory as a URL query value: a home such as "/Users/Jo Smith" must survive.
+std::string query_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::filesystem::path local_cluster() { return costs::costs_home() / "pg"; }
+
+bool local_cluster_listening() {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(local_cluster() / "sock", ec), end; !ec && it != end;
+       it.increment(ec))
+    if (it->path().filename().string().rfind(".s.PGSQL.", 0) == 0 &&
+        it->path().extension() != ".lock")
+      return true;
+  return false;
+}
+
+}  // namespace
+
+std::string local_target() {
+  std::error_code ec;
+  if (!std::filesystem::exists(local_cluster() / "data" / "PG_VERSION", ec)) return "";
+  return "postgresql://postgres@/costs?host=" + query_encode((local_cluster() / "sock").string());
 }
 
 std::string resolve_target(const std::string& flag) {
   if (!flag.empty()) return flag;
-  return costs::setting("COSTS_TARGET").value_or("");
+  if (auto set = costs::setting("COSTS_TARGET")) return *set;
+  return local_target();
+}
+
+std::string require_target(const std::string& flag, bool reading) {
+  std::string target = resolve_target(flag);
+  if (target.empty())
+    throw config_error("cli.missing_target",
+                       "no target: pass --target postgres://..., set COSTS_TARGET (environment or " +
+                           costs::config_file().string() +
+                           "), or run scripts/run once to make a local database");
+  if (reading && flag.empty() && !costs::setting("COSTS_TARGET") && !local_cluster_listening())
+    throw config_error("cli.local_target_down",
+                       "the local database in " + local_cluster().string() +
+                           " is not running: start scripts/run (or scripts/local-postgres.sh "
+                           "start " + local_cluster().string() + "), or pass --target");
+  return target;
 }
 
 bool is_postgres_url(const std::string& target) {

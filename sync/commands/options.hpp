@@ -10,11 +10,20 @@ namespace costs::sync {
 
 namespace po = boost::program_options;
 
-/// Adds --target URL.
-void add_target_option(po::options_description& options, std::string& target);
+/// Adds --target URL; `reads` says "read from" in the help for commands that only read.
+void add_target_option(po::options_description& options, std::string& target, bool reads = false);
 
-/// The target: the flag, else $COSTS_TARGET. Empty when neither is set.
+/// The target: the flag, else COSTS_TARGET (environment, then config file), else the local
+/// database scripts/run made under COSTS_HOME/pg. Empty when there is none of these.
 std::string resolve_target(const std::string& flag);
+
+/// resolve_target, or @throws costs::config_error saying how to name one. When `reading` and the
+/// target is the local cluster, also throws if that cluster is not running (a write would spool
+/// for the next run instead).
+std::string require_target(const std::string& flag, bool reading = true);
+
+/// postgresql://postgres@/costs?host=COSTS_HOME/pg/sock when scripts/run made that cluster.
+std::string local_target();
 
 /// Is this a Postgres URL (written directly) rather than a PostgREST/Supabase base URL?
 bool is_postgres_url(const std::string& target);

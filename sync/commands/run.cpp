@@ -10,6 +10,7 @@
 
 #include "commands/command.hpp"
 #include "commands/options.hpp"
+#include "output.hpp"
 #include "costs/budgets.hpp"
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
@@ -191,11 +192,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!log_file.empty()) redirect_to_log(log_file);
   if (api_only && local_only)
     throw config_error("cli.usage", "pass --api-only or --local-only, not both");
-  const std::string target = resolve_target(target_flag);
-  if (target.empty() && !dry_run)
-    throw config_error("cli.missing_target",
-                       "no target: pass --target postgres://... or set COSTS_TARGET "
-                       "(or use --dry-run)");
+  const std::string target = dry_run ? resolve_target(target_flag) : require_target(target_flag, false);
   if (!target.empty() && !is_postgres_url(target) && target.rfind("https://", 0) != 0 &&
       target.rfind("http://", 0) != 0)
     throw config_error("cli.bad_target",
@@ -242,8 +239,12 @@ int run_command(const std::vector<std::string>& args) {
     if (auto p = make_provider(key)) {
       const detection found = p->detect();
       if (!found.configured) {
+        // Logged too: the page's empty state and /api/providers say, source by source, what
+        // was looked for and what to set.
         outcome.status = to_string(collect_status::not_configured);
         outcome.detail = found.reason;
+        batch.log.push_back(
+            {outcome.key, context.host, started, now(), outcome.status, 0, outcome.detail});
       } else {
         collect_result result = p->collect(context);
         outcome.status = to_string(result.status);
@@ -319,10 +320,9 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
 
-  auto failed = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) {
+  const auto failed = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) {
     return o.status != "ok" && o.status != "not_configured" && o.status != "unavailable";
   });
-  failed += alert_failures;
   const auto collected = std::count_if(outcomes.begin(), outcomes.end(),
                                        [](const auto& o) { return o.status == "ok"; });
   if (as_json) {
@@ -336,6 +336,8 @@ int run_command(const std::vector<std::string>& args) {
                                 {"cost_daily", written.daily_costs},
                                 {"usage_daily", written.daily_usage},
                                 {"sync_log", written.log}}},
+                              {"failed_providers", failed},
+                              {"alert_failures", alert_failures},
                               {"alerts", alerts}};
     for (const auto& o : outcomes)
       summary["providers"].push_back({{"provider", o.key},
@@ -347,7 +349,7 @@ int run_command(const std::vector<std::string>& args) {
   } else {
     for (const auto& o : outcomes) {
       if (o.status == "unavailable") continue;
-      std::cout << o.key << ": " << o.status << (o.detail.empty() ? "" : " (" + o.detail + ")")
+      std::cout << provider_label(o.key) << ": " << o.status << (o.detail.empty() ? "" : " (" + o.detail + ")")
                 << ", " << o.rows << " rows\n";
     }
     for (const auto& a : alerts) std::cout << "alert: " << a["text"].get<std::string>() << '\n';
@@ -358,11 +360,14 @@ int run_command(const std::vector<std::string>& args) {
                           : "wrote " + std::to_string(written.snapshots) + " snapshot(s) to " +
                                 redact_url(target))
               << '\n';
+    if (alert_failures > 0)
+      std::cout << alert_failures
+                << " alert delivery(ies) failed (above); they are kept and retried next run\n";
   }
   if (collected == 0 && failed == 0)
     std::cerr << "costs-sync run: no provider was collected; none is configured or has a "
                  "collector in this build yet\n";
-  return failed > 0 ? exit_failed : exit_ok;
+  return failed > 0 || alert_failures > 0 ? exit_failed : exit_ok;
 }
 
 }  // namespace costs::sync

@@ -14,6 +14,7 @@
 #include "commands/options.hpp"
 #include "costs/error.hpp"
 #include "costs/paths.hpp"
+#include "costs/secrets.hpp"
 
 namespace costs::sync {
 namespace {
@@ -53,8 +54,14 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+// A job names its target on its command line (when the URL holds no password), so it writes
+// where the person who installed it meant, whatever the job's environment holds.
+std::string carried_target;
+
 std::vector<std::string> command_of(const fs::path& binary, const job& j, const fs::path& log) {
-  return {binary.string(), "run", j.flag, "--log-file", log.string()};
+  std::vector<std::string> argv = {binary.string(), "run", j.flag, "--log-file", log.string()};
+  if (!carried_target.empty()) argv.insert(argv.end(), {"--target", carried_target});
+  return argv;
 }
 
 std::vector<unit_file> launchd_files(const fs::path& binary, const std::vector<job>& jobs,
@@ -171,7 +178,9 @@ int schedule_command(const std::vector<std::string>& args) {
   bool dry_run = false;
   int api_hours = 6, local_hours = 2;
   std::string platform = "auto";
+  std::string target_flag;
   po::options_description options("schedule options");
+  add_target_option(options, target_flag);
   options.add_options()("dry-run", po::bool_switch(&dry_run),
                         "print what would be installed; change nothing")(
       "api-every", po::value(&api_hours)->value_name("HOURS"),
@@ -201,6 +210,21 @@ int schedule_command(const std::vector<std::string>& args) {
   if (platform != "launchd" && platform != "systemd" && platform != "cron")
     throw config_error("cli.usage", "--platform is launchd, systemd or cron");
 
+  const std::string target = resolve_target(target_flag);
+  carried_target.clear();
+  if (!target.empty() && redact_url(target) == target) {
+    carried_target = target;
+  } else if (!target.empty() && (!target_flag.empty() || !config_value("COSTS_TARGET"))) {
+    throw config_error("schedule.secret_target",
+                       "the target holds a password, which a schedule would keep in plain text: "
+                       "put COSTS_TARGET = <the URL> in " +
+                           config_file().string() +
+                           " (scheduled runs read it there) and run this again without --target");
+  } else if (target.empty() && action == "install") {
+    std::cerr << "costs-sync schedule: no target yet; scheduled runs fail until COSTS_TARGET is set "
+                 "in "
+              << config_file().string() << " or scripts/run has made the local database\n";
+  }
   const fs::path binary = executable_path().value_or("costs-sync");
   const fs::path log = costs_home() / "logs" / "sync.log";
   const std::vector<job> jobs = {{"api", "--api-only", "provider billing APIs", api_hours},
@@ -262,7 +286,9 @@ int schedule_command(const std::vector<std::string>& args) {
       throw error("schedule.failed",
                   "the jobs were written but " + platform + " refused to load them; see above");
     std::cout << "scheduled with " << platform << ": provider APIs every " << api_hours
-              << " h, local logs every " << local_hours << " h; log: " << log.string() << '\n';
+              << " h, local logs every " << local_hours << " h, writing to "
+              << (target.empty() ? std::string("(no target yet)") : redact_url(target))
+              << "; log: " << log.string() << '\n';
     return exit_ok;
   }
 

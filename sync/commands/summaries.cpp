@@ -10,7 +10,7 @@ namespace costs::sync {
 bool load_summary(const std::vector<std::string>& args, const std::string& command,
                   po::options_description& options, int days_back, summary_input& in) {
   std::string target_flag, zone_flag;
-  add_target_option(options, target_flag);
+  add_target_option(options, target_flag, /*reads=*/true);
   options.add_options()("format", po::value(&in.format)->value_name("F"),
                         "text (default), json, or chat: a few lines for a /tokens or /burn reply")(
       "timezone", po::value(&zone_flag)->value_name("ZONE"),
@@ -21,10 +21,7 @@ bool load_summary(const std::vector<std::string>& args, const std::string& comma
     return false;
   if (in.format != "text" && in.format != "json" && in.format != "chat")
     throw config_error("cli.usage", "--format is text, json or chat");
-  const std::string target = resolve_target(target_flag);
-  if (target.empty())
-    throw config_error("cli.missing_target",
-                       "no target: pass --target postgres://... or set COSTS_TARGET");
+  const std::string target = require_target(target_flag);
   if (zone_flag.empty()) zone_flag = setting("COSTS_TIMEZONE").value_or("");
   const time_zone zone = zone_flag.empty() ? time_zone::local() : time_zone::named(zone_flag);
   in.today = zone.day_of(now());

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/migrations.hpp"
 #include "costs/secrets.hpp"
 #include "costs/spool.hpp"
 #include "costs/store.hpp"
@@ -82,6 +83,63 @@ TEST(sync_cli_test, run_against_a_migrated_database_succeeds) {
   const auto summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary["providers"].size(), 14u);
   EXPECT_EQ(summary["dry_run"], false);
+}
+
+// After scripts/run, the CLI reads the cluster it made (COSTS_HOME/pg, database costs) with no
+// flag, no environment and no config file. Here that cluster is the tests' own, reached through
+// a COSTS_HOME laid out as scripts/run lays it out.
+TEST(sync_cli_test, with_no_flags_the_cli_finds_the_local_database_scripts_run_made) {
+  const std::string admin = costs::test::admin_url();
+  const auto host_at = admin.find("host=");
+  ASSERT_NE(host_at, std::string::npos) << "the tests' cluster listens on a socket";
+  const std::string socket_dir = admin.substr(host_at + 5, admin.find('&', host_at) - host_at - 5);
+  const costs::test::temp_home home;
+  const auto pg = home.path() / "costs home" / "pg";  // a space, as in many macOS homes
+  home.write("costs home/pg/data/PG_VERSION", "15\n");
+  std::filesystem::create_directory_symlink(socket_dir, pg / "sock");
+  {
+    pqxx::connection c(admin);
+    pqxx::nontransaction tx(c);
+    tx.exec("drop database if exists costs with (force)");
+    tx.exec("create database costs");
+  }
+  const std::string local = costs::test::with_database(admin, "costs");
+  costs::apply_migrations(local, costs::load_migrations(COSTS_MIGRATIONS_SOURCE));
+  {
+    pqxx::connection c(local);
+    pqxx::work tx(c);
+    tx.exec(
+        "insert into public.cost_daily (provider, date, source, cost_usd) values "
+        "('openrouter', (now() at time zone 'utc')::date, 'api', 4.25)");
+    tx.commit();
+  }
+  const std::map<std::string, std::string> env = {
+      {"HOME", home.path().string()}, {"COSTS_HOME", (home.path() / "costs home").string()},
+      {"COSTS_TIMEZONE", "UTC"}, {"COSTS_CONFIG", ""}, {"XDG_CONFIG_HOME", ""}};
+  const auto status = sync({"status", "--format", "json"}, env);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(nlohmann::json::parse(status.out)["today_usd"], "4.250000")
+      << status.out;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"burn"}, {"history"}, {"budgets", "list"}}) {
+    const auto r = sync(args, env);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+  }
+  const auto help = sync({"status", "--help"}, env);
+  EXPECT_NE(help.out.find("the database to read from"), std::string::npos) << help.out;
+
+  // The cluster stopped (no socket): one line saying how to start it.
+  std::filesystem::remove(pg / "sock");
+  std::filesystem::create_directory(pg / "sock");
+  const auto down = sync({"status"}, env);
+  EXPECT_EQ(down.exit_code, 2);
+  EXPECT_NE(down.err.find("is not running: start scripts/run"), std::string::npos) << down.err;
+  EXPECT_EQ(lines(down.err), 1u) << down.err;
+  {
+    pqxx::connection c(admin);
+    pqxx::nontransaction tx(c);
+    tx.exec("drop database if exists costs with (force)");
+  }
 }
 
 TEST(sync_cli_test, an_unreachable_target_fails_with_one_line_and_no_password) {

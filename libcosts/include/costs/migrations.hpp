@@ -17,6 +17,9 @@ struct migration {
   std::string sql;
 };
 
+/// The migrations built into this binary (supabase/migrations when it was built), in order.
+std::vector<migration> shipped_migrations();
+
 /// Reads every *.sql in `dir`, in version order.
 /// @throws costs::config_error if the directory is missing or a file is misnamed.
 std::vector<migration> load_migrations(const std::filesystem::path& dir);

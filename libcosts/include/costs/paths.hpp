@@ -1,7 +1,7 @@
 // costs/paths.hpp: where state and shipped data live.
 //
-// Installed binaries find their data at <prefix>/share/costs beside <prefix>/bin; binaries run
-// from a build tree find it in the source tree. Environment variables override both.
+// Shipped data (prices.json, the migrations) is built into the binary, so a moved checkout or an
+// installed copy reads what it was built with; environment variables may point elsewhere.
 #pragma once
 
 #include <filesystem>
@@ -24,16 +24,12 @@ std::filesystem::path home_dir();
 /// The running program's own path (resolved), or nullopt where the system cannot say.
 std::optional<std::filesystem::path> executable_path();
 
-/// The directory of shipped data (prices.json, migrations/): $COSTS_DATA_DIR, else
-/// <exe>/../share/costs, else the source tree's locations. nullopt when none exists.
-std::optional<std::filesystem::path> data_dir();
-
-/// The migrations directory: $COSTS_MIGRATIONS_DIR, else data_dir()/migrations, else the
-/// source tree's supabase/migrations. nullopt when none exists.
+/// A migrations directory to use instead of the ones built in: $COSTS_MIGRATIONS_DIR, else
+/// nullopt (the binary carries its own: see shipped_migrations()).
 std::optional<std::filesystem::path> migrations_dir();
 
-/// The shipped price table: $COSTS_PRICES_FILE, else data_dir()/prices.json, else the source
-/// tree's libcosts/data/prices.json. nullopt when none exists.
+/// A price table to use instead of the one built in: $COSTS_PRICES_FILE, else nullopt (the
+/// binary carries the prices.json it was built with).
 std::optional<std::filesystem::path> shipped_prices_file();
 
 /// The user's price overrides, config_dir()/prices.json, when that file exists.

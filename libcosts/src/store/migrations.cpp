@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "costs/error.hpp"
+#include "data/embedded.hpp"
 #include "store/pg_error.hpp"
 
 namespace costs {
@@ -29,6 +30,19 @@ bool valid_name(const std::string& stem, std::string& version, std::string& name
 }
 
 }  // namespace
+
+std::vector<migration> shipped_migrations() {
+  std::vector<migration> out;
+  for (const auto& file : detail::embedded_migrations()) {
+    migration m;
+    const std::string name(file.name);
+    if (!valid_name(name.substr(0, name.size() - 4), m.version, m.name))
+      throw config_error("migrate.bad_name", "built-in migration " + name + " is misnamed");
+    m.sql = std::string(file.text);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
 
 std::vector<migration> load_migrations(const fs::path& dir) {
   std::error_code ec;
