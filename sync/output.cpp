@@ -2,12 +2,19 @@
 
 #include <algorithm>
 
+#include "costs/registry.hpp"
+
 namespace costs::sync {
 
 nlohmann::json usd_json(const std::optional<pico_usd>& cost) {
   if (!cost) return nullptr;
   // A double printed shortest-round-trip shows exactly the six decimals of the micro-dollars.
   return static_cast<double>(to_micro(*cost).value) / 1e6;
+}
+
+std::string provider_label(std::string_view key) {
+  const provider_info* info = find_provider(key);
+  return info != nullptr ? std::string(info->label) : std::string(key);
 }
 
 std::string group_digits(std::int64_t n) {

@@ -15,6 +15,9 @@ namespace costs::sync {
 /// A cost for JSON: dollars with six decimals (exact), or null when unpriced.
 nlohmann::json usd_json(const std::optional<pico_usd>& cost);
 
+/// A provider's label for people ("OpenRouter", "Claude Code"); the key itself if unknown.
+std::string provider_label(std::string_view key);
+
 /// 1234567 -> "1,234,567"
 std::string group_digits(std::int64_t n);
 

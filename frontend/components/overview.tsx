@@ -1,10 +1,26 @@
-// The top line: today, this month, the month-end forecast against the budget, change vs yesterday.
+// The top line: today, change vs yesterday, this week, this month, the month-end forecast
+// against the budget.
+import type { ReactNode } from 'react';
 import type { Summary } from '@/lib/api';
 import { money, percent } from '@/lib/format';
 import BasisTag from './basis';
 
+// One figure of the top line: a label, an amount (its exact micro-dollars kept for tests and
+// copy-paste) and a note under it.
+function Stat({ id, label, micro, children }: { id: string; label: string; micro: number; children: ReactNode }) {
+  return (
+    <div className="stat" data-testid={`stat-${id}`}>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value" data-testid={`${id}-total`} data-micro={micro}>
+        {money(micro)}
+      </span>
+      <span className="stat-note">{children}</span>
+    </div>
+  );
+}
+
 export default function Overview({ summary }: { summary: Summary }) {
-  const { today, month, yesterday } = summary.periods;
+  const { today, week, month, yesterday } = summary.periods;
   const change = summary.change_vs_yesterday;
   const f = summary.forecast;
   const over_budget = f.projected_budget_ratio !== null && f.projected_budget_ratio >= 1;
@@ -14,16 +30,10 @@ export default function Overview({ summary }: { summary: Summary }) {
       <h2 id="overview-title" className="visually-hidden">
         Overview
       </h2>
-      <div className="stat" data-testid="stat-today">
-        <span className="stat-label">Today</span>
-        <span className="stat-value" data-testid="today-total" data-micro={today.total_micro_usd}>
-          {money(today.total_micro_usd)}
-        </span>
-        <span className="stat-note">
-          <BasisTag basis={today.basis} />
-          {today.unpriced_rows > 0 && <span className="tag tag-unpriced">+ unpriced</span>}
-        </span>
-      </div>
+      <Stat id="today" label="Today" micro={today.total_micro_usd}>
+        <BasisTag basis={today.basis} />
+        {today.unpriced_rows > 0 && <span className="tag tag-unpriced">+ unpriced</span>}
+      </Stat>
       <div className="stat" data-testid="stat-change">
         <span className="stat-label">vs yesterday</span>
         <span className={`stat-value change-${direction}`} data-testid="change" data-micro={change.micro_usd}>
@@ -35,20 +45,17 @@ export default function Overview({ summary }: { summary: Summary }) {
           {change.ratio !== null && ` · ${change.ratio > 0 ? '+' : ''}${percent(change.ratio)}`}
         </span>
       </div>
-      <div className="stat" data-testid="stat-month">
-        <span className="stat-label">This month</span>
-        <span className="stat-value" data-testid="month-total" data-micro={month.total_micro_usd}>
-          {money(month.total_micro_usd)}
-        </span>
-        <span className="stat-note">
-          <BasisTag basis={month.basis} />
-          {month.billed_micro_usd > 0 && month.estimated_micro_usd > 0 && (
-            <span>
-              {money(month.billed_micro_usd)} billed · {money(month.estimated_micro_usd)} estimated
-            </span>
-          )}
-        </span>
-      </div>
+      <Stat id="week" label="This week" micro={week.total_micro_usd}>
+        <BasisTag basis={week.basis} /> since {week.from}
+      </Stat>
+      <Stat id="month" label="This month" micro={month.total_micro_usd}>
+        <BasisTag basis={month.basis} />
+        {month.billed_micro_usd > 0 && month.estimated_micro_usd > 0 && (
+          <span>
+            {money(month.billed_micro_usd)} billed · {money(month.estimated_micro_usd)} estimated
+          </span>
+        )}
+      </Stat>
       <div className={`stat${over_budget ? ' stat-alert' : ''}`} data-testid="stat-forecast">
         <span className="stat-label">Month-end forecast</span>
         <span className="stat-value" data-testid="forecast" data-micro={f.projected_month_end_micro_usd}>

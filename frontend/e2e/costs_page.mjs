@@ -91,6 +91,7 @@ try {
   check('today matches the API', (await micro('today-total')) === summary.periods.today.total_micro_usd,
     `${await micro('today-total')} vs ${summary.periods.today.total_micro_usd}`);
   check('this month matches the API', (await micro('month-total')) === summary.periods.month.total_micro_usd);
+  check('this week matches the API', (await micro('week-total')) === summary.periods.week.total_micro_usd);
   check('the forecast matches the API',
     (await micro('forecast')) === summary.forecast.projected_month_end_micro_usd);
   check('the change vs yesterday matches the API',
@@ -156,6 +157,12 @@ try {
   const models = await page.textContent('[data-testid="breakdown-table"]');
   check('the model breakdown lists the models', models.includes('claude-sonnet-4-6') && models.includes('my-local-model'));
   check('an unpriced model in the breakdown says unpriced', models.includes('unpriced'));
+  check('billed spend without models is in the breakdown, not left out',
+    models.includes('billed, not itemised by model'), models);
+  const by_provider = await api(`/api/costs/breakdown?by=provider&from=${summary.today.slice(0, 8)}01&to=${summary.today}&tz=UTC`);
+  const breakdown_sum = by_provider.rows.reduce((a, r) => a + (r.priced_cost_micro_usd ?? 0), 0);
+  check('the breakdown adds up to the month', breakdown_sum === summary.periods.month.total_micro_usd,
+    `${breakdown_sum} vs ${summary.periods.month.total_micro_usd}`);
   await page.focus('[data-testid="tab-agent"]');
   await page.keyboard.press('Enter');
   check('the agent tab opens from the keyboard',
@@ -201,6 +208,42 @@ try {
   await other.waitForSelector('[data-testid="provider-card"]');
   check('with the token the dashboard loads', (await other.$$('[data-testid="provider-card"]')).length === cards.length);
   await other.close();
+
+  // --- browsers outside UTC, east and west, on a desktop and a phone ------------------------
+  const other_zones = await chromium.launch({
+    executablePath: process.env.COSTS_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    for (const [zone, viewport] of [
+      ['Europe/Berlin', { width: 1280, height: 900 }],
+      ['America/Los_Angeles', { width: 390, height: 844 }],
+      ['Asia/Tokyo', { width: 1280, height: 900 }],
+    ]) {
+      const context = await other_zones.newContext({ timezoneId: zone, viewport });
+      const zoned = await context.newPage();
+      const asked = [];
+      zoned.on('request', (r) => { if (r.url().includes('tz=')) asked.push(new URL(r.url()).searchParams.get('tz')); });
+      await zoned.goto(`${base}/costs/`, { waitUntil: 'networkidle' });
+      const loaded = await appears(zoned, '[data-testid="provider-card"]');
+      const error = await zoned.$('[data-testid="error"]');
+      check(`in ${zone} the dashboard loads`, loaded && error === null,
+        error ? await error.textContent() : 'no cards');
+      check(`in ${zone} the page asks for its own zone`, asked.length > 0 && asked.every((z) => z === zone),
+        JSON.stringify(asked));
+      const theirs = await api(`/api/costs/summary?tz=${encodeURIComponent(zone)}`);
+      const shown = Number(await zoned.getAttribute('[data-testid="today-total"]', 'data-micro'));
+      check(`in ${zone} today is that zone's today`, theirs.time_zone === zone &&
+        shown === theirs.periods.today.total_micro_usd, `${shown} vs ${JSON.stringify(theirs.periods.today)}`);
+      const widths = await zoned.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      check(`in ${zone} at ${viewport.width} px nothing scrolls sideways`, widths[0] <= widths[1], `${widths}`);
+      await context.close();
+    }
+  } finally {
+    await other_zones.close();
+  }
 
   // --- the API stops: the page says so ------------------------------------------------------
   process.kill(Number(env('COSTS_SERVER_PID')), 'SIGTERM');

@@ -12,12 +12,14 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 /** "$12.35"; amounts under a cent keep four decimals ("$0.0042") so they never read as $0. */
 export function money(micro: number | null | undefined, currency = 'USD'): string {
   if (micro === null || micro === undefined) return 'unpriced';
-  const value = micro / 1_000_000;
+  if (micro !== 0 && Math.abs(micro) < 10_000 && currency === 'USD') return usd_small.format(micro / 1_000_000);
+  // Cents from the integer, half away from zero: the rounding costs-sync uses too, so a balance
+  // reads the same on the page, in `costs-sync burn` and in a chat reply.
+  const cents = Math.sign(micro) * Math.floor((Math.abs(micro) + 5_000) / 10_000);
   if (currency !== 'USD') {
-    return `${value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${currency}`;
+    return `${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
   }
-  if (micro !== 0 && Math.abs(micro) < 10_000) return usd_small.format(value);
-  return usd.format(value);
+  return usd.format(cents / 100);
 }
 
 export function count(n: number): string {

@@ -130,4 +130,11 @@ std::string format_usd(micro_usd amount) {
   return (negative ? "-$" : "$") + std::to_string(magnitude / 100) + "." + frac;
 }
 
+std::string format_amount(micro_usd amount, const std::string& currency) {
+  const std::string usd = format_usd(amount);
+  if (currency.empty() || currency == "USD") return usd;
+  const bool negative = usd[0] == '-';
+  return (negative ? "-" : "") + usd.substr(negative ? 2 : 1) + " " + currency;
+}
+
 }  // namespace costs

@@ -7,6 +7,7 @@
 
 #include "commands/command.hpp"
 #include "commands/summaries.hpp"
+#include "output.hpp"
 
 namespace costs::sync {
 
@@ -47,18 +48,19 @@ int burn_command(const std::vector<std::string>& args) {
     out << std::fixed << std::setprecision(1) << r["runway_days"].get<double>() << " d left";
     return out.str();
   };
+  auto balance_text = [](const nlohmann::json& r) {
+    return format_amount(parse_usd(r["balance"].get<std::string>()),
+                         r["currency"].get<std::string>());
+  };
   if (in.format == "chat") {
     std::cout << "🔥 Burn " << format_usd(total.per_day) << "/day (" << format_usd(total.per_hour)
               << "/h, " << format_usd(total.per_week) << "/week)\n";
     for (const auto& r : rows) {
       if (r["per_day_usd"] == "0.000000" && r["balance"].is_null()) continue;
-      std::cout << r["provider"].get<std::string>() << ' '
+      std::cout << provider_label(r["provider"].get<std::string>()) << ' '
                 << format_usd(parse_usd(r["per_day_usd"].get<std::string>())) << "/day";
       if (!r["balance"].is_null())
-        std::cout << ", "
-                  << r["balance"].get<std::string>().substr(
-                         0, r["balance"].get<std::string>().size() - 4)
-                  << ' ' << r["currency"].get<std::string>() << " left";
+        std::cout << ", " << balance_text(r) << " left";
       const std::string runway = runway_text(r);
       if (!runway.empty()) std::cout << " (" << runway << ")";
       std::cout << '\n';
@@ -69,12 +71,11 @@ int burn_command(const std::vector<std::string>& args) {
             << format_usd(total.per_day) << "/day  " << format_usd(total.per_week)
             << "/week  (mean of the last " << total.window_days << " complete days)\n";
   for (const auto& r : rows) {
-    std::cout << "  " << std::left << std::setw(16) << r["provider"].get<std::string>()
+    std::cout << "  " << std::left << std::setw(16) << provider_label(r["provider"].get<std::string>())
               << std::right << std::setw(10)
               << format_usd(parse_usd(r["per_day_usd"].get<std::string>())) << "/day";
     if (!r["balance"].is_null())
-      std::cout << "  balance " << r["balance"].get<std::string>() << ' '
-                << r["currency"].get<std::string>() << "  " << runway_text(r);
+      std::cout << "  balance " << balance_text(r) << "  " << runway_text(r);
     std::cout << "  (" << r["basis"].get<std::string>() << ")\n";
   }
   return exit_ok;

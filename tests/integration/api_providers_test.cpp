@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/calendar.hpp"
 #include "support/fake_http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
@@ -144,9 +145,12 @@ TEST_F(api_providers_test, fills_snapshots_and_daily_rows_with_the_numbers_the_f
       "2026-11-19|gpt-4.1-mini|1|10|5|0.010000|\n"
       "2026-11-20|claude-sonnet-4-5|222|885120|51477|3.912080|\n"
       "2026-11-20|gpt-4.1-mini|96|301442|42019|0.188440|\n");
+  // /activity holds completed days only; today is /key's usage_daily, OpenRouter's own figure,
+  // so Today, Burn and Runway see it.
+  const std::string today = costs::utc_day(costs::now()).to_string();
   EXPECT_EQ(query_text("select date, cost_usd, source from public.cost_daily where provider = "
                        "'openrouter' order by date"),
-            "2026-11-19|0.010000|api|\n2026-11-20|4.100520|api|\n");
+            "2026-11-19|0.010000|api|\n2026-11-20|4.100520|api|\n" + today + "|1.273100|api|\n");
   EXPECT_EQ(log_of("openrouter"), "ok||\n");
   // The keys went to the provider, and nowhere else.
   bool saw_key = false;
@@ -192,6 +196,9 @@ TEST_F(api_providers_test, a_key_that_is_not_a_management_key_keeps_the_key_data
             "412.091300|null|\n");
   EXPECT_EQ(query_text("select count(*) from public.usage_daily where provider = 'openrouter'"),
             "0|\n");
+  EXPECT_EQ(query_text("select date, cost_usd from public.cost_daily where provider = 'openrouter'"),
+            costs::utc_day(costs::now()).to_string() + "|1.273100|\n")
+      << "without a management key, today's spend still comes from /key";
 }
 
 TEST_F(api_providers_test, rate_limits_and_server_errors_are_retried_honouring_retry_after) {

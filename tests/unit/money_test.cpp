@@ -55,6 +55,11 @@ TEST(money_test, formats_cents_for_people) {
   EXPECT_EQ(costs::format_usd(micro_usd{19'750}), "$0.02");
   EXPECT_EQ(costs::format_usd(micro_usd{1'234'994'999}), "$1234.99");
   EXPECT_EQ(costs::format_usd(micro_usd{-2'505'000}), "-$2.51");
+  // Balances: one rounding (to the cent, half away from zero) in every currency.
+  EXPECT_EQ(costs::format_amount(micro_usd{31'417'700}, "USD"), "$31.42");
+  EXPECT_EQ(costs::format_amount(micro_usd{31'415'000}, "CNY"), "31.42 CNY");
+  EXPECT_EQ(costs::format_amount(micro_usd{31'414'999}, "CNY"), "31.41 CNY");
+  EXPECT_EQ(costs::format_amount(micro_usd{-5'000}, "CNY"), "-0.01 CNY");
 }
 
 TEST(money_test, pico_dollars_round_once_to_micro) {

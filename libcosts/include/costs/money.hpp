@@ -58,7 +58,12 @@ pico_usd parse_usd_pico(std::string_view decimal);
 /// "12.345678": always six decimals, the form numeric(12,6) and the JSON edge use.
 std::string to_decimal_string(micro_usd amount);
 
-/// "$12.35": for people, at the edges only.
+/// "$12.35": for people, at the edges only. Rounded to the cent, half away from zero: the one
+/// rounding the CLI, chat replies and the page all use.
 std::string format_usd(micro_usd amount);
+
+/// An amount in `currency` (millionths of its unit): "$12.35" for USD, else "12.35 CNY", with
+/// format_usd's rounding.
+std::string format_amount(micro_usd amount, const std::string& currency);
 
 }  // namespace costs

@@ -121,7 +121,22 @@ class openrouter_provider final : public provider {
     // What we read, never the body itself: /key echoes a masked key in `label`.
     snap.raw_response = {{"key", snap.units}, {"is_free_tier", free_tier}};
 
+    // Today's spend is OpenRouter's own figure (its UTC day): /activity holds completed days
+    // only, so without this row Today, Burn and the month would miss what /key reports.
+    auto add_today = [&] {
+      if (!today) return;
+      const civil_day day = utc_day(ctx.now);
+      for (const auto& d : result.daily_costs)
+        if (d.date == day) return;  // an itemised day already covers it
+      daily_cost d;
+      d.provider = "openrouter";
+      d.date = day;
+      d.source = "api";
+      d.cost = *today;
+      result.daily_costs.push_back(d);
+    };
     if (!management) {
+      add_today();
       result.snap = std::move(snap);
       return result;
     }
@@ -131,6 +146,7 @@ class openrouter_provider final : public provider {
       result.status = collect_status::partial;
       result.error = describe_failure(credits, "OpenRouter", management->origin) +
                      "; balance and daily history were skipped";
+      add_today();
       result.snap = std::move(snap);
       return result;
     }
@@ -252,6 +268,7 @@ class openrouter_provider final : public provider {
           std::remove_if(c.begin(), c.end(), [&](const daily_cost& r) { return r.date < since; }),
           c.end());
     }
+    add_today();
     result.snap = std::move(snap);
     return result;
   }
