@@ -9,17 +9,49 @@ thread_local std::unique_ptr<pqxx::connection> this_thread_connection;
 
 void prepare_statements(pqxx::connection& c) {
   c.prepare("healthz", "select 1");
+  // The newest snapshot per provider and host, with that pair's newest sync-log row; then the
+  // pairs whose newest sync failed before any snapshot was stored (fetched_at null), so a key
+  // rejected from the first run still gets a card that says so. Failed syncs sort first.
+  // The log names the machine that ran the sync; account-wide API data has host '', so a log
+  // row's host counts only for the local sources ($1, the keys of local providers).
   c.prepare("latest", R"sql(
-    select provider, source, host,
-           to_char(fetched_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as fetched_at,
-           floor(extract(epoch from (now() - fetched_at)))::bigint as age_seconds,
-           (total_cost_usd * 1000000)::bigint as total_cost_micro_usd,
-           input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, total_tokens,
-           (balance_usd * 1000000)::bigint as balance_micro_usd,
-           (credit_limit_usd * 1000000)::bigint as credit_limit_micro_usd,
-           currency, units::text as units, model_breakdown::text as model_breakdown
-      from public.usage_latest
-     order by provider, host)sql");
+    with newest_sync as (
+      select distinct on (provider, data_host) provider, data_host as host, status,
+             coalesce(error, '') as error, finished_at
+        from (select *, case when provider = any($1::text[]) then host else '' end as data_host
+                from public.cost_sync_log
+               where started_at > now() - interval '8 days') recent  -- older news: a dead badge
+       order by provider, data_host, started_at desc, id desc),
+    rows as (
+      select l.provider, l.source, l.host, l.fetched_at,
+             (l.total_cost_usd * 1000000)::bigint as total_cost_micro_usd,
+             l.input_tokens, l.output_tokens, l.cache_read_tokens, l.cache_write_tokens,
+             l.total_tokens, (l.balance_usd * 1000000)::bigint as balance_micro_usd,
+             (l.credit_limit_usd * 1000000)::bigint as credit_limit_micro_usd, l.currency,
+             l.units::text as units, l.model_breakdown::text as model_breakdown
+        from public.usage_latest l
+      union all
+      select s.provider, null, s.host, null, null, 0, 0, 0, 0, 0, null, null, 'USD', null, null
+        from newest_sync s
+       where s.status not in ('ok', 'not_configured', 'unavailable')
+         and not exists (select 1 from public.usage_latest l
+                          where l.provider = s.provider and l.host = s.host))
+    select r.provider, r.source, r.host,
+           to_char(r.fetched_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as fetched_at,
+           floor(extract(epoch from (now() - r.fetched_at)))::bigint as age_seconds,
+           r.total_cost_micro_usd, r.input_tokens, r.output_tokens, r.cache_read_tokens,
+           r.cache_write_tokens, r.total_tokens, r.balance_micro_usd, r.credit_limit_micro_usd,
+           r.currency, r.units, r.model_breakdown,
+           s.status as sync_status, s.error as sync_error,
+           to_char(s.finished_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as synced_at,
+           coalesce(s.status not in ('ok', 'not_configured', 'unavailable'), false) as sync_failed
+      from rows r
+      left join newest_sync s on s.provider = r.provider and s.host = r.host
+     order by sync_failed desc, r.provider, r.host)sql");
+  // Each provider's newest balance (the first host's where several report one).
+  c.prepare("balances", R"sql(
+    select provider, (balance_usd * 1000000)::bigint, currency from public.usage_latest
+     where balance_usd is not null order by provider, host)sql");
   // The timeline: cost per day and key, over the last $1 days, optionally one provider ($2).
   // A group with any unpriced row has no cost (null), never a partial sum shown as whole.
   // By provider from cost_daily (every source has it); by model or agent from usage_daily.
@@ -132,7 +164,9 @@ void prepare_statements(pqxx::connection& c) {
     select to_char(started_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
            to_char(finished_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
            provider, host, status, rows_written, coalesce(error, '')
-      from public.cost_sync_log order by started_at desc, id desc limit $1)sql");
+      from public.cost_sync_log
+     where $2 or status not in ('not_configured', 'unavailable')
+     order by started_at desc, id desc limit $1)sql");
 }
 
 }  // namespace

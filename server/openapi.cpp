@@ -37,7 +37,9 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
         {"/metrics", get("Prometheus text: requests, latencies, database errors")},
         {"/api/costs/latest",
          get("The newest snapshot per provider and host, with freshness: fresh up to 1.5 expected "
-             "intervals (6 h for APIs, 2 h for local logs), stale up to 4, dead beyond")},
+             "intervals (6 h for APIs, 2 h for local logs), stale up to 4, dead beyond; the "
+             "pair's last sync and sync_failed. Pairs whose last sync failed come first, also "
+             "those with no snapshot yet (fetched_at null, freshness never)")},
         {"/api/costs/summary",
          get("Today, yesterday, this week, this month and all time, each split into billed (a "
              "provider's API) and estimated (local logs at list prices) with its basis; the "
@@ -65,14 +67,16 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
              json::array(
                  {query("by", "string", "provider (default), model, agent, project or task"),
                   query("from", "string", "YYYY-MM-DD, default 29 days before `to`"),
-                  query("to", "string", "YYYY-MM-DD, default today (UTC)")}))},
+                  query("to", "string", "YYYY-MM-DD, default today in tz"),
+                  query("provider", "string", "a provider key: only its rows"), tz}))},
         {"/api/providers", get("Every provider, with its last sync")},
         {"/api/budgets",
          {{"get", get("The budget rules (without their channels)")["get"]},
           {"post",
            {{"summary",
              "Add a rule: {scope, period, threshold_usd, warn_ratio, kind, name, "
-             "channels}; needs the token and --admin-database-url"},
+             "channels}; channels are names the operator configured (COSTS_CHANNEL_<NAME>); "
+             "needs the admin token and --admin-database-url"},
             {"responses",
              {{"201", {{"description", "{id, scope, period, threshold_micro_usd}"}}},
               {"400", error},
@@ -80,14 +84,16 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
               {"403", error}}}}}}},
         {"/api/budgets/{id}",
          {{"delete",
-           {{"summary", "Remove a rule; needs the token and --admin-database-url"},
+           {{"summary", "Remove a rule; needs the admin token and --admin-database-url"},
             {"responses",
              {{"200", {{"description", "{removed}"}}},
               {"401", error},
               {"403", error},
               {"404", error}}}}}}},
-        {"/api/sync/log", get("The latest sync-log rows",
-                              json::array({query("limit", "integer", "1-500, default 50")}))},
+        {"/api/sync/log",
+         get("The latest sync-log rows (providers not configured only with all=true)",
+             json::array({query("limit", "integer", "1-500, default 50"),
+                          query("all", "boolean", "true: also not-configured rows")}))},
         {"/openapi.json", get("This document")}}}};
 }
 

@@ -11,6 +11,7 @@ import {
   type BurnProvider,
   type DailyRow,
   type LatestProvider,
+  type ProviderInfo,
   type Reconcile,
   type Summary,
   type SyncRow,
@@ -31,6 +32,7 @@ export interface Snapshot {
   daily: DailyRow[];
   syncs: SyncRow[];
   reconcile: Reconcile;
+  providers: ProviderInfo[];
   loaded_at: number;
 }
 
@@ -52,13 +54,14 @@ function browser_zone(): string {
 
 async function load(token: string): Promise<Snapshot> {
   const tz = encodeURIComponent(browser_zone());
-  const [summary, latest, burn, daily, syncs, reconcile] = await Promise.all([
+  const [summary, latest, burn, daily, syncs, reconcile, providers] = await Promise.all([
     get_json<Summary>(`/api/costs/summary?tz=${tz}`, token),
     get_json<{ providers: LatestProvider[] }>('/api/costs/latest', token),
     get_json<{ providers: BurnProvider[] }>(`/api/costs/burn?tz=${tz}`, token),
     get_json<{ rows: DailyRow[] }>('/api/costs/daily?days=30', token),
     get_json<{ rows: SyncRow[] }>('/api/sync/log?limit=10', token),
     get_json<Reconcile>(`/api/costs/reconcile?days=30&tz=${tz}`, token),
+    get_json<{ providers: ProviderInfo[] }>('/api/providers', token),
   ]);
   return {
     summary,
@@ -67,6 +70,7 @@ async function load(token: string): Promise<Snapshot> {
     daily: daily.rows,
     syncs: syncs.rows,
     reconcile,
+    providers: providers.providers,
     loaded_at: Date.now(),
   };
 }
@@ -160,6 +164,8 @@ export default function Dashboard() {
 
 function Body({ data, token }: { data: Snapshot; token: string }) {
   const empty = data.latest.length === 0 && data.daily.length === 0;
+  // Source by source: what the last sync looked for, and what to set where it found nothing.
+  const looked = data.providers.filter((p) => p.last_sync !== null);
   if (empty) {
     return (
       <section className="notice" data-testid="empty" aria-labelledby="empty-title">
@@ -172,6 +178,20 @@ function Body({ data, token }: { data: Snapshot; token: string }) {
           It reads Claude Code, Codex, OpenClaw and Gemini CLI logs and every provider key it finds. Then{' '}
           <code>costs-sync schedule install</code> keeps this page fresh.
         </p>
+        {looked.length > 0 && (
+          <>
+            <h3>What the last sync found</h3>
+            <ul className="sources" data-testid="sources">
+              {looked.map((p) => (
+                <li key={p.provider} data-provider={p.provider} data-status={p.last_sync?.status}>
+                  <strong>{p.label}</strong>:{' '}
+                  {p.last_sync?.status === 'not_configured' ? 'not set up' : p.last_sync?.status.replace(/_/g, ' ')}
+                  {p.last_sync?.error && <span className="muted"> ({p.last_sync.error})</span>}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </section>
     );
   }

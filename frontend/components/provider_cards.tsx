@@ -1,20 +1,22 @@
 // One card per provider (and host): spend over the last 30 days and today, tokens or units,
 // balance and runway where known, how fresh the figure is, and whether it is billed or estimated.
 import type { BurnProvider, DailyRow, LatestProvider } from '@/lib/api';
-import { ago, count, exact_time, money } from '@/lib/format';
+import { ago, count, exact_time, money, sync_problem } from '@/lib/format';
 import BasisTag from './basis';
 
 interface Spend {
   priced: number;
   unpriced_days: number;
+  tokens: number; // over the same 30 days as `priced`
 }
 
 function spend_by_provider(rows: DailyRow[]): Map<string, Spend> {
   const out = new Map<string, Spend>();
   for (const r of rows) {
-    const s = out.get(r.key) ?? { priced: 0, unpriced_days: 0 };
+    const s = out.get(r.key) ?? { priced: 0, unpriced_days: 0, tokens: 0 };
     if (r.cost_micro_usd === null) s.unpriced_days += 1;
     else s.priced += r.cost_micro_usd;
+    s.tokens += r.tokens.input + r.tokens.output + r.tokens.cache_read + r.tokens.cache_write;
     out.set(r.key, s);
   }
   return out;
@@ -55,7 +57,7 @@ export default function ProviderCards({
           return (
             <li
               key={`${p.provider}/${p.host}`}
-              className={`card freshness-${p.freshness}`}
+              className={`card freshness-${p.freshness}${p.sync_failed ? ' sync-failed' : ''}`}
               data-testid="provider-card"
               data-provider={p.provider}
               data-host={p.host}
@@ -68,14 +70,29 @@ export default function ProviderCards({
                 <span
                   className={`badge badge-${p.freshness}`}
                   data-testid="freshness"
-                  title={`Fetched ${exact_time(p.fetched_at)}; expected every ${Math.round(
-                    p.expected_interval_seconds / 3600,
-                  )} h`}
+                  title={
+                    p.fetched_at
+                      ? `Fetched ${exact_time(p.fetched_at)}; expected every ${Math.round(
+                          p.expected_interval_seconds / 3600,
+                        )} h`
+                      : 'No snapshot stored yet'
+                  }
                 >
                   <span className="visually-hidden">Freshness: </span>
-                  {p.freshness} · updated {ago(p.age_seconds)}
+                  {p.age_seconds === null ? 'never synced' : `${p.freshness} · updated ${ago(p.age_seconds)}`}
                 </span>
               </div>
+              {p.sync_failed && p.last_sync && (
+                <p
+                  className="sync-error"
+                  role="status"
+                  data-testid="sync-error"
+                  title={`${p.last_sync.error} (${exact_time(p.last_sync.finished_at)})`}
+                >
+                  Last sync failed: {sync_problem(p.last_sync.status, p.last_sync.error)}
+                  {p.age_seconds !== null && <span className="muted"> · figures from {ago(p.age_seconds)}</span>}
+                </p>
+              )}
               <p className="card-spend">
                 {s || p.total_cost_micro_usd !== null ? (
                   <>
@@ -91,7 +108,9 @@ export default function ProviderCards({
                   </>
                 ) : (
                   <span className="muted" data-testid="card-spend">
-                    {estimated
+                    {p.fetched_at === null
+                      ? 'nothing collected yet'
+                      : estimated
                       ? 'no usage recorded'
                       : p.balance_micro_usd !== null
                         ? 'balance only: no spend figure'
@@ -117,10 +136,13 @@ export default function ProviderCards({
                     <dd>{money(b.per_day_micro_usd)}/day</dd>
                   </>
                 )}
-                {(p.tokens.total ?? 0) > 0 && (
+                {/* One window per card: 30-day tokens beside 30-day dollars, else what was reported. */}
+                {(s ? s.tokens : (p.tokens.total ?? 0)) > 0 && (
                   <>
-                    <dt>Tokens</dt>
-                    <dd data-testid="tokens">{count(p.tokens.total ?? 0)}</dd>
+                    <dt>{s ? 'Tokens, 30 d' : 'Tokens, reported'}</dt>
+                    <dd data-testid="tokens" data-count={s ? s.tokens : (p.tokens.total ?? 0)}>
+                      {count(s ? s.tokens : (p.tokens.total ?? 0))}
+                    </dd>
                   </>
                 )}
                 {units && (

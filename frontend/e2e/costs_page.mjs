@@ -118,6 +118,13 @@ try {
   check('a 5 h old local snapshot says stale', (await freshness('codex_local')).includes('stale'));
   check('a 30 h old API snapshot says dead', (await freshness('brave')).includes('dead'));
   check('the age reads in hours', (await freshness('brave')).includes('30 h ago'));
+  const brave_error = (await page.textContent(`${card('brave')} [data-testid="sync-error"]`).catch(() => '')) ?? '';
+  check('a provider whose last sync failed says so on its card',
+    brave_error.includes('Last sync failed: key rejected, check BRAVE_API_KEY'), brave_error);
+  check('a provider whose last sync failed comes first',
+    (await cards[0].getAttribute('data-provider')) === 'brave', await cards[0].getAttribute('data-provider'));
+  check('a provider whose last sync worked has no failure line',
+    (await page.$(`${card('openrouter')} [data-testid="sync-error"]`)) === null);
   const title = await page.getAttribute(`${card('brave')} [data-testid="freshness"]`, 'title');
   check('the exact time is on hover', /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/.test(title ?? ''), title);
   check('OpenRouter is billed', (await page.textContent(`${card('openrouter')} [data-testid="basis"]`)) === 'billed');
@@ -130,6 +137,12 @@ try {
   const or_burn = burn.providers.find((p) => p.provider === 'openrouter');
   const runway = await page.textContent(`${card('openrouter')} [data-testid="runway"]`);
   check('the runway matches the API', runway.includes(String(or_burn.runway_days)), `${runway} vs ${or_burn.runway_days}`);
+  const claude_days = daily.rows.filter((r) => r.key === 'claude_local');
+  const claude_tokens = claude_days.reduce((a, r) => a + r.tokens.input + r.tokens.output + r.tokens.cache_read + r.tokens.cache_write, 0);
+  check('tokens on a card cover the same 30 days as its dollars',
+    Number(await page.getAttribute(`${card('claude_local')} [data-testid="tokens"]`, 'data-count')) === claude_tokens &&
+      claude_tokens > 0 && claude_tokens < (latest.providers.find((p) => p.provider === 'claude_local')?.tokens.total ?? 0),
+    `${claude_tokens} in 30 days`);
   check('an unpriced model is shown as unpriced, not $0',
     (await page.$(`${card('claude_local')} [data-testid="unpriced"]`)) !== null);
   const ds_spend = await page.textContent(`${card('deepseek')} [data-testid="card-spend"]`);
@@ -201,6 +214,10 @@ try {
   await other.waitForSelector('[data-testid="empty"]');
   check('no data yet shows how to run the first sync',
     (await other.textContent('[data-testid="empty"]')).includes('costs-sync run'));
+  const sources = (await other.textContent('[data-testid="sources"]').catch(() => '')) ?? '';
+  check('the empty page says, source by source, what the sync found and what to set',
+    sources.includes('OpenRouter: not set up') && sources.includes('OPENROUTER_API_KEY') &&
+      sources.includes('no ~/.claude/projects'), sources);
   await other.goto(`${env('COSTS_TOKEN_URL')}/costs/`, { waitUntil: 'networkidle' });
   check('a guarded API asks for its token', await appears(other, '[data-testid="token-form"]'));
   await other.fill('#token', env('COSTS_TOKEN'));

@@ -1,7 +1,7 @@
 // The costs-server API as the page uses it: types for each answer and one fetch helper.
 // Money arrives as integer micro-dollars; null means unpriced, never $0.
 
-export type Freshness = 'fresh' | 'stale' | 'dead';
+export type Freshness = 'fresh' | 'stale' | 'dead' | 'never';
 export type Basis = 'billed' | 'estimated' | 'mixed' | 'none';
 
 export interface Tokens {
@@ -17,10 +17,12 @@ export interface LatestProvider {
   label: string;
   source: 'api' | 'admin_api' | 'local_session';
   host: string;
-  fetched_at: string;
-  age_seconds: number;
+  fetched_at: string | null; // null: no snapshot yet, only a failed sync
+  age_seconds: number | null;
   expected_interval_seconds: number;
   freshness: Freshness;
+  last_sync: LastSync | null;
+  sync_failed: boolean;
   total_cost_micro_usd: number | null;
   balance_micro_usd: number | null;
   credit_limit_micro_usd: number | null;
@@ -118,6 +120,21 @@ export interface Reconcile {
     billed_provider: string;
     days: (ReconcileFigures & { date: string })[];
   })[];
+}
+
+export interface LastSync {
+  status: string;
+  finished_at: string;
+  error: string;
+}
+
+/** A provider the server knows, with its newest sync-log row (also "not configured" ones). */
+export interface ProviderInfo {
+  provider: string;
+  label: string;
+  source: string;
+  collector: boolean;
+  last_sync: LastSync | null;
 }
 
 export interface SyncRow {

@@ -42,3 +42,16 @@ export function ago(seconds: number): string {
 export function exact_time(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
 }
+
+/** What went wrong in a sync, in a few words: "key rejected, check OPENROUTER_API_KEY". */
+export function sync_problem(status: string, error: string): string {
+  const what: Record<string, string> = {
+    auth_failed: 'key rejected',
+    http_error: 'the provider answered with an error',
+    parse_error: 'the answer could not be read',
+    partial: 'only partly collected',
+    failed: 'failed',
+  };
+  const check = /check ([A-Z][A-Z0-9_]+)/.exec(error);
+  return `${what[status] ?? status}${check ? `, check ${check[1]}` : ''}`;
+}

@@ -35,12 +35,11 @@ nlohmann::json get_burn(const Pistache::Rest::Request& request, api_context& ctx
     p.estimated = p.estimated || row[3].as<bool>();
     p.unpriced_rows += row[4].as<long long>();
   }
-  for (const auto& row : tx.exec_prepared("latest")) {
-    if (row["balance_micro_usd"].is_null()) continue;
-    auto& p = providers[row["provider"].c_str()];
+  for (const auto& row : tx.exec_prepared("balances")) {
+    auto& p = providers[row[0].c_str()];
     if (!p.balance) {
-      p.balance = micro_usd{row["balance_micro_usd"].as<long long>()};
-      p.currency = row["currency"].c_str();
+      p.balance = micro_usd{row[1].as<long long>()};
+      p.currency = row[2].c_str();
     }
   }
   for (const auto& row : tx.exec_prepared("budgets"))

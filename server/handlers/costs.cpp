@@ -37,22 +37,37 @@ const char* freshness(long long age, long interval) {
 }  // namespace
 
 nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx) {
+  std::string local_keys;  // a Postgres array literal of the local sources' keys
+  for (const auto& p : all_providers())
+    if (p.source == source_kind::local_session)
+      local_keys += (local_keys.empty() ? "" : ",") + std::string(p.key);
   pqxx::read_transaction tx(ctx.db->connection());
-  const pqxx::result rows = tx.exec_prepared("latest");
+  const pqxx::result rows = tx.exec_prepared("latest", "{" + local_keys + "}");
   nlohmann::json providers = nlohmann::json::array();
   for (const auto& row : rows) {
     const std::string key = row["provider"].c_str();
     const provider_info* info = find_provider(key);
+    // A pair whose only news is a failed sync has no snapshot: its source is the registry's.
+    const std::string source = !row["source"].is_null() ? row["source"].c_str()
+                               : info != nullptr        ? to_string(info->source)
+                                                        : "api";
+    const long interval = expected_interval_seconds(source);
+    const bool never = row["fetched_at"].is_null();
     providers.push_back({
         {"provider", key},
         {"label", info != nullptr ? std::string(info->label) : key},
-        {"source", row["source"].c_str()},
+        {"source", source},
         {"host", row["host"].c_str()},
-        {"fetched_at", row["fetched_at"].c_str()},
-        {"age_seconds", row["age_seconds"].as<long long>()},
-        {"expected_interval_seconds", expected_interval_seconds(row["source"].c_str())},
-        {"freshness", freshness(row["age_seconds"].as<long long>(),
-                                expected_interval_seconds(row["source"].c_str()))},
+        {"fetched_at", never ? nlohmann::json() : nlohmann::json(row["fetched_at"].c_str())},
+        {"age_seconds", nullable_int(row["age_seconds"])},
+        {"expected_interval_seconds", interval},
+        {"freshness", never ? "never" : freshness(row["age_seconds"].as<long long>(), interval)},
+        {"last_sync", row["sync_status"].is_null()
+                          ? nlohmann::json()
+                          : nlohmann::json{{"status", row["sync_status"].c_str()},
+                                           {"finished_at", row["synced_at"].c_str()},
+                                           {"error", row["sync_error"].c_str()}}},
+        {"sync_failed", row["sync_failed"].as<bool>()},
         {"total_cost_micro_usd", nullable_int(row["total_cost_micro_usd"])},
         {"balance_micro_usd", nullable_int(row["balance_micro_usd"])},
         {"credit_limit_micro_usd", nullable_int(row["credit_limit_micro_usd"])},

@@ -28,9 +28,11 @@ nlohmann::json get_providers(const Pistache::Rest::Request&, api_context& ctx) {
 
 nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context& ctx) {
   const long limit = int_param(request, "limit", 50, 1, 500);
+  // Runs log every provider they looked for; those not configured are noise here unless asked.
+  const bool all = choice_param(request, "all", "false", {"true", "false"}) == "true";
   pqxx::read_transaction tx(ctx.db->connection());
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row : tx.exec_prepared("sync_log", limit))
+  for (const auto& row : tx.exec_prepared("sync_log", limit, all))
     rows.push_back({{"started_at", row[0].c_str()},
                     {"finished_at", row[1].c_str()},
                     {"provider", row[2].c_str()},
@@ -38,7 +40,7 @@ nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context&
                     {"status", row[4].c_str()},
                     {"rows_written", row[5].as<long long>()},
                     {"error", row[6].c_str()}});
-  return {{"limit", limit}, {"rows", rows}};
+  return {{"limit", limit}, {"all", all}, {"rows", rows}};
 }
 
 }  // namespace costs::server

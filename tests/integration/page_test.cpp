@@ -92,6 +92,8 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
   costs::test::temp_home home;
   const std::string project = ".claude/projects/-home-dev-acme-api/";
   home.write(project + "s1.jsonl",
+             // 40 days ago: in the all-time snapshot, not in a card's 30 days.
+             claude_line("a0", day_text(40) + "T08:00:00.000Z", "claude-sonnet-4-6", 700) +
              claude_line("a1", day_text(0) + "T08:00:00.000Z", "claude-sonnet-4-6", 900) +
                  claude_line("a2", day_text(1) + "T08:00:00.000Z", "claude-opus-4-6", 2000) +
                  claude_line("a3", day_text(0) + "T09:00:00.000Z", "my-local-model", 50));
@@ -130,12 +132,14 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
                    {"COSTS_HTTP_BACKOFF_MS", "1"}});
   ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
   {
-    // The hours add up to the days they fall in (the sync's zone is UTC here).
+    // The hours (kept for the last 8 days) add up to the days they fall in (the sync's zone is
+    // UTC here).
     auto c = db.connect();
     pqxx::read_transaction tx(c);
     const auto sums = tx.exec1(
         "select (select sum(cost_usd) from public.cost_hourly where provider = 'claude_local'), "
-        "(select sum(cost_usd) from public.cost_daily where provider = 'claude_local'), "
+        "(select sum(cost_usd) from public.cost_daily where provider = 'claude_local' "
+        " and date > current_date - 8), "
         "(select count(*) from public.cost_hourly where provider = 'claude_local')");
     EXPECT_FALSE(sums[0].is_null());
     EXPECT_EQ(std::string(sums[0].c_str()), std::string(sums[1].c_str()));
@@ -159,6 +163,19 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
         ('openrouter daily', 'provider', 'openrouter', 'day', 5.00);)sql");
     tx.commit();
   }
+
+  // The empty database has had one run that found nothing: it says what it looked for.
+  const auto nothing = run_process({COSTS_SYNC_PATH, "run", "--target", empty.url(), "--provider",
+                                    "openrouter", "--provider", "claude_local"},
+                                   {{"HOME", (home.path() / "empty-home").string()},
+                                    {"COSTS_HOME", (home.path() / "empty-costs").string()},
+                                    {"COSTS_TARGET", ""},
+                                    {"XDG_CONFIG_HOME", ""},
+                                    {"COSTS_CONFIG", ""},
+                                    {"CLAUDE_CONFIG_DIR", ""},
+                                    {"OPENROUTER_API_KEY", ""},
+                                    {"OPENROUTER_MANAGEMENT_KEY", ""}});
+  ASSERT_EQ(nothing.exit_code, 0) << nothing.out << nothing.err;
 
   running_server server(as_role(db.url(), "costs_reader"), {});
   running_server no_data(as_role(empty.url(), "costs_reader"), {});

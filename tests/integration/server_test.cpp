@@ -340,6 +340,71 @@ TEST_F(server_test, providers_and_the_sync_log_show_how_syncs_went) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+TEST_F(server_test, a_provider_whose_last_sync_failed_says_so_and_comes_first) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(R"sql(
+      insert into public.cost_sync_log (started_at, finished_at, provider, host, status, rows_written, error) values
+        (now() - interval '3 hours', now() - interval '3 hours', 'openrouter', 'mac', 'ok', 4, null),
+        (now() - interval '1 hour', now() - interval '1 hour', 'openrouter', 'mac', 'auth_failed', 0,
+         'OpenRouter rejected the credential (401); check OPENROUTER_API_KEY'),
+        (now() - interval '1 hour', now() - interval '1 hour', 'brave', 'mac', 'http_error', 0,
+         'Brave answered 503; retried 3 times'),
+        (now() - interval '1 hour', now() - interval '1 hour', 'deepseek', 'mac', 'not_configured', 0,
+         'DEEPSEEK_API_KEY is not set'),
+        (now() - interval '2 hours', now() - interval '2 hours', 'claude_local', 'mac', 'ok', 2, null),
+        (now() - interval '1 hour', now() - interval '1 hour', 'claude_local', 'laptop', 'failed', 0,
+         'a log could not be read');)sql");
+    tx.commit();
+  }
+  running_server server(as_role(db_.url(), "costs_reader"));
+  const auto latest = nlohmann::json::parse(http_get(server.base() + "/api/costs/latest").body);
+  const auto& p = latest["providers"];
+  ASSERT_EQ(p.size(), 4u) << latest.dump();
+  // The log names the machine that synced; API figures are account-wide (host ''), so any
+  // machine's sync of an API speaks for its card, while a local source's is its machine's own.
+  // Failed first (then by provider and host): Brave (no snapshot yet, so never fetched), Claude
+  // Code on the laptop (its own machine's failure), OpenRouter (its old figures stay).
+  auto find = [&](const std::string& key, const std::string& host) {
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (p[i]["provider"] == key && p[i]["host"] == host) return i;
+    return p.size();
+  };
+  const auto brave = find("brave", ""), laptop = find("claude_local", "laptop"),
+             openrouter = find("openrouter", ""), mac = find("claude_local", "mac");
+  EXPECT_EQ(std::vector<std::size_t>({brave, laptop, openrouter, mac}),
+            std::vector<std::size_t>({0, 1, 2, 3}))
+      << latest.dump();
+  ASSERT_LT(std::max({brave, laptop, openrouter, mac}), p.size());
+  EXPECT_TRUE(p[brave]["sync_failed"].get<bool>());
+  EXPECT_TRUE(p[brave]["fetched_at"].is_null());
+  EXPECT_EQ(p[brave]["freshness"], "never");
+  EXPECT_EQ(p[brave]["source"], "api");
+  EXPECT_EQ(p[brave]["last_sync"]["error"], "Brave answered 503; retried 3 times");
+  EXPECT_TRUE(p[laptop]["sync_failed"].get<bool>());
+  EXPECT_EQ(p[laptop]["source"], "local_session");
+  EXPECT_EQ(p[laptop]["last_sync"]["error"], "a log could not be read");
+  EXPECT_TRUE(p[openrouter]["sync_failed"].get<bool>());
+  EXPECT_EQ(p[openrouter]["freshness"], "fresh") << "the snapshot is fresh; the sync after failed";
+  EXPECT_EQ(p[openrouter]["last_sync"]["status"], "auth_failed");
+  EXPECT_EQ(p[openrouter]["last_sync"]["error"],
+            "OpenRouter rejected the credential (401); check OPENROUTER_API_KEY");
+  EXPECT_EQ(p[openrouter]["total_cost_micro_usd"], 12'345'678);
+  EXPECT_FALSE(p[mac]["sync_failed"].get<bool>()) << "the laptop's failure is not the mac's";
+  EXPECT_EQ(p[mac]["last_sync"]["status"], "ok");
+  // Not configured is no failure and no card; the log keeps it for whoever asks.
+  const auto log = nlohmann::json::parse(http_get(server.base() + "/api/sync/log").body);
+  for (const auto& row : log["rows"]) EXPECT_NE(row["status"], "not_configured");
+  const auto all = nlohmann::json::parse(http_get(server.base() + "/api/sync/log?all=true").body);
+  bool kept = false;
+  for (const auto& row : all["rows"])
+    kept = kept || (row["provider"] == "deepseek" && row["error"] == "DEEPSEEK_API_KEY is not set");
+  EXPECT_TRUE(kept) << all.dump();
+  EXPECT_EQ(http_get(server.base() + "/api/sync/log?all=maybe").status, 400);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(server_test, a_token_guards_the_api_and_cors_answers_only_the_configured_origin) {
   running_server server(
       as_role(db_.url(), "costs_reader"),
