@@ -1,6 +1,6 @@
 // Billed vs estimated, for providers with both an admin API and local logs: how much of what the
 // provider billed the logs explain, over 30 days and per day. Shown only where something was
-// billed.
+// billed; the totals cover billed days only (logs on days not billed yet are named apart).
 import type { Reconcile, ReconcileFigures } from '@/lib/api';
 import { money, percent } from '@/lib/format';
 
@@ -55,6 +55,14 @@ export default function Reconciliation({ data }: { data: Reconcile | null }) {
           </tbody>
         </table>
       </div>
+      {data.pairs
+        .filter((p) => p.unbilled_estimated_micro_usd > 0)
+        .map((p) => (
+          <p key={p.vendor} className="muted" data-testid={`reconcile-unbilled-${p.vendor}`}>
+            {p.label}: {money(p.unbilled_estimated_micro_usd)} estimated from logs on days not billed yet, left
+            out of the comparison.
+          </p>
+        ))}
       {data.pairs.map((p) => (
         <details key={p.vendor}>
           <summary>{p.label} per day</summary>

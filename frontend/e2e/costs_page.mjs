@@ -157,6 +157,11 @@ try {
     anthropic !== undefined && Number(shown[0]) === anthropic.billed_micro_usd &&
       Number(shown[1]) === anthropic.estimated_micro_usd && anthropic.estimated_micro_usd > 0,
     `${JSON.stringify(shown)} vs ${JSON.stringify(anthropic)}`);
+  const unbilled_note = await page.textContent('[data-testid="reconcile-unbilled-anthropic"]', { timeout: 2000 })
+    .catch(() => '');
+  check('logs on days not billed yet are named apart, not set against the bill',
+    anthropic !== undefined && anthropic.unbilled_estimated_micro_usd > 0 &&
+      unbilled_note.includes('not billed yet'), `${unbilled_note} ${JSON.stringify(anthropic)}`);
   const day_rows = await page.$$('[data-testid="reconcile-days-anthropic"] tbody tr');
   check('billed vs estimated per day is there too', anthropic !== undefined && day_rows.length === anthropic.days.length,
     `${day_rows.length} rows`);

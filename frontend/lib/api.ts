@@ -118,6 +118,7 @@ export interface Reconcile {
     vendor: string;
     label: string;
     billed_provider: string;
+    unbilled_estimated_micro_usd: number; // logs on days not billed yet: not in the comparison
     days: (ReconcileFigures & { date: string })[];
   })[];
 }

@@ -2,6 +2,8 @@
 // (estimated), per day: what the provider billed, what the logs price at list prices, the
 // difference, and the share of the billed spend the logs explain. Estimated spend is matched by
 // the model's vendor (claude-* to Anthropic, gpt-* and o* to OpenAI) across every local source.
+// The totals compare like with like: only days that have a bill; what the logs price on days
+// not billed yet (today, usually) is given apart.
 #include <map>
 
 #include "costs/model_names.hpp"
@@ -60,12 +62,17 @@ nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context
   for (const auto& p : pairs) {
     const auto& dates = by_vendor[p.vendor];
     bool any_billed = false;
-    day_figures total;
+    day_figures total;           // over the days that have a bill only
+    std::int64_t unbilled = 0;   // logs priced on days the provider has not billed (yet)
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& [date, f] : dates) {
       any_billed = any_billed || f.billed.has_value();
-      if (f.billed) total.billed = total.billed.value_or(0) + *f.billed;
-      total.estimated += f.estimated;
+      if (f.billed) {
+        total.billed = total.billed.value_or(0) + *f.billed;
+        total.estimated += f.estimated;
+      } else {
+        unbilled += f.estimated;
+      }
       nlohmann::json row = figures_json(f);
       row["date"] = date;
       rows.push_back(std::move(row));
@@ -75,6 +82,7 @@ nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context
     item["vendor"] = p.vendor;
     item["label"] = p.label;
     item["billed_provider"] = p.billed_provider;
+    item["unbilled_estimated_micro_usd"] = unbilled;
     item["days"] = std::move(rows);
     out.push_back(std::move(item));
   }

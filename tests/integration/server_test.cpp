@@ -607,8 +607,9 @@ TEST_F(server_test, reconcile_sets_billed_against_what_the_logs_explain) {
       insert into public.usage_daily (date, provider, host, model, agent, calls, cost_usd) values
         ($1::date, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 3, 8.000000),
         ($1::date, 'openclaw_local', 'vps', 'claude-opus-4-6', 'main', 1, 1.000000),
-        ($1::date, 'codex_local', 'mac', 'gpt-5-codex', 'codex', 2, 5.000000))sql",
-                   day_text(0));
+        ($1::date, 'codex_local', 'mac', 'gpt-5-codex', 'codex', 2, 5.000000),
+        ($2::date, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 1, 2.500000))sql",
+                   day_text(0), day_text(2));
     tx.commit();
   }
   running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
@@ -620,12 +621,16 @@ TEST_F(server_test, reconcile_sets_billed_against_what_the_logs_explain) {
   EXPECT_EQ(anthropic["billed_micro_usd"], 14'000'000);
   EXPECT_EQ(anthropic["estimated_micro_usd"], 9'000'000);
   EXPECT_EQ(anthropic["difference_micro_usd"], 5'000'000);
-  ASSERT_EQ(anthropic["days"].size(), 2u);
-  const auto& today = anthropic["days"][1];
+  EXPECT_EQ(anthropic["unbilled_estimated_micro_usd"], 2'500'000)
+      << "a day with logs but no bill is given apart, not in what the bill is set against";
+  ASSERT_EQ(anthropic["days"].size(), 3u);
+  EXPECT_TRUE(anthropic["days"][0]["billed_micro_usd"].is_null());
+  EXPECT_TRUE(anthropic["days"][0]["explained_ratio"].is_null());
+  const auto& today = anthropic["days"][2];
   EXPECT_EQ(today["date"], day_text(0));
   EXPECT_EQ(today["estimated_micro_usd"], 9'000'000);  // the gpt model is not Anthropic's
   EXPECT_DOUBLE_EQ(today["explained_ratio"].get<double>(), 0.9);
-  EXPECT_EQ(anthropic["days"][0]["estimated_micro_usd"], 0);
+  EXPECT_EQ(anthropic["days"][1]["estimated_micro_usd"], 0);
   EXPECT_EQ(http_get(server.base() + "/api/costs/reconcile?days=0").status, 400);
   EXPECT_EQ(server.stop(), 0);
 }
