@@ -1,14 +1,51 @@
 // costs-sync status: today, the change vs yesterday, this month and its forecast, recent spikes,
-// and where today's money went.
+// where today's money went, and how far each budget is used.
 #include <algorithm>
+#include <iomanip>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "commands/command.hpp"
 #include "commands/summaries.hpp"
+#include "costs/budgets.hpp"
+#include "costs/error.hpp"
+#include "output.hpp"
 
 namespace costs::sync {
+namespace {
+
+struct budget_use {
+  budget_rule rule;
+  civil_day from;
+  micro_usd spent;
+  const char* level;
+};
+
+// Each enabled spend rule against its current period, as the alerts judge it. A target that
+// cannot show the rules (a reader role) is said on stderr; the rest of the status stands.
+std::vector<budget_use> budget_uses(const summary_input& in) {
+  std::vector<budget_use> out;
+  try {
+    auto book = open_budget_book(in.target, in.rest_key);
+    for (const auto& rule : book->list()) {
+      if (!rule.enabled || rule.kind != "spend") continue;
+      const civil_day from = period_start(rule.period, in.today);
+      const micro_usd spent = book->spent_in(rule, from, in.today);
+      out.push_back({rule, from, spent, budget_level(spent, rule.threshold, rule.warn_permille)});
+    }
+  } catch (const costs::error& e) {
+    std::cerr << "costs-sync status: budgets left out: " << e.message() << '\n';
+  }
+  return out;
+}
+
+std::string used_percent(const budget_use& b) {
+  if (b.rule.threshold.value <= 0) return "-";
+  return std::to_string(b.spent.value * 100 / b.rule.threshold.value) + "%";
+}
+
+}  // namespace
 
 int status_command(const std::vector<std::string>& args) {
   po::options_description options("status options");
@@ -39,6 +76,7 @@ int status_command(const std::vector<std::string>& args) {
     if (t.value > 0) top.push_back({t, p.provider});
   }
   std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return b.first < a.first; });
+  const auto budgets = budget_uses(in);
   const std::string arrow = change.value > 0 ? "▲ " : change.value < 0 ? "▼ " : "";
   const micro_usd magnitude{change.value < 0 ? -change.value : change.value};
 
@@ -54,7 +92,22 @@ int status_command(const std::vector<std::string>& args) {
                           {"projected_month_end_usd", to_decimal_string(month.projected)},
                           {"spikes", nlohmann::json::array()},
                           {"hour_spikes", nlohmann::json::array()},
-                          {"top", nlohmann::json::array()}};
+                          {"top", nlohmann::json::array()},
+                          {"budgets", nlohmann::json::array()}};
+    for (const auto& b : budgets)
+      out["budgets"].push_back(
+          {{"id", b.rule.id},
+           {"name", b.rule.name},
+           {"scope", b.rule.scope()},
+           {"period", b.rule.period},
+           {"from", b.from.to_string()},
+           {"threshold_usd", to_decimal_string(b.rule.threshold)},
+           {"spent_usd", to_decimal_string(b.spent)},
+           {"used_ratio", b.rule.threshold.value > 0
+                              ? nlohmann::json(static_cast<double>(b.spent.value) /
+                                               static_cast<double>(b.rule.threshold.value))
+                              : nlohmann::json(nullptr)},
+           {"level", b.level}});
     for (const auto& s : spikes)
       out["spikes"].push_back({{"date", s.day.to_string()},
                                {"usd", to_decimal_string(s.cost)},
@@ -64,7 +117,8 @@ int status_command(const std::vector<std::string>& args) {
                                     {"usd", to_decimal_string(s.cost)},
                                     {"median_usd", to_decimal_string(s.median)}});
     for (const auto& [cost, key] : top)
-      out["top"].push_back({{"provider", key}, {"usd", to_decimal_string(cost)}});
+      out["top"].push_back(
+          {{"provider", key}, {"label", provider_label(key)}, {"usd", to_decimal_string(cost)}});
     std::cout << out.dump(2) << '\n';
     return exit_ok;
   }
@@ -75,9 +129,15 @@ int status_command(const std::vector<std::string>& args) {
     if (!top.empty()) {
       std::cout << "Top:";
       for (std::size_t i = 0; i < top.size() && i < 3; ++i)
-        std::cout << (i ? "," : "") << ' ' << top[i].second << ' ' << format_usd(top[i].first);
+        std::cout << (i ? "," : "") << ' ' << provider_label(top[i].second) << ' '
+                  << format_usd(top[i].first);
       std::cout << '\n';
     }
+    for (const auto& b : budgets)
+      if (std::string(b.level) != "ok")
+        std::cout << (std::string(b.level) == "exceeded" ? "🛑 " : "⚠ ") << b.rule.scope() << ' '
+                  << b.rule.period << " budget " << used_percent(b) << " ("
+                  << format_usd(b.spent) << " of " << format_usd(b.rule.threshold) << ")\n";
     for (const auto& s : spikes)
       std::cout << "⚠ spike " << s.day.to_string() << ' ' << format_usd(s.cost) << " (usually "
                 << format_usd(s.median) << ")\n";
@@ -98,7 +158,28 @@ int status_command(const std::vector<std::string>& args) {
   for (const auto& s : hour_spikes)
     std::cout << "Spike hour  " << hour_text(s.hour) << "  " << format_usd(s.cost)
               << " (a working hour is usually " << format_usd(s.median) << ")\n";
-  for (const auto& [cost, key] : top) std::cout << "  " << key << "  " << format_usd(cost) << '\n';
+  if (!top.empty()) {
+    std::cout << "\nToday by provider\n";
+    for (const auto& [cost, key] : top)
+      std::cout << "  " << std::left << std::setw(24) << provider_label(key) << std::right
+                << std::setw(12) << format_usd(cost) << '\n';
+  }
+  if (!budgets.empty()) {
+    auto name_of = [](const budget_rule& r) {
+      return r.name.empty() ? r.scope() : r.name + " (" + r.scope() + ")";
+    };
+    std::size_t width = 8;
+    for (const auto& b : budgets) width = std::max(width, name_of(b.rule).size() + 2);
+    const int w = static_cast<int>(width);
+    std::cout << "\n  " << std::left << std::setw(w) << "Budget" << std::setw(7) << "Period"
+              << std::right << std::setw(12) << "Spent" << std::setw(12) << "Limit"
+              << std::setw(7) << "Used" << "  Level\n";
+    for (const auto& b : budgets)
+      std::cout << "  " << std::left << std::setw(w) << name_of(b.rule) << std::setw(7)
+                << b.rule.period << std::right << std::setw(12) << format_usd(b.spent)
+                << std::setw(12) << format_usd(b.rule.threshold) << std::setw(7) << used_percent(b)
+                << "  " << b.level << '\n';
+  }
   return exit_ok;
 }
 

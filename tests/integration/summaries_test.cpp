@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "costs/calendar.hpp"
+#include "costs/forecast.hpp"
+#include "costs/money.hpp"
 #include "support/fake_http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
@@ -73,6 +75,61 @@ TEST_F(summaries_test, status_gives_today_the_change_and_a_spike_in_dollars) {
   const auto chat = sync({"status", "--format", "chat"}).out;
   EXPECT_NE(chat.find("Today $1.00"), std::string::npos) << chat;
   EXPECT_LT(chat.size(), 280u) << "a chat reply stays short: " << chat;
+}
+
+TEST_F(summaries_test, status_shows_each_budget_against_its_period_and_providers_by_label) {
+  // This week so far: openrouter's days since Monday plus claude's $1 today.
+  const costs::civil_day today = costs::utc_day(costs::now());
+  const costs::civil_day monday = costs::period_start("week", today);
+  long long week_micro = 1'000'000;
+  for (long long ago = 1; ago <= 20; ++ago)
+    if (today.days_since_epoch() - ago >= monday.days_since_epoch())
+      week_micro += ago == 3 ? 30'000'000 : 2'000'000;
+  ASSERT_EQ(sync({"budgets", "add", "--period", "day", "--threshold", "0.50"}).exit_code, 0);
+  ASSERT_EQ(sync({"budgets", "add", "--period", "week", "--threshold", "1000", "--scope",
+                  "provider:openrouter", "--name", "router"})
+                .exit_code,
+            0);
+  const auto r = sync({"status", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = nlohmann::json::parse(r.out);
+  ASSERT_EQ(s["budgets"].size(), 2u) << s.dump();
+  EXPECT_EQ(s["budgets"][0]["scope"], "total");
+  EXPECT_EQ(s["budgets"][0]["spent_usd"], "1.000000");
+  EXPECT_DOUBLE_EQ(s["budgets"][0]["used_ratio"].get<double>(), 2.0);
+  EXPECT_EQ(s["budgets"][0]["level"], "exceeded");
+  EXPECT_EQ(s["budgets"][1]["scope"], "provider:openrouter");
+  EXPECT_EQ(s["budgets"][1]["from"], monday.to_string());
+  EXPECT_EQ(costs::parse_usd(s["budgets"][1]["spent_usd"].get<std::string>()).value,
+            week_micro - 1'000'000)
+      << "only OpenRouter's days this week";
+  EXPECT_EQ(s["budgets"][1]["level"], "ok");
+  EXPECT_EQ(s["top"][0]["label"], "Claude Code");
+
+  const auto text = sync({"status"}).out;
+  EXPECT_NE(text.find("Today by provider\n  Claude Code "), std::string::npos) << text;
+  // Columns line up under their headings, whatever the names' lengths.
+  auto line_with = [&](const std::string& start) {
+    const auto at = text.find("\n  " + start);
+    return at == std::string::npos ? std::string()
+                                   : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+  };
+  const std::string heading = line_with("Budget "), total = line_with("total "),
+                    router = line_with("router (provider:openrouter) ");
+  ASSERT_FALSE(heading.empty() || total.empty() || router.empty()) << text;
+  EXPECT_EQ(total.find("day"), heading.find("Period")) << text;
+  EXPECT_EQ(router.find("week"), heading.find("Period")) << text;
+  EXPECT_EQ(total.find("$0.50") + 5, heading.find("Limit") + 5) << "amounts end under Limit";
+  EXPECT_EQ(total.find("200%") + 4, heading.find("Used") + 4) << text;
+  EXPECT_NE(total.find("exceeded"), std::string::npos);
+  const auto chat = sync({"status", "--format", "chat"}).out;
+  EXPECT_NE(chat.find("🛑 total day budget 200% ($1.00 of $0.50)"), std::string::npos) << chat;
+  EXPECT_LT(chat.size(), 280u) << chat;
+
+  const auto list = sync({"budgets", "list"}).out;
+  EXPECT_EQ(list.rfind("  ID  Kind", 0), 0u) << "the heading row comes first: " << list;
+  const auto second = list.substr(list.find('\n') + 1);
+  EXPECT_EQ(second.find("total"), list.find("Scope")) << list;
 }
 
 TEST_F(summaries_test, status_names_an_hour_far_above_a_typical_working_hour) {
