@@ -189,8 +189,11 @@ TEST_F(alerts_test, a_channel_on_a_private_address_is_refused_unless_the_operato
                 .exit_code,
             0);
   spend_today("6.00");
-  auto r = sync({"run", "--local-only"}, "");
+  auto r = sync({"run", "--local-only", "--json"}, "");
   EXPECT_EQ(r.exit_code, 1) << r.out;
+  const auto summary = nlohmann::json::parse(r.out);
+  EXPECT_EQ(summary["failed_providers"], 0) << "a channel that failed is not a provider that did";
+  EXPECT_EQ(summary["alert_failures"], 1);
   EXPECT_NE(r.err.find("private or loopback address, refused"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("COSTS_ALLOW_PRIVATE_CHANNELS=1"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find(receiver_.base()), std::string::npos) << "webhook URLs are secrets";

@@ -427,6 +427,27 @@ TEST(sync_cli_test, schedule_files_for_every_platform_match_their_golden_files) 
   EXPECT_EQ(sync({"schedule", "install", "--dry-run", "--platform", "windows"}).exit_code, 2);
 }
 
+// A scheduled job writes where the person who installed it meant, whatever its environment holds.
+TEST(sync_cli_test, schedule_install_carries_the_target_and_never_a_password) {
+  const std::string target = "postgresql://postgres@/costs?host=/home/test/.local/share/costs/pg/sock";
+  const auto cron = sync({"schedule", "install", "--dry-run", "--platform", "cron", "--target", target},
+                         {{"HOME", "/home/test"}, {"COSTS_HOME", ""}});
+  ASSERT_EQ(cron.exit_code, 0) << cron.err;
+  EXPECT_NE(cron.out.find("'--local-only' '--log-file' '/home/test/.local/share/costs/logs/sync.log' "
+                          "'--target' '" + target + "'"),
+            std::string::npos)
+      << cron.out;
+  const auto from_env = sync({"schedule", "install", "--dry-run", "--platform", "systemd"},
+                             {{"HOME", "/home/test"}, {"COSTS_HOME", ""}, {"COSTS_TARGET", target}});
+  EXPECT_NE(from_env.out.find("'--target' '" + target + "'"), std::string::npos) << from_env.out;
+  const auto secret = sync({"schedule", "install", "--dry-run", "--platform", "cron", "--target",
+                            "postgresql://svc:CANARY-SCHEDULE-PASS@db.example/costs"},
+                           {{"HOME", "/home/test"}, {"COSTS_HOME", ""}});
+  EXPECT_EQ(secret.exit_code, 2);
+  EXPECT_NE(secret.err.find("holds a password"), std::string::npos) << secret.err;
+  EXPECT_EQ((secret.out + secret.err).find("CANARY-SCHEDULE-PASS"), std::string::npos);
+}
+
 TEST(sync_cli_test, scheduled_runs_log_to_a_file_rotated_at_a_mebibyte) {
   costs::test::temp_home home;
   const std::string log = (home.path() / "logs" / "sync.log").string();
