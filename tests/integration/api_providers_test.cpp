@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -359,8 +360,9 @@ TEST_F(api_providers_test, admin_reports_are_read_page_by_page_into_billed_daily
                        "cache_read_tokens, calls,"
                        " cost_usd from public.usage_daily where provider = 'anthropic_api' order "
                        "by date, model"),
+            // Web search has no model: not by model (''), never a model named after its kind.
+            "2026-11-20||0|0|0|0|0|0.140000|\n"
             "2026-11-20|claude-sonnet-4-5|1843210|301877|212400|5021930|0|10.057785|\n"
-            "2026-11-20|web_search|0|0|0|0|0|0.140000|\n"
             "2026-11-21|claude-haiku-4-5|220481|41007|0|0|0|1.005000|\n");
   EXPECT_EQ(query_text("select date, cost_usd, source from public.cost_daily where provider = "
                        "'anthropic_api' order by date"),
@@ -372,9 +374,11 @@ TEST_F(api_providers_test, admin_reports_are_read_page_by_page_into_billed_daily
           " cost_usd is null from public.usage_daily where provider = 'openai_api' order by date"),
       "2025-11-20|gpt-4.1-mini|610400|640000|0|98311|1342|t|\n"
       "2025-11-21|gpt-5.5|500|2000|500|10|1|t|\n");
-  EXPECT_EQ(
-      query_text("select date, cost_usd from public.cost_daily where provider = 'openai_api'"),
-      "2025-11-20|4.807300|\n");
+  // Costs lag usage: the 21st has tokens and no cost bucket yet, so its cost is unknown (null),
+  // its tokens kept.
+  EXPECT_EQ(query_text("select date, cost_usd, input_tokens, cache_read_tokens from "
+                       "public.cost_daily where provider = 'openai_api' order by date"),
+            "2025-11-20|4.807300|610400|640000|\n2025-11-21|null|500|2000|\n");
   EXPECT_EQ(query_text("select provider, total_cost_usd, credit_limit_usd from public.usage_latest "
                        "order by provider"),
             "anthropic_api|11.202785|null|\nopenai_api|4.807300|1500.000000|\n");
@@ -394,6 +398,58 @@ TEST_F(api_providers_test, admin_reports_are_read_page_by_page_into_billed_daily
   EXPECT_TRUE(saw_admin_header);
   const std::string stored = everything_stored() + r.out + r.err;
   EXPECT_EQ(stored.find("CANARY"), std::string::npos);
+}
+
+// Every object of `body` with its members in reverse order, at every depth: a reader that needs
+// one member before another (a bucket's day before its results, columns before rows) fails here.
+std::string reversed_members(const std::string& body) {
+  std::function<nlohmann::ordered_json(const nlohmann::ordered_json&)> flip =
+      [&](const nlohmann::ordered_json& j) -> nlohmann::ordered_json {
+    if (j.is_array()) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& e : j) out.push_back(flip(e));
+      return out;
+    }
+    if (!j.is_object()) return j;
+    std::vector<std::pair<std::string, nlohmann::ordered_json>> members;
+    for (auto it = j.begin(); it != j.end(); ++it) members.emplace_back(it.key(), flip(it.value()));
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (auto it = members.rbegin(); it != members.rend(); ++it) out[it->first] = it->second;
+    return out;
+  };
+  // Numbers keep their text: amounts are read from it, never through a double.
+  return flip(nlohmann::ordered_json::parse(body)).dump();
+}
+
+TEST_F(api_providers_test, admin_reports_read_their_members_in_any_order) {
+  providers_ = {"anthropic_api", "openai_api"};
+  fake_.on("/anthropic/v1/organizations/usage_report/messages",
+           {{200, reversed_members(anthropic_usage_1)}, {200, reversed_members(anthropic_usage_2)}});
+  fake_.on("/anthropic/v1/organizations/cost_report",
+           {{200, reversed_members(anthropic_cost_1)}, {200, reversed_members(anthropic_cost_2)}});
+  fake_.on("/openai/v1/organization/costs", {{200, reversed_members(openai_costs)}});
+  fake_.on("/openai/v1/organization/usage/completions",
+           {{200, reversed_members(openai_usage_1)}, {200, reversed_members(openai_usage_2)}});
+  fake_.on("/openai/v1/organization/spend_limit", {{404, "{}"}});
+  ASSERT_NE(reversed_members(anthropic_cost_1).find(R"("results")"),
+            std::string::npos);
+  ASSERT_LT(reversed_members(anthropic_cost_1).find(R"("results")"),
+            reversed_members(anthropic_cost_1).find(R"("starting_at")"))
+      << "the fixture really has results first";
+  const auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(query_text("select date, cost_usd, source from public.cost_daily where provider = "
+                       "'anthropic_api' order by date"),
+            "2026-11-20|10.197785|admin_api|\n2026-11-21|1.005000|admin_api|\n");
+  EXPECT_EQ(query_text("select date, model, input_tokens, output_tokens, cache_write_tokens, "
+                       "cache_read_tokens, cost_usd from public.usage_daily where provider = "
+                       "'anthropic_api' order by date, model"),
+            "2026-11-20||0|0|0|0|0.140000|\n"
+            "2026-11-20|claude-sonnet-4-5|1843210|301877|212400|5021930|10.057785|\n"
+            "2026-11-21|claude-haiku-4-5|220481|41007|0|0|1.005000|\n");
+  EXPECT_EQ(query_text("select date, cost_usd, input_tokens, cache_read_tokens from "
+                       "public.cost_daily where provider = 'openai_api' order by date"),
+            "2025-11-20|4.807300|610400|640000|\n2025-11-21|null|500|2000|\n");
 }
 
 TEST_F(api_providers_test, a_bad_second_page_stores_nothing_from_the_first) {
@@ -528,6 +584,53 @@ std::string base64url_decode(std::string s) {
   out.resize(static_cast<std::size_t>(n) -
              static_cast<std::size_t>(std::count(s.end() - 2, s.end(), '=')));
   return out;
+}
+
+// Grouped by service and resource group (as the spec's SubscriptionQueryGrouping example), with
+// rows before columns: rows that share a day and service add up and keep their resource group;
+// a row a later page repeats (in another column order) counts once.
+TEST_F(api_providers_test, azure_rows_that_share_a_day_and_service_add_up_in_any_member_order) {
+  providers_ = {"azure"};
+  fake_.on("/login/tenant-1/oauth2/v2.0/token",
+           {{200, R"({"access_token":"CANARY-AZURE-TOKEN-78","token_type":"Bearer"})"}});
+  const std::string query = "/azure/subscriptions/sub-1/providers/Microsoft.CostManagement/query";
+  fake_.on(query,
+           {{200, R"({"properties":{"rows":[[20261120,5.0,"rg-api","Azure OpenAI","USD"],)"
+                  R"([20261120,2.5,"rg-batch","Azure OpenAI","USD"],[20261121,1.25,"rg-api","Storage","USD"]],)"
+                  R"("columns":[{"name":"UsageDate","type":"Number"},{"name":"PreTaxCost","type":"Number"},)"
+                  R"({"name":"ResourceGroup","type":"String"},{"name":"ServiceName","type":"String"},)"
+                  R"({"name":"Currency","type":"String"}],"nextLink":")" +
+                      fake_.base() + R"(/azure/next2?$skiptoken=x"},"type":"microsoft.costmanagement/Query"})"}});
+  fake_.on("/azure/next2",
+           {{200, R"({"properties":{"nextLink":null,"rows":[["Storage",1.25,"USD","rg-api",20261121],)"
+                  R"(["Azure OpenAI",4.0,"USD","rg-api",20261121]],"columns":[{"name":"ServiceName"},)"
+                  R"({"name":"PreTaxCost"},{"name":"Currency"},{"name":"ResourceGroup"},{"name":"UsageDate"}]}})"}});
+  auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(query_text("select date, model, project, cost_usd from public.usage_daily where "
+                       "provider = 'azure' order by date, model, project"),
+            "2026-11-20|Azure OpenAI|rg-api|5.000000|\n"
+            "2026-11-20|Azure OpenAI|rg-batch|2.500000|\n"
+            "2026-11-21|Azure OpenAI|rg-api|4.000000|\n"
+            "2026-11-21|Storage|rg-api|1.250000|\n");
+  EXPECT_EQ(query_text("select date, cost_usd from public.cost_daily where provider = 'azure' "
+                       "order by date"),
+            "2026-11-20|7.500000|\n2026-11-21|5.250000|\n");
+  EXPECT_EQ(query_text("select total_cost_usd from public.usage_latest where provider = 'azure'"),
+            "12.750000|\n");
+
+  // Grouped by resource group alone: no service column, so every row of a day must add up.
+  fake_.on(query, {{200, R"({"properties":{"nextLink":null,"columns":[{"name":"Cost"},)"
+                         R"({"name":"UsageDate"},{"name":"ResourceGroupName"},{"name":"Currency"}],)"
+                         R"("rows":[[3.0,20261122,"rg-a","USD"],[4.0,20261122,"rg-b","USD"]]}})"}});
+  r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(query_text("select cost_usd from public.cost_daily where provider = 'azure' and "
+                       "date = '2026-11-22'"),
+            "7.000000|\n");
+  EXPECT_EQ(query_text("select model, project, cost_usd from public.usage_daily where provider = "
+                       "'azure' and date = '2026-11-22' order by project"),
+            "|rg-a|3.000000|\n|rg-b|4.000000|\n");
 }
 
 TEST_F(api_providers_test, gcp_billing_signs_a_token_request_and_reads_every_bigquery_page) {

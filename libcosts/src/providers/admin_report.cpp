@@ -6,24 +6,26 @@
 
 namespace costs::detail {
 
-void fill_from_services(const std::map<std::pair<std::string, std::string>, micro_usd>& usd,
-                        const std::string& provider_key, snapshot& snap, collect_result& result) {
+void fill_from_services(const service_costs& usd, const std::string& provider_key, snapshot& snap,
+                        collect_result& result) {
   micro_usd total;
   std::map<std::string, daily_cost> days;
   std::map<std::string, micro_usd> services;
   for (const auto& [key, cost] : usd) {
+    const auto& [day, service, group] = key;
     daily_usage u;
-    u.date = civil_day::parse(key.first);
+    u.date = civil_day::parse(day);
     u.provider = provider_key;
-    u.model = key.second;  // the service ("Azure OpenAI", "Vertex AI"): their unit of breakdown
+    u.model = service;  // the service ("Azure OpenAI", "Vertex AI"): their unit of breakdown
+    u.project = group;  // Azure's resource group, Google's project
     u.cost = cost;
     result.daily_usage.push_back(u);
-    auto& d = days[key.first];
+    auto& d = days[day];
     d.provider = provider_key;
     d.date = u.date;
     d.source = "api";
     d.cost = d.cost.value_or(micro_usd{}) + cost;
-    services[key.second] += cost;
+    services[service] += cost;
     total += cost;
   }
   for (auto& [day, d] : days) result.daily_costs.push_back(d);
@@ -53,22 +55,22 @@ page_result read_report_page(
                 for (auto bucket_result : buckets) {
                   ondemand::object bucket;
                   if (bucket_result.get_object().get(bucket)) return false;
-                  std::string day;
-                  const bool ok = each_field(bucket, [&](std::string_view bk, ondemand::value bv) {
-                    if (bk == day_field) {
-                      day = day_of(bv);
-                      return !day.empty();
+                  // Members may come in any order (Anthropic's reference puts `results` first):
+                  // find the day, then the results, wherever each stands.
+                  ondemand::value day_value;
+                  if (bucket.find_field_unordered(day_field).get(day_value)) return false;
+                  const std::string day = day_of(day_value);
+                  ondemand::array results;
+                  if (day.empty() || bucket.find_field_unordered("results").get_array().get(results))
+                    return false;
+                  bool ok = true;
+                  for (auto r : results) {
+                    ondemand::object result;
+                    if (r.get_object().get(result) || !on_result(day, result)) {
+                      ok = false;
+                      break;
                     }
-                    if (bk != "results") return true;
-                    ondemand::array results;
-                    if (bv.get_array().get(results)) return false;
-                    for (auto r : results) {
-                      ondemand::object result;
-                      if (r.get_object().get(result) || day.empty() || !on_result(day, result))
-                        return false;
-                    }
-                    return true;
-                  });
+                  }
                   if (!ok) return false;
                 }
               }

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "costs/model.hpp"
@@ -54,11 +55,15 @@ void fill_from_report(const report_rows& rows, const std::string& provider_key,
                       const std::optional<civil_day>& since, snapshot& snap,
                       collect_result& result);
 
-/// Cloud billing exports (Azure Cost Management, Google's BigQuery export): USD cost per
-/// (day, service) becomes usage rows with the service as the model, one cost row per day, and
-/// the snapshot's total and per-service breakdown.
-void fill_from_services(const std::map<std::pair<std::string, std::string>, micro_usd>& usd,
-                        const std::string& provider_key, snapshot& snap, collect_result& result);
+/// USD cost per (day "YYYY-MM-DD", service, group): the group is Azure's resource group or
+/// Google's project, "" where the answer has none.
+using service_costs = std::map<std::tuple<std::string, std::string, std::string>, micro_usd>;
+
+/// Cloud billing exports (Azure Cost Management, Google's BigQuery export): each (day, service,
+/// group) becomes a usage row with the service as the model and the group as the project, one
+/// cost row per day, and the snapshot's total and per-service breakdown.
+void fill_from_services(const service_costs& usd, const std::string& provider_key, snapshot& snap,
+                        collect_result& result);
 
 /// The first day a report asks for: `--since`, else 30 days before today (UTC).
 civil_day report_start(const collect_context& ctx);

@@ -118,8 +118,9 @@ class anthropic_api_provider final : public provider {
                   return true;
                 });
                 if (!ok || !cents || currency != "USD") return false;
-                // Costs without a model (web search, code execution) keep their kind as the label.
-                auto& row = rows[{day, model.empty() ? cost_type : canonical_model(model)}];
+                // Costs without a model (web search, code execution) are not by model: the empty
+                // model, shown as "not itemised", never a made-up model named after the kind.
+                auto& row = rows[{day, model.empty() ? std::string() : canonical_model(model)}];
                 row.billed = row.billed.value_or(pico_usd{}) + pico_usd{cents->value / 100};
                 return true;
               });

@@ -1,8 +1,11 @@
 // azure: daily cost by service from Cost Management's query API, after an OAuth2 client
 // credentials token (providers.md 8.1-8.3). Columns are found by name, never by position;
 // UsageDate is a number like 20261120; every nextLink page is read; only USD rows are money.
+// Rows that share a day and service (grouped by resource group too, or with no service column)
+// add up; a row repeated whole on a later page (pages may overlap) counts once.
 #include "providers/azure/azure.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -107,8 +110,8 @@ class azure_provider final : public provider {
     request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
     request.body = query.dump();
 
-    std::map<std::pair<std::string, std::string>, micro_usd>
-        usd;  // (day, service): overlapping pages dedup
+    service_costs usd;             // (day, service, resource group): rows that share one add up
+    std::set<std::string> seen;    // whole rows already counted: overlapping pages repeat some
     std::set<std::string> other_currencies;
     for (int page = 0; page < 100; ++page) {
       const http_response r = http_send(request);
@@ -119,67 +122,66 @@ class azure_provider final : public provider {
       std::string next;
       ondemand::parser parser;
       json_body body(r.body);
-      ondemand::object root;
-      bool rows_ok = true;
-      const bool ok =
-          body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
-            if (k != "properties") return true;
-            return each_field(v, [&](std::string_view f, ondemand::value x) {
-              if (f == "nextLink") {
-                as_string(x, next);
-              } else if (f == "columns") {
-                ondemand::array cols;
-                if (x.get_array().get(cols)) return false;
-                for (auto c : cols) {
-                  ondemand::object col;
-                  if (c.get_object().get(col)) return false;
-                  std::string name;
-                  each_field(col, [&](std::string_view ck, ondemand::value cv) {
-                    if (ck == "name") as_string(cv, name);
-                  });
-                  columns.push_back(name);
-                }
-              } else if (f == "rows") {
-                // Columns come before rows in Azure's answer; their names give each cell's meaning.
-                ondemand::array rows;
-                if (x.get_array().get(rows) || columns.empty()) return false;
-                for (auto row_value : rows) {
-                  ondemand::array row;
-                  if (row_value.get_array().get(row)) return false;
-                  std::optional<micro_usd> cost;
-                  std::string service, currency;
-                  long long date = 0;
-                  std::size_t i = 0;
-                  for (auto cell : row) {
-                    ondemand::value value;
-                    if (std::move(cell).get(value) || i >= columns.size()) return false;
-                    const std::string& name = columns[i++];
-                    if (name == "Cost" || name == "PreTaxCost" || name == "CostUSD")
-                      cost = money_of(value);
-                    else if (name == "UsageDate")
-                      date = as_int(value, 0);
-                    else if (name == "ServiceName")
-                      as_string(value, service);
-                    else if (name == "Currency")
-                      as_string(value, currency);
-                  }
-                  if (!cost || date < 19000101) {
-                    rows_ok = false;
-                    return false;
-                  }
-                  char day[40];
-                  std::snprintf(day, sizeof day, "%04lld-%02lld-%02lld", date / 10000,
-                                date / 100 % 100, date % 100);
-                  if (currency == "USD" || currency.empty())
-                    usd[{day, service}] = *cost;
-                  else
-                    other_currencies.insert(currency);
-                }
-              }
-              return true;
-            });
-          });
-      if (!ok || !rows_ok) return malformed("cost query page");
+      ondemand::object root, properties;
+      ondemand::array cols, rows;
+      // Members may come in any order: find columns, then rows, then the next link.
+      if (!body.open(parser, root) || root.find_field_unordered("properties").get_object().get(properties) ||
+          properties.find_field_unordered("columns").get_array().get(cols))
+        return malformed("cost query page");
+      for (auto c : cols) {
+        ondemand::object col;
+        std::string name;
+        if (c.get_object().get(col) ||
+            !each_field(col, [&](std::string_view ck, ondemand::value cv) {
+              if (ck == "name") as_string(cv, name);
+            }))
+          return malformed("cost query page");
+        columns.push_back(name);
+      }
+      if (properties.find_field_unordered("rows").get_array().get(rows))
+        return malformed("cost query page");
+      for (auto row_value : rows) {
+        ondemand::array row;
+        if (row_value.get_array().get(row)) return malformed("cost query page");
+        std::optional<micro_usd> cost;
+        std::string service, group, currency;
+        std::vector<std::string> cells;  // "name=value", to know a row again on any page
+        long long date = 0;
+        std::size_t i = 0;
+        for (auto cell : row) {
+          ondemand::value value;
+          if (std::move(cell).get(value) || i >= columns.size()) return malformed("cost query page");
+          const std::string& name = columns[i++];
+          std::string_view raw = value.raw_json_token();
+          while (!raw.empty() && std::string_view(" \t\r\n,]").find(raw.back()) != std::string_view::npos)
+            raw.remove_suffix(1);
+          cells.push_back(name + '=' + std::string(raw));
+          if (name == "Cost" || name == "PreTaxCost" || name == "CostUSD")
+            cost = money_of(value);
+          else if (name == "UsageDate")
+            date = as_int(value, 0);
+          else if (name == "ServiceName")
+            as_string(value, service);
+          else if (name == "ResourceGroup" || name == "ResourceGroupName")
+            as_string(value, group);
+          else if (name == "Currency")
+            as_string(value, currency);
+        }
+        if (!cost || date < 19000101) return malformed("cost query page");
+        std::sort(cells.begin(), cells.end());  // a later page may order its columns otherwise
+        std::string whole;
+        for (const auto& c : cells) whole += c + '\x1f';
+        if (!seen.insert(whole).second) continue;  // the same row again on a later page
+        char day[40];
+        std::snprintf(day, sizeof day, "%04lld-%02lld-%02lld", date / 10000, date / 100 % 100,
+                      date % 100);
+        if (currency == "USD" || currency.empty())
+          usd[{day, service, group}] += *cost;
+        else
+          other_currencies.insert(currency);
+      }
+      ondemand::value link;
+      if (!properties.find_field_unordered("nextLink").get(link)) as_string(link, next);
       if (next.empty()) break;
       request.url = next;  // nextLink carries the $skiptoken; the same body is posted again
     }

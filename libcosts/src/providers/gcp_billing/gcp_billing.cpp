@@ -149,7 +149,7 @@ class gcp_billing_provider final : public provider {
     request.body =
         nlohmann::json{{"query", sql}, {"useLegacySql", false}, {"timeoutMs", 30000}}.dump();
 
-    std::map<std::pair<std::string, std::string>, micro_usd> usd;
+    service_costs usd;
     std::map<std::string, std::string> other;  // service -> currency, not money we can add to USD
     for (int step = 0; step < 200; ++step) {
       const http_response r = http_send(request);
@@ -198,7 +198,7 @@ class gcp_billing_provider final : public provider {
                 const auto cost = try_parse_usd(cells[2]);
                 if (!cost || cells[0].size() != 10) return false;
                 if (cells[3] == "USD")
-                  usd[{cells[0], cells[1]}] = *cost;
+                  usd[{cells[0], cells[1], std::string()}] += *cost;
                 else
                   other[cells[1]] = cells[3];
               }

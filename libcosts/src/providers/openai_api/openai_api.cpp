@@ -149,15 +149,22 @@ class openai_api_provider final : public provider {
     result.daily_costs.clear();
     std::map<std::string, token_counts> day_tokens;
     for (const auto& [k, t] : rows) day_tokens[k.first] += t.tokens;
-    for (const auto& [day, cost] : day_costs) {
+    // Costs lag usage: a day with tokens and no cost bucket yet keeps its tokens, cost unknown
+    // (null), and is billed when a later run sees its bucket.
+    std::map<std::string, std::optional<pico_usd>> days;
+    for (const auto& [day, tokens] : day_tokens) days[day];
+    for (const auto& [day, cost] : day_costs) days[day] = cost;
+    for (const auto& [day, cost] : days) {
       daily_cost d;
       d.provider = "openai_api";
       d.date = civil_day::parse(day);
       d.source = "admin_api";
-      d.cost = to_micro(cost);
+      if (cost) {
+        d.cost = to_micro(*cost);
+        total += *cost;
+      }
       d.tokens = day_tokens[day];
       result.daily_costs.push_back(d);
-      total += cost;
     }
     if (!day_costs.empty()) snap.total_cost = to_micro(total);
     result.snap = std::move(snap);
