@@ -84,7 +84,8 @@ void prepare_statements(pqxx::connection& c) {
               from public.usage_daily
              where date between $1::date and $2::date and ($3 = '' or provider = $3)
             union all
-            select )sql" + billed_key + R"sql(, d.cost_usd, 0, d.input_tokens, d.output_tokens,
+            select )sql" + billed_key +
+                                    R"sql(, d.cost_usd, 0, d.input_tokens, d.output_tokens,
                    d.cache_read_tokens, d.cache_write_tokens
               from public.cost_daily d
              where d.date between $1::date and $2::date and ($3 = '' or d.provider = $3)
@@ -155,7 +156,8 @@ void prepare_statements(pqxx::connection& c) {
     select coalesce((sum(cost_usd) * 1000000)::bigint, 0) from public.usage_daily
      where date between $1::date and $2::date and )sql") +
                                                      key + " = $3");
-  c.prepare("known_agents", "select distinct agent from public.usage_daily where agent <> '' order by 1");
+  c.prepare("known_agents",
+            "select distinct agent from public.usage_daily where agent <> '' order by 1");
   c.prepare("last_syncs", R"sql(
     select distinct on (provider) provider, status,
            to_char(finished_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), coalesce(error, '')

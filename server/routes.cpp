@@ -37,7 +37,8 @@ bool same_secret(const std::string& given, const std::string& expected) {
   // length was right.
   unsigned char diff = given.size() == expected.size() ? 0 : 1;
   for (std::size_t i = 0; i < given.size(); ++i)
-    diff |= static_cast<unsigned char>(given[i] ^ expected[i % (expected.empty() ? 1 : expected.size())]);
+    diff |= static_cast<unsigned char>(given[i] ^
+                                       expected[i % (expected.empty() ? 1 : expected.size())]);
   return diff == 0 && !expected.empty();
 }
 
@@ -207,8 +208,8 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
     } leaving{ctx.gate};
     if (!ctx.token.empty() && request.resource().rfind("/api/", 0) == 0) {
       const auto auth = header_value(request, "Authorization");
-      const bool admin = !ctx.admin_token.empty() && auth &&
-                         same_secret(*auth, "Bearer " + ctx.admin_token);
+      const bool admin =
+          !ctx.admin_token.empty() && auth && same_secret(*auth, "Bearer " + ctx.admin_token);
       if (!auth || (!same_secret(*auth, "Bearer " + ctx.token) && !admin)) {
         response.headers().add<authenticate_header>("Bearer");
         leaving.after(send_error(response, 401, "unauthorized",
@@ -254,10 +255,12 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
                                "a value is out of range for its field; see the API's limits"));
     } catch (const costs::store_error& e) {
       status = e.code() == "store.bad_value" ? 400 : 503;
-      if (status == 503) std::cerr << "costs-server: " << request.resource() << ": " << e.message() << '\n';
-      leaving.after(status == 400 ? send_error(response, 400, "bad_value", e.message())
-                                  : send_error(response, 503, "database_unavailable",
-                                               "the database could not take the write; retry shortly"));
+      if (status == 503)
+        std::cerr << "costs-server: " << request.resource() << ": " << e.message() << '\n';
+      leaving.after(status == 400
+                        ? send_error(response, 400, "bad_value", e.message())
+                        : send_error(response, 503, "database_unavailable",
+                                     "the database could not take the write; retry shortly"));
     } catch (const std::exception& e) {
       // A connection the database dropped (restart, admin kill) may surface as any libpqxx
       // error; what matters is whether it is still open. Either way start afresh next time.

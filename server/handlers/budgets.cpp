@@ -43,8 +43,8 @@ nlohmann::json named_channels(const nlohmann::json& body) {
     const std::string name = c.get<std::string>();
     if (configured.find(name) == configured.end())
       throw http_error{400, "bad_budget",
-                       "channels: no channel named '" + name + "'; configured: " +
-                           (names.empty() ? std::string("none") : names)};
+                       "channels: no channel named '" + name +
+                           "'; configured: " + (names.empty() ? std::string("none") : names)};
     out.push_back({{"channel", name}});
   }
   return out;
@@ -97,7 +97,8 @@ nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& 
                        "unknown field '" + key +
                            "'; send kind, scope, period, threshold_usd, warn_ratio, name, "
                            "channels"};
-  if (!body.contains("threshold_usd")) throw http_error{400, "bad_budget", "threshold_usd is required"};
+  if (!body.contains("threshold_usd"))
+    throw http_error{400, "bad_budget", "threshold_usd is required"};
   spec.channels = named_channels(body);
   budget_rule rule;
   try {

@@ -128,7 +128,8 @@ nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context
   if (to < from) throw http_error{400, "bad_parameter", "from must not be after to"};
   pqxx::read_transaction tx(ctx.db->connection());
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row : tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string(), provider))
+  for (const auto& row :
+       tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string(), provider))
     rows.push_back({{"key", row[0].c_str()},
                     {"cost_micro_usd", nullable_int(row[1])},
                     {"priced_cost_micro_usd", nullable_int(row[2])},

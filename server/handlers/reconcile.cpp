@@ -62,8 +62,8 @@ nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context
   for (const auto& p : pairs) {
     const auto& dates = by_vendor[p.vendor];
     bool any_billed = false;
-    day_figures total;           // over the days that have a bill only
-    std::int64_t unbilled = 0;   // logs priced on days the provider has not billed (yet)
+    day_figures total;          // over the days that have a bill only
+    std::int64_t unbilled = 0;  // logs priced on days the provider has not billed (yet)
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& [date, f] : dates) {
       any_billed = any_billed || f.billed.has_value();

@@ -103,16 +103,17 @@ int budgets_command(const std::vector<std::string>& raw_args) {
     }
     if (rules.empty()) std::cout << "no budgets yet; add one with 'costs-sync budgets add'\n";
     else
-      std::cout << std::setw(4) << "ID" << "  " << std::left << std::setw(11) << "Kind"
-                << std::setw(26) << "Scope" << std::setw(6) << "Period" << std::right
-                << std::setw(12) << "Limit" << "  Warn     Channels\n";
+      std::cout << std::setw(4) << "ID"
+                << "  " << std::left << std::setw(11) << "Kind" << std::setw(26) << "Scope"
+                << std::setw(6) << "Period" << std::right << std::setw(12) << "Limit"
+                << "  Warn     Channels\n";
     for (const auto& r : rules)
       std::cout << std::setw(4) << r.id << "  " << std::left << std::setw(11) << r.kind
                 << std::setw(26) << r.scope() << std::setw(6) << r.period << std::right
                 << std::setw(12) << format_usd(r.threshold) << "  " << std::left << std::setw(9)
                 << (std::to_string(r.warn_permille / 10) + "%") << std::right
-                << channel_types(r.channels)
-                << (r.name.empty() ? "" : "  (" + r.name + ")") << '\n';
+                << channel_types(r.channels) << (r.name.empty() ? "" : "  (" + r.name + ")")
+                << '\n';
     return exit_ok;
   }
   if (action == "rm") {

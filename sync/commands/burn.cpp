@@ -59,8 +59,7 @@ int burn_command(const std::vector<std::string>& args) {
       if (r["per_day_usd"] == "0.000000" && r["balance"].is_null()) continue;
       std::cout << provider_label(r["provider"].get<std::string>()) << ' '
                 << format_usd(parse_usd(r["per_day_usd"].get<std::string>())) << "/day";
-      if (!r["balance"].is_null())
-        std::cout << ", " << balance_text(r) << " left";
+      if (!r["balance"].is_null()) std::cout << ", " << balance_text(r) << " left";
       const std::string runway = runway_text(r);
       if (!runway.empty()) std::cout << " (" << runway << ")";
       std::cout << '\n';
@@ -71,8 +70,8 @@ int burn_command(const std::vector<std::string>& args) {
             << format_usd(total.per_day) << "/day  " << format_usd(total.per_week)
             << "/week  (mean of the last " << total.window_days << " complete days)\n";
   for (const auto& r : rows) {
-    std::cout << "  " << std::left << std::setw(16) << provider_label(r["provider"].get<std::string>())
-              << std::right << std::setw(10)
+    std::cout << "  " << std::left << std::setw(16)
+              << provider_label(r["provider"].get<std::string>()) << std::right << std::setw(10)
               << format_usd(parse_usd(r["per_day_usd"].get<std::string>())) << "/day";
     if (!r["balance"].is_null())
       std::cout << "  balance " << balance_text(r) << "  " << runway_text(r);

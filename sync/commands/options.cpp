@@ -38,7 +38,9 @@ std::string query_encode(const std::string& text) {
   return out;
 }
 
-std::filesystem::path local_cluster() { return costs::costs_home() / "pg"; }
+std::filesystem::path local_cluster() {
+  return costs::costs_home() / "pg";
+}
 
 bool local_cluster_listening() {
   std::error_code ec;
@@ -67,15 +69,16 @@ std::string resolve_target(const std::string& flag) {
 std::string require_target(const std::string& flag, bool reading) {
   std::string target = resolve_target(flag);
   if (target.empty())
-    throw config_error("cli.missing_target",
-                       "no target: pass --target postgres://..., set COSTS_TARGET (environment or " +
-                           costs::config_file().string() +
-                           "), or run scripts/run once to make a local database");
+    throw config_error(
+        "cli.missing_target",
+        "no target: pass --target postgres://..., set COSTS_TARGET (environment or " +
+            costs::config_file().string() + "), or run scripts/run once to make a local database");
   if (reading && flag.empty() && !costs::setting("COSTS_TARGET") && !local_cluster_listening())
     throw config_error("cli.local_target_down",
                        "the local database in " + local_cluster().string() +
                            " is not running: start scripts/run (or scripts/local-postgres.sh "
-                           "start " + local_cluster().string() + "), or pass --target");
+                           "start " +
+                           local_cluster().string() + "), or pass --target");
   return target;
 }
 

@@ -48,9 +48,10 @@ int prices_command(const std::vector<std::string>& args) {
     std::cout << table.to_json() << '\n';
     return exit_ok;
   }
-  std::printf("# %s%s\n",
-              shipped_prices_file().value_or("the price table built into costs-sync").string().c_str(),
-              override_path ? (" + " + override_path->string()).c_str() : "");
+  std::printf(
+      "# %s%s\n",
+      shipped_prices_file().value_or("the price table built into costs-sync").string().c_str(),
+      override_path ? (" + " + override_path->string()).c_str() : "");
   std::printf("%-32s %10s %10s %12s %12s   (USD per million tokens)\n", "model", "input", "output",
               "cache write", "cache read");
   for (const auto& [model, p] : table.entries()) {

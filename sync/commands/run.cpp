@@ -10,7 +10,6 @@
 
 #include "commands/command.hpp"
 #include "commands/options.hpp"
-#include "output.hpp"
 #include "costs/budgets.hpp"
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
@@ -24,6 +23,7 @@
 #include "costs/secrets.hpp"
 #include "costs/spool.hpp"
 #include "costs/store.hpp"
+#include "output.hpp"
 
 #if !defined(_WIN32)
 #include <unistd.h>
@@ -192,7 +192,8 @@ int run_command(const std::vector<std::string>& args) {
   if (!log_file.empty()) redirect_to_log(log_file);
   if (api_only && local_only)
     throw config_error("cli.usage", "pass --api-only or --local-only, not both");
-  const std::string target = dry_run ? resolve_target(target_flag) : require_target(target_flag, false);
+  const std::string target =
+      dry_run ? resolve_target(target_flag) : require_target(target_flag, false);
   if (!target.empty() && !is_postgres_url(target) && target.rfind("https://", 0) != 0 &&
       target.rfind("http://", 0) != 0)
     throw config_error("cli.bad_target",
@@ -349,8 +350,8 @@ int run_command(const std::vector<std::string>& args) {
   } else {
     for (const auto& o : outcomes) {
       if (o.status == "unavailable") continue;
-      std::cout << provider_label(o.key) << ": " << o.status << (o.detail.empty() ? "" : " (" + o.detail + ")")
-                << ", " << o.rows << " rows\n";
+      std::cout << provider_label(o.key) << ": " << o.status
+                << (o.detail.empty() ? "" : " (" + o.detail + ")") << ", " << o.rows << " rows\n";
     }
     for (const auto& a : alerts) std::cout << "alert: " << a["text"].get<std::string>() << '\n';
     if (earlier_runs_sent > 0)

@@ -221,9 +221,10 @@ int schedule_command(const std::vector<std::string>& args) {
                            config_file().string() +
                            " (scheduled runs read it there) and run this again without --target");
   } else if (target.empty() && action == "install") {
-    std::cerr << "costs-sync schedule: no target yet; scheduled runs fail until COSTS_TARGET is set "
-                 "in "
-              << config_file().string() << " or scripts/run has made the local database\n";
+    std::cerr
+        << "costs-sync schedule: no target yet; scheduled runs fail until COSTS_TARGET is set "
+           "in "
+        << config_file().string() << " or scripts/run has made the local database\n";
   }
   const fs::path binary = executable_path().value_or("costs-sync");
   const fs::path log = costs_home() / "logs" / "sync.log";

@@ -136,8 +136,8 @@ int status_command(const std::vector<std::string>& args) {
     for (const auto& b : budgets)
       if (std::string(b.level) != "ok")
         std::cout << (std::string(b.level) == "exceeded" ? "🛑 " : "⚠ ") << b.rule.scope() << ' '
-                  << b.rule.period << " budget " << used_percent(b) << " ("
-                  << format_usd(b.spent) << " of " << format_usd(b.rule.threshold) << ")\n";
+                  << b.rule.period << " budget " << used_percent(b) << " (" << format_usd(b.spent)
+                  << " of " << format_usd(b.rule.threshold) << ")\n";
     for (const auto& s : spikes)
       std::cout << "⚠ spike " << s.day.to_string() << ' ' << format_usd(s.cost) << " (usually "
                 << format_usd(s.median) << ")\n";
@@ -172,8 +172,9 @@ int status_command(const std::vector<std::string>& args) {
     for (const auto& b : budgets) width = std::max(width, name_of(b.rule).size() + 2);
     const int w = static_cast<int>(width);
     std::cout << "\n  " << std::left << std::setw(w) << "Budget" << std::setw(7) << "Period"
-              << std::right << std::setw(12) << "Spent" << std::setw(12) << "Limit"
-              << std::setw(7) << "Used" << "  Level\n";
+              << std::right << std::setw(12) << "Spent" << std::setw(12) << "Limit" << std::setw(7)
+              << "Used"
+              << "  Level\n";
     for (const auto& b : budgets)
       std::cout << "  " << std::left << std::setw(w) << name_of(b.rule) << std::setw(7)
                 << b.rule.period << std::right << std::setw(12) << format_usd(b.spent)

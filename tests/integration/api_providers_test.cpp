@@ -47,6 +47,12 @@ const std::string deepseek_body =
 const std::string moonshot_body =
     R"({"code":0,"data":{"available_balance":23.71452,"voucher_balance":5.0,"cash_balance":18.71452},"scode":"0x0","status":true})";
 
+// What the OpenRouter, DeepSeek and Moonshot fixtures above must leave in usage_latest.
+const std::string fixture_balances =
+    "deepseek|null|37.820000|null|USD|\n"
+    "moonshot|null|23.714520|null|USD|\n"
+    "openrouter|412.091300|62.576850|50.000000|USD|\n";
+
 class api_providers_test : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -117,6 +123,13 @@ class api_providers_test : public ::testing::Test {
            query_text("select t::text from public.cost_sync_log t");
   }
 
+  // Every balance stored, one provider a line.
+  std::string balances_stored() {
+    return query_text(
+        "select provider, total_cost_usd::text, balance_usd, credit_limit_usd, currency"
+        " from public.usage_latest where balance_usd is not null order by provider");
+  }
+
   std::string log_of(const std::string& provider) {
     return query_text(
         "select status, coalesce(error, '') from public.cost_sync_log where provider = '" +
@@ -129,15 +142,31 @@ class api_providers_test : public ::testing::Test {
   fake_http_server fake_;
 };
 
+// Every object of `body` with its members in reverse order, at every depth: a reader that needs
+// one member before another (a bucket's day before its results, columns before rows) fails here.
+std::string reversed_members(const std::string& body) {
+  std::function<nlohmann::ordered_json(const nlohmann::ordered_json&)> flip =
+      [&](const nlohmann::ordered_json& j) -> nlohmann::ordered_json {
+    if (j.is_array()) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& e : j) out.push_back(flip(e));
+      return out;
+    }
+    if (!j.is_object()) return j;
+    std::vector<std::pair<std::string, nlohmann::ordered_json>> members;
+    for (auto it = j.begin(); it != j.end(); ++it) members.emplace_back(it.key(), flip(it.value()));
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (auto it = members.rbegin(); it != members.rend(); ++it) out[it->first] = it->second;
+    return out;
+  };
+  // Numbers keep their text: amounts are read from it, never through a double.
+  return flip(nlohmann::ordered_json::parse(body)).dump();
+}
+
 TEST_F(api_providers_test, fills_snapshots_and_daily_rows_with_the_numbers_the_fixtures_imply) {
   const auto r = run();
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_EQ(
-      query_text("select provider, total_cost_usd::text, balance_usd, credit_limit_usd, currency"
-                 " from public.usage_latest order by provider"),
-      "deepseek|null|37.820000|null|USD|\n"
-      "moonshot|null|23.714520|null|USD|\n"
-      "openrouter|412.091300|62.576850|50.000000|USD|\n");
+  EXPECT_EQ(balances_stored(), fixture_balances);
   // Two endpoints of one model on one day are one row; OpenRouter's billed cost, exactly.
   EXPECT_EQ(
       query_text(
@@ -197,8 +226,9 @@ TEST_F(api_providers_test, a_key_that_is_not_a_management_key_keeps_the_key_data
             "412.091300|null|\n");
   EXPECT_EQ(query_text("select count(*) from public.usage_daily where provider = 'openrouter'"),
             "0|\n");
-  EXPECT_EQ(query_text("select date, cost_usd from public.cost_daily where provider = 'openrouter'"),
-            costs::utc_day(costs::now()).to_string() + "|1.273100|\n")
+  EXPECT_EQ(
+      query_text("select date, cost_usd from public.cost_daily where provider = 'openrouter'"),
+      costs::utc_day(costs::now()).to_string() + "|1.273100|\n")
       << "without a management key, today's spend still comes from /key";
 }
 
@@ -400,39 +430,18 @@ TEST_F(api_providers_test, admin_reports_are_read_page_by_page_into_billed_daily
   EXPECT_EQ(stored.find("CANARY"), std::string::npos);
 }
 
-// Every object of `body` with its members in reverse order, at every depth: a reader that needs
-// one member before another (a bucket's day before its results, columns before rows) fails here.
-std::string reversed_members(const std::string& body) {
-  std::function<nlohmann::ordered_json(const nlohmann::ordered_json&)> flip =
-      [&](const nlohmann::ordered_json& j) -> nlohmann::ordered_json {
-    if (j.is_array()) {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      for (const auto& e : j) out.push_back(flip(e));
-      return out;
-    }
-    if (!j.is_object()) return j;
-    std::vector<std::pair<std::string, nlohmann::ordered_json>> members;
-    for (auto it = j.begin(); it != j.end(); ++it) members.emplace_back(it.key(), flip(it.value()));
-    nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for (auto it = members.rbegin(); it != members.rend(); ++it) out[it->first] = it->second;
-    return out;
-  };
-  // Numbers keep their text: amounts are read from it, never through a double.
-  return flip(nlohmann::ordered_json::parse(body)).dump();
-}
-
 TEST_F(api_providers_test, admin_reports_read_their_members_in_any_order) {
   providers_ = {"anthropic_api", "openai_api"};
-  fake_.on("/anthropic/v1/organizations/usage_report/messages",
-           {{200, reversed_members(anthropic_usage_1)}, {200, reversed_members(anthropic_usage_2)}});
+  fake_.on(
+      "/anthropic/v1/organizations/usage_report/messages",
+      {{200, reversed_members(anthropic_usage_1)}, {200, reversed_members(anthropic_usage_2)}});
   fake_.on("/anthropic/v1/organizations/cost_report",
            {{200, reversed_members(anthropic_cost_1)}, {200, reversed_members(anthropic_cost_2)}});
   fake_.on("/openai/v1/organization/costs", {{200, reversed_members(openai_costs)}});
   fake_.on("/openai/v1/organization/usage/completions",
            {{200, reversed_members(openai_usage_1)}, {200, reversed_members(openai_usage_2)}});
   fake_.on("/openai/v1/organization/spend_limit", {{404, "{}"}});
-  ASSERT_NE(reversed_members(anthropic_cost_1).find(R"("results")"),
-            std::string::npos);
+  ASSERT_NE(reversed_members(anthropic_cost_1).find(R"("results")"), std::string::npos);
   ASSERT_LT(reversed_members(anthropic_cost_1).find(R"("results")"),
             reversed_members(anthropic_cost_1).find(R"("starting_at")"))
       << "the fixture really has results first";
@@ -465,21 +474,19 @@ TEST_F(api_providers_test, a_bad_second_page_stores_nothing_from_the_first) {
   EXPECT_EQ(query_text("select count(*) from public.usage_snapshots"), "0|\n");
 }
 
+// providers.md 9-11: units, not money.
+const std::string eleven_subscription =
+    R"({"tier":"creator","character_count":68214,"character_limit":121000,"next_character_count_reset_unix":1764892800,"currency":"usd","status":"active","next_invoice":{"amount_due_cents":2200}})";
+const std::string eleven_stats =
+    R"({"time":[1763510400000,1763596800000,1763683200000],"usage":{"eleven_multilingual_v2":[4210,0,1872],"eleven_flash_v2_5":[12033,9120,15510]}})";
+const std::string x_usage =
+    R"({"data":{"project_id":"1843920113372749824","project_cap":"2000000","project_usage":"184233","cap_reset_day":14,"daily_project_usage":{"project_id":"1843920113372749824","usage":[{"date":"2026-11-20T00:00:00.000Z","usage":"9812"},{"date":"2026-11-21T00:00:00.000Z","usage":11407}]}}})";
+
 TEST_F(api_providers_test, usage_in_units_characters_posts_and_queries_lands_in_the_snapshot) {
   providers_ = {"elevenlabs", "x_api", "brave"};
-  fake_.on(
-      "/eleven/v1/user/subscription",
-      {{200,
-        R"({"tier":"creator","character_count":68214,"character_limit":121000,"next_character_count_reset_unix":1764892800,"currency":"usd","status":"active","next_invoice":{"amount_due_cents":2200}})"}});
-  fake_.on(
-      "/eleven/v1/usage/character-stats",
-      {{200,
-        R"({"time":[1763510400000,1763596800000,1763683200000],"usage":{"eleven_multilingual_v2":[4210,0,1872],"eleven_flash_v2_5":[12033,9120,15510]}})"}});
-  fake_.on(
-      "/x/2/usage/tweets",
-      {{200,
-        R"({"data":{"project_id":"1843920113372749824","project_cap":"2000000","project_usage":"184233","cap_reset_day":14,"daily_project_usage":{"project_id":"1843920113372749824","usage":[{"date":"2026-11-20T00:00:00.000Z","usage":"9812"},{"date":"2026-11-21T00:00:00.000Z","usage":11407}]}}})",
-        {{"x-rate-limit-remaining", "49"}}}});
+  fake_.on("/eleven/v1/user/subscription", {{200, eleven_subscription}});
+  fake_.on("/eleven/v1/usage/character-stats", {{200, eleven_stats}});
+  fake_.on("/x/2/usage/tweets", {{200, x_usage, {{"x-rate-limit-remaining", "49"}}}});
   fake_.on("/brave/res/v1/web/search", {{200,
                                          R"({"type":"search"})",
                                          {{"X-RateLimit-Limit", "50, 15000"},
@@ -504,6 +511,72 @@ TEST_F(api_providers_test, usage_in_units_characters_posts_and_queries_lands_in_
             "0|\n")
       << "no money is invented for providers that report none";
   EXPECT_EQ((everything_stored() + r.out + r.err).find("CANARY"), std::string::npos);
+}
+
+TEST_F(api_providers_test, balance_and_usage_readers_take_members_in_any_order) {
+  providers_ = {"openrouter", "deepseek", "moonshot", "elevenlabs", "x_api"};
+  fake_.on("/openrouter/key", {{200, reversed_members(key_body)}});
+  fake_.on("/openrouter/credits", {{200, reversed_members(credits_body)}});
+  fake_.on("/openrouter/activity", {{200, reversed_members(activity_body)}});
+  fake_.on("/deepseek/user/balance", {{200, reversed_members(deepseek_body)}});
+  fake_.on("/moonshot/v1/users/me/balance", {{200, reversed_members(moonshot_body)}});
+  fake_.on("/eleven/v1/user/subscription", {{200, reversed_members(eleven_subscription)}});
+  fake_.on("/eleven/v1/usage/character-stats", {{200, reversed_members(eleven_stats)}});
+  fake_.on("/x/2/usage/tweets", {{200, reversed_members(x_usage)}});
+  ASSERT_LT(reversed_members(eleven_stats).find("usage"),
+            reversed_members(eleven_stats).find("time"));
+  const auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(balances_stored(), fixture_balances);
+  EXPECT_EQ(query_text("select date, cost_usd from public.cost_daily where provider = 'openrouter' "
+                       "and date < '2026-12-01' order by date"),
+            "2026-11-19|0.010000|\n2026-11-20|4.100520|\n");
+  EXPECT_EQ(query_text("select model_breakdown->0->>'model', model_breakdown->0->>'characters' "
+                       "from public.usage_latest where provider = 'elevenlabs'"),
+            "eleven_flash_v2_5|36663|\n");
+  EXPECT_EQ(query_text("select units->>'posts_read', units->'posts_read_by_day'->>'2026-11-21' "
+                       "from public.usage_latest where provider = 'x_api'"),
+            "184233|11407|\n");
+}
+
+// X's Enterprise answer (providers.md 9, [X-ENT]): no project totals, and daily_project_usage an
+// array of days, each with its apps' tweets_consumed.
+TEST_F(api_providers_test, x_enterprise_usage_is_read_from_its_daily_array) {
+  providers_ = {"x_api"};
+  fake_.on(
+      "/x/2/usage/tweets",
+      {{200,
+        R"({"data":{"daily_project_usage":[)"
+        R"({"date":"2026-11-20T00:00:00.000Z","usage":[{"app_id":"29811734","tweets_consumed":"9812"},)"
+        R"({"app_id":"1","tweets_consumed":10}]},)"
+        R"({"date":"2026-11-21T00:00:00.000Z","usage":[{"app_id":"29811734","tweets_consumed":"11407"}]}]}})"}});
+  const auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(query_text("select units->>'posts_read', units->>'posts_read_basis', "
+                       "units->'posts_read_by_day'->>'2026-11-20', units->'posts_cap' "
+                       "from public.usage_latest where provider = 'x_api'"),
+            "21229|sum of daily usage|9822|null|\n");
+}
+
+// Moonshot says a refused key in the body ({"code":401,"scode":"unauthorized"}), and other
+// balance APIs with 401 or 403: each is "key refused, check <variable>", never "unreadable".
+TEST_F(api_providers_test, a_key_refused_in_the_body_or_with_403_says_which_variable_to_check) {
+  fake_.on(
+      "/moonshot/v1/users/me/balance",
+      {{200,
+        R"({"code":401,"error":"Invalid Authentication","scode":"unauthorized","status":false})"}});
+  fake_.on(
+      "/deepseek/user/balance",
+      {{403, R"({"error":{"message":"Authentication Fails","type":"authentication_error"}})"}});
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(
+      log_of("moonshot"),
+      "auth_failed|Moonshot refused the key (code 401, unauthorized); check MOONSHOT_API_KEY|\n");
+  EXPECT_EQ(log_of("deepseek").rfind("auth_failed|DeepSeek refused the request (403)", 0), 0u)
+      << log_of("deepseek");
+  EXPECT_NE(log_of("deepseek").find("DEEPSEEK_API_KEY"), std::string::npos);
+  EXPECT_EQ(log_of("openrouter"), "ok||\n") << "one refused key stops no other provider";
 }
 
 TEST_F(api_providers_test, azure_daily_cost_by_service_follows_next_links_without_double_counting) {
@@ -594,17 +667,22 @@ TEST_F(api_providers_test, azure_rows_that_share_a_day_and_service_add_up_in_any
   fake_.on("/login/tenant-1/oauth2/v2.0/token",
            {{200, R"({"access_token":"CANARY-AZURE-TOKEN-78","token_type":"Bearer"})"}});
   const std::string query = "/azure/subscriptions/sub-1/providers/Microsoft.CostManagement/query";
-  fake_.on(query,
-           {{200, R"({"properties":{"rows":[[20261120,5.0,"rg-api","Azure OpenAI","USD"],)"
-                  R"([20261120,2.5,"rg-batch","Azure OpenAI","USD"],[20261121,1.25,"rg-api","Storage","USD"]],)"
-                  R"("columns":[{"name":"UsageDate","type":"Number"},{"name":"PreTaxCost","type":"Number"},)"
-                  R"({"name":"ResourceGroup","type":"String"},{"name":"ServiceName","type":"String"},)"
-                  R"({"name":"Currency","type":"String"}],"nextLink":")" +
-                      fake_.base() + R"(/azure/next2?$skiptoken=x"},"type":"microsoft.costmanagement/Query"})"}});
-  fake_.on("/azure/next2",
-           {{200, R"({"properties":{"nextLink":null,"rows":[["Storage",1.25,"USD","rg-api",20261121],)"
-                  R"(["Azure OpenAI",4.0,"USD","rg-api",20261121]],"columns":[{"name":"ServiceName"},)"
-                  R"({"name":"PreTaxCost"},{"name":"Currency"},{"name":"ResourceGroup"},{"name":"UsageDate"}]}})"}});
+  fake_.on(
+      query,
+      {{200,
+        R"({"properties":{"rows":[[20261120,5.0,"rg-api","Azure OpenAI","USD"],)"
+        R"([20261120,2.5,"rg-batch","Azure OpenAI","USD"],[20261121,1.25,"rg-api","Storage","USD"]],)"
+        R"("columns":[{"name":"UsageDate","type":"Number"},{"name":"PreTaxCost","type":"Number"},)"
+        R"({"name":"ResourceGroup","type":"String"},{"name":"ServiceName","type":"String"},)"
+        R"({"name":"Currency","type":"String"}],"nextLink":")" +
+            fake_.base() +
+            R"(/azure/next2?$skiptoken=x"},"type":"microsoft.costmanagement/Query"})"}});
+  fake_.on(
+      "/azure/next2",
+      {{200,
+        R"({"properties":{"nextLink":null,"rows":[["Storage",1.25,"USD","rg-api",20261121],)"
+        R"(["Azure OpenAI",4.0,"USD","rg-api",20261121]],"columns":[{"name":"ServiceName"},)"
+        R"({"name":"PreTaxCost"},{"name":"Currency"},{"name":"ResourceGroup"},{"name":"UsageDate"}]}})"}});
   auto r = run();
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_EQ(query_text("select date, model, project, cost_usd from public.usage_daily where "
@@ -620,9 +698,10 @@ TEST_F(api_providers_test, azure_rows_that_share_a_day_and_service_add_up_in_any
             "12.750000|\n");
 
   // Grouped by resource group alone: no service column, so every row of a day must add up.
-  fake_.on(query, {{200, R"({"properties":{"nextLink":null,"columns":[{"name":"Cost"},)"
-                         R"({"name":"UsageDate"},{"name":"ResourceGroupName"},{"name":"Currency"}],)"
-                         R"("rows":[[3.0,20261122,"rg-a","USD"],[4.0,20261122,"rg-b","USD"]]}})"}});
+  fake_.on(query,
+           {{200, R"({"properties":{"nextLink":null,"columns":[{"name":"Cost"},)"
+                  R"({"name":"UsageDate"},{"name":"ResourceGroupName"},{"name":"Currency"}],)"
+                  R"("rows":[[3.0,20261122,"rg-a","USD"],[4.0,20261122,"rg-b","USD"]]}})"}});
   r = run();
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_EQ(query_text("select cost_usd from public.cost_daily where provider = 'azure' and "

@@ -94,7 +94,7 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
   home.write(project + "s1.jsonl",
              // 40 days ago: in the all-time snapshot, not in a card's 30 days.
              claude_line("a0", day_text(40) + "T08:00:00.000Z", "claude-sonnet-4-6", 700) +
-             claude_line("a1", day_text(0) + "T08:00:00.000Z", "claude-sonnet-4-6", 900) +
+                 claude_line("a1", day_text(0) + "T08:00:00.000Z", "claude-sonnet-4-6", 900) +
                  claude_line("a2", day_text(1) + "T08:00:00.000Z", "claude-opus-4-6", 2000) +
                  claude_line("a3", day_text(0) + "T09:00:00.000Z", "my-local-model", 50));
   costs::test::fake_http_server providers;

@@ -283,14 +283,14 @@ TEST_F(server_test, openapi_describes_every_route_and_metrics_count_what_was_ans
 
 TEST_F(server_test, bad_parameters_are_400s_that_say_what_is_wanted) {
   running_server server(db_.url());
-  for (const char* path : {"/api/costs/daily?days=0", "/api/costs/daily?days=ten",
-                           "/api/costs/daily?group=color", "/api/costs/daily?provider=nope",
-                           "/api/costs/breakdown?by=moon", "/api/costs/breakdown?from=2026-13-01",
-                           "/api/costs/breakdown?provider=openruoter", "/api/costs/summary?tz=%ZZ",
-                           "/api/costs/summary?tz=Europe%2F..%2F..%2Fetc%2Fpasswd",
-                           "/api/costs/breakdown?from=2026-11-02&to=2026-11-01",
-                           "/api/sync/log?limit=0", "/api/sync/log?limit=100000",
-                           "/api/costs/summary?tz=Mars/Olympus", "/api/costs/burn?tz=..%2Fetc"}) {
+  for (const char* path :
+       {"/api/costs/daily?days=0", "/api/costs/daily?days=ten", "/api/costs/daily?group=color",
+        "/api/costs/daily?provider=nope", "/api/costs/breakdown?by=moon",
+        "/api/costs/breakdown?from=2026-13-01", "/api/costs/breakdown?provider=openruoter",
+        "/api/costs/summary?tz=%ZZ", "/api/costs/summary?tz=Europe%2F..%2F..%2Fetc%2Fpasswd",
+        "/api/costs/breakdown?from=2026-11-02&to=2026-11-01", "/api/sync/log?limit=0",
+        "/api/sync/log?limit=100000", "/api/costs/summary?tz=Mars/Olympus",
+        "/api/costs/burn?tz=..%2Fetc"}) {
     const auto r = http_get(server.base() + path);
     EXPECT_EQ(r.status, 400) << path;
     const auto body = nlohmann::json::parse(r.body);
@@ -314,8 +314,8 @@ TEST_F(server_test, a_percent_encoded_time_zone_is_the_browsers_zone_east_and_we
       ASSERT_EQ(r.status, 200) << route << " " << zone << ": " << r.body;
       EXPECT_EQ(nlohmann::json::parse(r.body)["time_zone"], zone) << route;
     }
-    const auto breakdown = nlohmann::json::parse(
-        http_get(server.base() + "/api/costs/breakdown?tz=" + encoded).body);
+    const auto breakdown =
+        nlohmann::json::parse(http_get(server.base() + "/api/costs/breakdown?tz=" + encoded).body);
     EXPECT_EQ(breakdown["to"], today) << "the breakdown ends on the caller's today";
     const auto summary =
         nlohmann::json::parse(http_get(server.base() + "/api/costs/summary?tz=" + encoded).body);
@@ -641,8 +641,9 @@ TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_th
   const std::map<std::string, std::string> reader = {{"Authorization", "Bearer CANARY-READ-TOKEN"},
                                                      {"Content-Type", "application/json"}};
   {
-    running_server read_only(as_role(db_.url(), "costs_reader"),
-                             {"--token", "CANARY-READ-TOKEN", "--admin-token", "CANARY-ADMIN-TOKEN"});
+    running_server read_only(
+        as_role(db_.url(), "costs_reader"),
+        {"--token", "CANARY-READ-TOKEN", "--admin-token", "CANARY-ADMIN-TOKEN"});
     const auto refused = costs::test::http_send("POST", read_only.base() + "/api/budgets",
                                                 R"({"threshold_usd": 5})", admin);
     EXPECT_EQ(refused.status, 403) << "no --admin-database-url: no writes";
@@ -656,15 +657,17 @@ TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_th
   auto post = [&](const std::string& body, const std::map<std::string, std::string>& headers) {
     return costs::test::http_send("POST", server.base() + "/api/budgets", body, headers);
   };
-  const auto before = nlohmann::json::parse(
-      http_get(server.base() + "/api/costs/summary", {{"Authorization", reader.at("Authorization")}})
-          .body);
+  const auto before =
+      nlohmann::json::parse(http_get(server.base() + "/api/costs/summary",
+                                     {{"Authorization", reader.at("Authorization")}})
+                                .body);
   EXPECT_TRUE(before["budgets"].empty());
   EXPECT_EQ(post(R"({"threshold_usd": 5})", {}).status, 401);
   EXPECT_EQ(post(R"({"threshold_usd": 5})", reader).status, 401)
       << "the read token may read, never write";
-  EXPECT_EQ(post(R"({"threshold_usd": 5})", {{"Authorization", "Bearer CANARY-ADMIN-TOKEX"}}).status,
-            401);
+  EXPECT_EQ(
+      post(R"({"threshold_usd": 5})", {{"Authorization", "Bearer CANARY-ADMIN-TOKEX"}}).status,
+      401);
   const auto created = post(R"({"scope": "provider:openrouter", "period": "day",
                                 "threshold_usd": 12.5, "channels": ["ops"]})",
                             admin);
@@ -678,9 +681,9 @@ TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_th
               R"([{"channel": "ops"}])")
         << "the rule keeps the channel's name; its URL stays in the operator's configuration";
   }
-  const auto after = nlohmann::json::parse(
-      http_get(server.base() + "/api/costs/summary", {{"Authorization", reader.at("Authorization")}})
-          .body);
+  const auto after = nlohmann::json::parse(http_get(server.base() + "/api/costs/summary",
+                                                    {{"Authorization", reader.at("Authorization")}})
+                                               .body);
   ASSERT_EQ(after["budgets"].size(), 1u) << "a write clears the cached summary";
   EXPECT_EQ(after["budgets"][0]["scope"], "provider:openrouter");
   const auto listed =
@@ -719,9 +722,9 @@ TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_th
   const std::string path = server.base() + "/api/budgets/" + std::to_string(id);
   EXPECT_EQ(costs::test::http_send("DELETE", path, "", reader).status, 401);
   for (const char* bad_id : {"abc", "0", "-3", "12abc", "99999999999999999999999"})
-    EXPECT_EQ(
-        costs::test::http_send("DELETE", server.base() + "/api/budgets/" + bad_id, "", admin).status,
-        400)
+    EXPECT_EQ(costs::test::http_send("DELETE", server.base() + "/api/budgets/" + bad_id, "", admin)
+                  .status,
+              400)
         << bad_id;
   EXPECT_EQ(costs::test::http_send("DELETE", path, "", admin).status, 200);
   EXPECT_EQ(costs::test::http_send("DELETE", path, "", admin).status, 404);

@@ -170,8 +170,7 @@ TEST_F(summaries_test, burn_gives_rates_and_the_runway_of_a_balance) {
   EXPECT_DOUBLE_EQ(openrouter["runway_days"].get<double>(), 8.3);  // 50 / 6
   const auto chat = sync({"burn", "--format", "chat"}).out;
   EXPECT_NE(chat.find("🔥 Burn $6.00/day ($0.25/h, $42.00/week)"), std::string::npos) << chat;
-  EXPECT_NE(chat.find("OpenRouter $6.00/day, $50.00 left (8.3 d left)"), std::string::npos)
-      << chat;
+  EXPECT_NE(chat.find("OpenRouter $6.00/day, $50.00 left (8.3 d left)"), std::string::npos) << chat;
   const auto text = sync({"burn"}).out;
   EXPECT_NE(text.find("OpenRouter"), std::string::npos) << "labels, not keys, for people";
   EXPECT_NE(text.find("balance $50.00  8.3 d left"), std::string::npos) << text;

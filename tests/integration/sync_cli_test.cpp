@@ -114,14 +114,16 @@ TEST(sync_cli_test, with_no_flags_the_cli_finds_the_local_database_scripts_run_m
     tx.commit();
   }
   const std::map<std::string, std::string> env = {
-      {"HOME", home.path().string()}, {"COSTS_HOME", (home.path() / "costs home").string()},
-      {"COSTS_TIMEZONE", "UTC"}, {"COSTS_CONFIG", ""}, {"XDG_CONFIG_HOME", ""}};
+      {"HOME", home.path().string()},
+      {"COSTS_HOME", (home.path() / "costs home").string()},
+      {"COSTS_TIMEZONE", "UTC"},
+      {"COSTS_CONFIG", ""},
+      {"XDG_CONFIG_HOME", ""}};
   const auto status = sync({"status", "--format", "json"}, env);
   ASSERT_EQ(status.exit_code, 0) << status.err;
-  EXPECT_EQ(nlohmann::json::parse(status.out)["today_usd"], "4.250000")
-      << status.out;
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"burn"}, {"history"}, {"budgets", "list"}}) {
+  EXPECT_EQ(nlohmann::json::parse(status.out)["today_usd"], "4.250000") << status.out;
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"burn"}, {"history"}, {"budgets", "list"}}) {
     const auto r = sync(args, env);
     EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
   }
@@ -429,16 +431,21 @@ TEST(sync_cli_test, schedule_files_for_every_platform_match_their_golden_files) 
 
 // A scheduled job writes where the person who installed it meant, whatever its environment holds.
 TEST(sync_cli_test, schedule_install_carries_the_target_and_never_a_password) {
-  const std::string target = "postgresql://postgres@/costs?host=/home/test/.local/share/costs/pg/sock";
-  const auto cron = sync({"schedule", "install", "--dry-run", "--platform", "cron", "--target", target},
-                         {{"HOME", "/home/test"}, {"COSTS_HOME", ""}});
+  const std::string target =
+      "postgresql://postgres@/costs?host=/home/test/.local/share/costs/pg/sock";
+  const auto cron =
+      sync({"schedule", "install", "--dry-run", "--platform", "cron", "--target", target},
+           {{"HOME", "/home/test"}, {"COSTS_HOME", ""}});
   ASSERT_EQ(cron.exit_code, 0) << cron.err;
-  EXPECT_NE(cron.out.find("'--local-only' '--log-file' '/home/test/.local/share/costs/logs/sync.log' "
-                          "'--target' '" + target + "'"),
-            std::string::npos)
+  EXPECT_NE(
+      cron.out.find("'--local-only' '--log-file' '/home/test/.local/share/costs/logs/sync.log' "
+                    "'--target' '" +
+                    target + "'"),
+      std::string::npos)
       << cron.out;
-  const auto from_env = sync({"schedule", "install", "--dry-run", "--platform", "systemd"},
-                             {{"HOME", "/home/test"}, {"COSTS_HOME", ""}, {"COSTS_TARGET", target}});
+  const auto from_env =
+      sync({"schedule", "install", "--dry-run", "--platform", "systemd"},
+           {{"HOME", "/home/test"}, {"COSTS_HOME", ""}, {"COSTS_TARGET", target}});
   EXPECT_NE(from_env.out.find("'--target' '" + target + "'"), std::string::npos) << from_env.out;
   const auto secret = sync({"schedule", "install", "--dry-run", "--platform", "cron", "--target",
                             "postgresql://svc:CANARY-SCHEDULE-PASS@db.example/costs"},

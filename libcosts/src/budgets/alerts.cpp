@@ -84,9 +84,9 @@ budget_rule make_rule(const budget_spec& spec) {
   const auto threshold = try_parse_usd(spec.threshold);
   // numeric(12, 6) holds under a million dollars; a bigger budget is a typo, not a plan.
   if (!threshold || threshold->value < 0 || threshold->value >= 1'000'000'000'000)
-    throw config_error("budgets.bad_threshold",
-                       "threshold_usd: dollars from 0 to 999999.99, not '" +
-                           spec.threshold.substr(0, 40) + "'");
+    throw config_error(
+        "budgets.bad_threshold",
+        "threshold_usd: dollars from 0 to 999999.99, not '" + spec.threshold.substr(0, 40) + "'");
   rule.threshold = *threshold;
   const auto ratio = try_parse_usd(spec.warn_ratio);  // a plain decimal, read exactly
   if (!ratio || ratio->value <= 0 || ratio->value > 1'000'000)
@@ -97,10 +97,10 @@ budget_rule make_rule(const budget_spec& spec) {
     const std::string type = c.is_object() ? c.value("type", std::string()) : std::string();
     const bool named = c.is_object() && c.size() == 1 && c.contains("channel") &&
                        c["channel"].is_string() && valid_channel_name(c["channel"]);
-    const bool ok = named || ((type == "webhook" || type == "slack" || type == "ntfy")
-                                  ? c.contains("url") && c["url"].is_string()
-                                  : type == "telegram" && c.contains("token") &&
-                                        c.contains("chat_id"));
+    const bool ok =
+        named || ((type == "webhook" || type == "slack" || type == "ntfy")
+                      ? c.contains("url") && c["url"].is_string()
+                      : type == "telegram" && c.contains("token") && c.contains("chat_id"));
     if (!ok)
       throw config_error("budgets.bad_channels",
                          "a channel is {channel: NAME}, {type: webhook|slack|ntfy, url} or "
@@ -216,8 +216,9 @@ std::map<std::string, nlohmann::json> configured_channels() {
                              : channel_word(value.substr(0, eq), value.substr(eq + 1));
     if (!valid_channel_name(name) || !channel || channel->contains("channel"))
       throw config_error("config.bad_channel",
-                         key + ": a channel is one of webhook=URL, slack=URL, ntfy=URL or "
-                               "telegram=BOT_TOKEN:CHAT_ID");
+                         key +
+                             ": a channel is one of webhook=URL, slack=URL, ntfy=URL or "
+                             "telegram=BOT_TOKEN:CHAT_ID");
     out[name] = *channel;
   }
   return out;
@@ -353,8 +354,9 @@ std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
   if (response.ok()) return "";
   // Never the URL: webhook URLs and bot tokens are secrets.
   if (response.refused)
-    return type + " channel: its host is a private or loopback address, refused; set "
-                  "COSTS_ALLOW_PRIVATE_CHANNELS=1 to allow one on your own network";
+    return type +
+           " channel: its host is a private or loopback address, refused; set "
+           "COSTS_ALLOW_PRIVATE_CHANNELS=1 to allow one on your own network";
   if (!response.error.empty()) return type + " channel: " + response.error;
   return type + " channel answered " + std::to_string(response.status);
 }

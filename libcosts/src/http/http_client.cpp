@@ -55,13 +55,11 @@ curl_socket_t open_public_socket(void* refused, curlsocktype, curl_sockaddr* add
   const sockaddr* a = &address->addr;
   const bool blocked =
       a->sa_family == AF_INET
-          ? is_private_address(
-                reinterpret_cast<const unsigned char*>(
-                    &reinterpret_cast<const sockaddr_in*>(a)->sin_addr),
-                4)
+          ? is_private_address(reinterpret_cast<const unsigned char*>(
+                                   &reinterpret_cast<const sockaddr_in*>(a)->sin_addr),
+                               4)
           : a->sa_family == AF_INET6 &&
-                is_private_address(reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr.s6_addr,
-                                   16);
+                is_private_address(reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr.s6_addr, 16);
   if (blocked || (a->sa_family != AF_INET && a->sa_family != AF_INET6)) {
     *static_cast<bool*>(refused) = true;
     return CURL_SOCKET_BAD;
@@ -126,8 +124,7 @@ bool is_private_address(const unsigned char* b, std::size_t size) {
   if (size == 4) {
     return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 100 && (b[1] & 0xC0) == 64) ||
            (b[0] == 169 && b[1] == 254) || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
-           (b[0] == 192 && b[1] == 168) || (b[0] == 192 && b[1] == 0 && b[2] == 0) ||
-           b[0] >= 224;
+           (b[0] == 192 && b[1] == 168) || (b[0] == 192 && b[1] == 0 && b[2] == 0) || b[0] >= 224;
   }
   if (size != 16) return true;
   bool zero_prefix = true;  // ::, ::1, and IPv4-mapped ::ffff:a.b.c.d

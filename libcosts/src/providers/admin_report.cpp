@@ -61,7 +61,8 @@ page_result read_report_page(
                   if (bucket.find_field_unordered(day_field).get(day_value)) return false;
                   const std::string day = day_of(day_value);
                   ondemand::array results;
-                  if (day.empty() || bucket.find_field_unordered("results").get_array().get(results))
+                  if (day.empty() ||
+                      bucket.find_field_unordered("results").get_array().get(results))
                     return false;
                   bool ok = true;
                   for (auto r : results) {

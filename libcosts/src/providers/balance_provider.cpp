@@ -28,11 +28,18 @@ collect_result balance_provider::collect(const collect_context& ctx) {
   request.headers = {{"Authorization", "Bearer " + c->value}, {"Accept", "application/json"}};
   const http_response r = http_send(request);
   if (!r.ok()) {
-    result.status = r.status == 401 ? collect_status::auth_failed : collect_status::http_error;
+    result.status = r.status == 401 || r.status == 403 ? collect_status::auth_failed
+                                                       : collect_status::http_error;
     result.error = describe_failure(r, source_.label, c->origin);
     return result;
   }
   const auto reading = source_.parse(r.body, base);
+  if (reading && !reading->refused.empty()) {
+    result.status = collect_status::auth_failed;
+    result.error =
+        source_.label + " refused the key (" + reading->refused + "); check " + c->origin;
+    return result;
+  }
   if (!reading) {
     result.status = collect_status::parse_error;
     result.error = source_.label + " sent a balance we could not read; nothing was stored";

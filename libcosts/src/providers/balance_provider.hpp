@@ -16,6 +16,9 @@ struct balance_reading {
   std::optional<micro_usd> amount;
   std::string currency;  ///< "USD", "CNY", ...
   nlohmann::json units = nlohmann::json::object();
+  /// The body says the key was refused (Moonshot answers {"code":401,"scode":"unauthorized"}):
+  /// the provider's own words for it, e.g. "code 401, unauthorized".
+  std::string refused;
 };
 
 struct balance_source {

@@ -28,8 +28,8 @@ store_error to_store_error(const pqxx::failure& e, const std::string& doing) {
     // Class 22 (numeric overflow, bad text for a type, ...): the value was wrong, not the
     // database, so a server can answer 400 rather than 500.
     if (dynamic_cast<const pqxx::data_exception*>(&e) != nullptr || state.rfind("22", 0) == 0)
-      return store_error("store.bad_value", doing + " failed: a value is out of range: " +
-                                                first_line(sql->what()));
+      return store_error("store.bad_value",
+                         doing + " failed: a value is out of range: " + first_line(sql->what()));
     return store_error("store.sql", doing + " failed: " + first_line(sql->what()) +
                                         (state.empty() ? "" : " (SQLSTATE " + state + ")") + hint);
   }

@@ -110,8 +110,8 @@ class azure_provider final : public provider {
     request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
     request.body = query.dump();
 
-    service_costs usd;             // (day, service, resource group): rows that share one add up
-    std::set<std::string> seen;    // whole rows already counted: overlapping pages repeat some
+    service_costs usd;           // (day, service, resource group): rows that share one add up
+    std::set<std::string> seen;  // whole rows already counted: overlapping pages repeat some
     std::set<std::string> other_currencies;
     for (int page = 0; page < 100; ++page) {
       const http_response r = http_send(request);
@@ -125,7 +125,8 @@ class azure_provider final : public provider {
       ondemand::object root, properties;
       ondemand::array cols, rows;
       // Members may come in any order: find columns, then rows, then the next link.
-      if (!body.open(parser, root) || root.find_field_unordered("properties").get_object().get(properties) ||
+      if (!body.open(parser, root) ||
+          root.find_field_unordered("properties").get_object().get(properties) ||
           properties.find_field_unordered("columns").get_array().get(cols))
         return malformed("cost query page");
       for (auto c : cols) {
@@ -150,10 +151,12 @@ class azure_provider final : public provider {
         std::size_t i = 0;
         for (auto cell : row) {
           ondemand::value value;
-          if (std::move(cell).get(value) || i >= columns.size()) return malformed("cost query page");
+          if (std::move(cell).get(value) || i >= columns.size())
+            return malformed("cost query page");
           const std::string& name = columns[i++];
           std::string_view raw = value.raw_json_token();
-          while (!raw.empty() && std::string_view(" \t\r\n,]").find(raw.back()) != std::string_view::npos)
+          while (!raw.empty() &&
+                 std::string_view(" \t\r\n,]").find(raw.back()) != std::string_view::npos)
             raw.remove_suffix(1);
           cells.push_back(name + '=' + std::string(raw));
           if (name == "Cost" || name == "PreTaxCost" || name == "CostUSD")

@@ -86,33 +86,33 @@ class elevenlabs_provider final : public provider {
       json_body body(stats.body);
       ondemand::object root;
       std::vector<std::string> days;
-      const bool ok =
-          body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
-            if (k == "time") {
-              ondemand::array times;
-              if (v.get_array().get(times)) return false;
-              for (auto t : times) {
-                std::int64_t ms;
-                if (t.get_int64().get(ms)) return false;
-                days.push_back(civil_day::from_days_since_epoch(ms / 86'400'000).to_string());
-              }
-            } else if (k == "usage") {
-              return each_field(v, [&](std::string_view model, ondemand::value series) {
-                ondemand::array values;
-                if (series.get_array().get(values)) return false;
-                std::size_t i = 0;
-                nlohmann::json by_day = nlohmann::json::object();
-                for (auto value : values) {
-                  double chars = 0;
-                  if (value.get_double().get(chars) || i >= days.size()) return false;
-                  by_day[days[i++]] = static_cast<std::int64_t>(chars);
-                }
-                per_model[std::string(model)] = by_day;
-                return true;
-              });
-            }
-            return true;
-          });
+      // `usage` is read against `time`, whichever of the two the body sends first.
+      ondemand::array times;
+      ondemand::object usage;
+      bool ok =
+          body.open(parser, root) && !root.find_field_unordered("time").get_array().get(times);
+      for (auto t : times) {
+        std::int64_t ms;
+        if (!ok || t.get_int64().get(ms)) {
+          ok = false;
+          break;
+        }
+        days.push_back(civil_day::from_days_since_epoch(ms / 86'400'000).to_string());
+      }
+      ok = ok && !root.find_field_unordered("usage").get_object().get(usage) &&
+           each_field(usage, [&](std::string_view model, ondemand::value series) {
+             ondemand::array values;
+             if (series.get_array().get(values)) return false;
+             std::size_t i = 0;
+             nlohmann::json by_day = nlohmann::json::object();
+             for (auto value : values) {
+               double chars = 0;
+               if (value.get_double().get(chars) || i >= days.size()) return false;
+               by_day[days[i++]] = static_cast<std::int64_t>(chars);
+             }
+             per_model[std::string(model)] = by_day;
+             return true;
+           });
       if (!ok) return malformed("character-stats");
     }
 

@@ -24,10 +24,13 @@ std::optional<balance_reading> parse_moonshot(const std::string& text, const std
   ondemand::object root;
   std::optional<micro_usd> available, voucher, cash;
   std::int64_t code = -1;
+  std::string scode;
   const bool ok =
       body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
         if (k == "code")
           code = as_int(v, -1);
+        else if (k == "scode")
+          as_string(v, scode);
         else if (k == "data")
           return each_field(v, [&](std::string_view f, ondemand::value x) {
             if (f == "available_balance")
@@ -39,6 +42,12 @@ std::optional<balance_reading> parse_moonshot(const std::string& text, const std
           });
         return true;
       });
+  // Moonshot may say in the body, with HTTP 200, that the key was refused.
+  if (ok && (code == 401 || code == 403 || scode == "unauthorized")) {
+    balance_reading refused;
+    refused.refused = "code " + std::to_string(code) + (scode.empty() ? "" : ", " + scode);
+    return refused;
+  }
   if (!ok || code != 0 || !available) return std::nullopt;
   balance_reading out;
   out.amount = available;

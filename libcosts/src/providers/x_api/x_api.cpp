@@ -70,6 +70,36 @@ class x_api_provider final : public provider {
       if (ok && date.size() >= 10 && n >= 0) daily[date.substr(0, 10)] = n;
       return ok;
     };
+    auto on_enterprise_day = [&](ondemand::object day) {
+      std::string date;
+      std::int64_t n = 0;
+      bool counted = false;
+      const bool ok = each_field(day, [&](std::string_view k, ondemand::value v) {
+        if (k == "date") {
+          as_string(v, date);
+        } else if (k == "usage") {
+          ondemand::array apps;
+          if (v.get_array().get(apps)) return false;
+          for (auto app : apps) {
+            ondemand::object a;
+            if (app.get_object().get(a)) return false;
+            const bool app_ok = each_field(a, [&](std::string_view f, ondemand::value x) {
+              if (f != "tweets_consumed") return true;
+              const std::int64_t c = count_of(x);
+              if (c < 0) return false;
+              n += c;
+              counted = true;
+              return true;
+            });
+            if (!app_ok) return false;
+          }
+        }
+        return true;
+      });
+      if (ok && date.size() >= 10 && counted)
+        daily[date.substr(0, 10)] = daily.value(date.substr(0, 10), std::int64_t{0}) + n;
+      return ok && date.size() >= 10;
+    };
     const bool ok =
         body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
           if (k != "data") return true;
@@ -80,21 +110,39 @@ class x_api_provider final : public provider {
               used = count_of(x);
             else if (f == "cap_reset_day")
               reset_day = as_int(x, -1);
-            else if (f == "daily_project_usage")
+            else if (f == "daily_project_usage") {
+              // Enterprise: an array of {date, usage: [{app_id, tweets_consumed}]}.
+              ondemand::array enterprise;
+              if (!x.get_array().get(enterprise)) {
+                for (auto day : enterprise) {
+                  ondemand::object o;
+                  if (day.get_object().get(o) || !on_enterprise_day(o)) return false;
+                }
+                return true;
+              }
+              // Self-serve: {project_id, usage: [{date, usage}]}.
               return each_field(x, [&](std::string_view d, ondemand::value dv) {
                 if (d != "usage") return true;
                 ondemand::array days;
-                if (dv.get_array().get(days)) return true;  // the Enterprise shape: not read here
+                if (dv.get_array().get(days)) return false;
                 for (auto day : days) {
                   ondemand::object o;
                   if (day.get_object().get(o) || !on_day(o)) return false;
                 }
                 return true;
               });
+            }
             return true;
           });
         });
-    if (!ok || used < 0 || cap < 0) {
+    // Enterprise answers may carry no project totals: the window's days add up instead.
+    std::string used_basis = "project_usage";
+    if (ok && used < 0 && !daily.empty()) {
+      used = 0;
+      for (const auto& [day, n] : daily.items()) used += n.get<std::int64_t>();
+      used_basis = "sum of daily usage";
+    }
+    if (!ok || used < 0) {
       result.status = collect_status::parse_error;
       result.error = "X sent a usage response we could not read; nothing was stored";
       return result;
@@ -104,8 +152,9 @@ class x_api_provider final : public provider {
     snap.source = "api";
     snap.fetched_at = ctx.now;
     snap.units = {{"posts_read", used},
-                  {"posts_cap", cap},
-                  {"cap_reset_day", reset_day},
+                  {"posts_read_basis", used_basis},
+                  {"posts_cap", cap >= 0 ? nlohmann::json(cap) : nlohmann::json()},
+                  {"cap_reset_day", reset_day >= 0 ? nlohmann::json(reset_day) : nlohmann::json()},
                   {"posts_read_by_day", daily}};
     if (auto it = r.headers.find("x-rate-limit-remaining"); it != r.headers.end())
       snap.units["rate_limit_remaining"] = it->second;
