@@ -118,6 +118,81 @@ TEST(openclaw_local_test, the_sqlite_store_and_its_jsonl_copy_count_each_call_on
   EXPECT_EQ(t.tokens.input, 1844 + 100);
 }
 
+// Today's store (openclaw.md): an event is text in event_json, or, at 1 KB or more, zstd level 1
+// in event_zstd with event_json NULL; created_at is epoch milliseconds. Node compresses with the
+// streaming API, so a frame need not say its size.
+TEST(openclaw_local_test,
+     compressed_events_of_todays_sqlite_store_count_and_a_damaged_one_is_skipped) {
+  temp_home home;
+  const auto db_path = home.path() / ".openclaw/agents/main/agent/openclaw-agent.sqlite";
+  home.write(".openclaw/agents/main/agent/.keep", "");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "create table transcript_events(session_id text not null, seq integer not "
+                         "null, event_json text, created_at integer not null, event_zstd blob, "
+                         "event_utf8_bytes integer, primary key(session_id, seq))",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  auto zstd_streamed = [](const std::string& text) {  // as Node's zstdCompressSync, level 1
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 1);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0);
+    std::string out(ZSTD_compressBound(text.size()) + 64, '\0');
+    ZSTD_inBuffer in{text.data(), text.size(), 0};
+    ZSTD_outBuffer o{out.data(), out.size(), 0};
+    while (ZSTD_compressStream2(cctx, &o, &in, ZSTD_e_end) != 0) {
+    }
+    ZSTD_freeCCtx(cctx);
+    out.resize(o.pos);
+    return out;
+  };
+  sqlite3_stmt* insert = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "insert into transcript_events values ('c41d7e2a', ?, ?, "
+                               "1791968400000 + ?, ?, ?)",
+                               -1, &insert, nullptr),
+            SQLITE_OK);
+  int seq = 0;
+  auto add = [&](const std::string& line, bool compressed) {
+    const std::string json = line.substr(0, line.size() - 1);
+    sqlite3_bind_int(insert, 1, ++seq);
+    sqlite3_bind_int(insert, 3, seq);
+    if (compressed) {
+      const std::string packed = zstd_streamed(json);
+      ASSERT_EQ(ZSTD_getFrameContentSize(packed.data(), packed.size()), ZSTD_CONTENTSIZE_UNKNOWN);
+      sqlite3_bind_null(insert, 2);
+      sqlite3_bind_blob(insert, 4, packed.data(), static_cast<int>(packed.size()),
+                        SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_text(insert, 2, json.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_null(insert, 4);
+    }
+    sqlite3_bind_int(insert, 5, static_cast<int>(json.size()));
+    ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
+    sqlite3_reset(insert);
+  };
+  add(header, false);
+  add(model_change, false);
+  add(assistant, true);
+  add(assistant_no_model, true);
+  // A damaged blob: skipped and counted, never the end of the scan.
+  sqlite3_bind_int(insert, 1, ++seq);
+  sqlite3_bind_null(insert, 2);
+  sqlite3_bind_int(insert, 3, seq);
+  sqlite3_bind_blob(insert, 4, "\x28\xb5\x2f\xfd garbage", 12, SQLITE_TRANSIENT);
+  sqlite3_bind_int(insert, 5, 100);
+  ASSERT_EQ(sqlite3_step(insert), SQLITE_DONE);
+  sqlite3_finalize(insert);
+  sqlite3_close(db);
+  costs::scan_stats stats;
+  const auto t = totals(home.scan({}, &stats), local_source::openclaw);
+  EXPECT_EQ(t.calls, 2u) << "both assistant entries are compressed; both count";
+  EXPECT_EQ(t.tokens.input, 1844 + 100);
+  EXPECT_EQ(t.tokens.output, 356 + 20);
+  EXPECT_EQ(stats.malformed, 1u);
+}
+
 TEST(openclaw_local_test, the_agent_comes_from_the_path_and_the_task_from_the_session_key) {
   temp_home home;
   home.write(".openclaw/agents/koji/sessions/c41d7e2a.jsonl", header + model_change + assistant);
