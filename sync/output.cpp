@@ -12,6 +12,12 @@ nlohmann::json usd_json(const std::optional<pico_usd>& cost) {
   return static_cast<double>(to_micro(*cost).value) / 1e6;
 }
 
+std::string cost_text(const pico_usd& priced, bool has_unpriced) {
+  if (!has_unpriced) return format_usd(to_micro(priced));
+  if (priced.value == 0) return "unpriced";
+  return format_usd(to_micro(priced)) + " + unpriced";
+}
+
 std::string provider_label(std::string_view key) {
   const provider_info* info = find_provider(key);
   return info != nullptr ? std::string(info->label) : std::string(key);
@@ -43,12 +49,19 @@ void table::print(std::ostream& out) const {
       if (widths.size() <= i) widths.push_back(0);
       widths[i] = std::max(widths[i], r[i].size());
     }
-  // Numbers (and money) right-aligned, words left-aligned, decided per column from its cells.
+  // Numbers (and money, priced or not) right-aligned, words left-aligned, decided per column from
+  // its cells.
+  auto is_number = [](std::string cell) {
+    const std::string unpriced = "unpriced";
+    if (cell.size() >= unpriced.size() &&
+        cell.compare(cell.size() - unpriced.size(), unpriced.size(), unpriced) == 0)
+      cell.resize(cell.size() - unpriced.size());
+    return cell.find_first_not_of("0123456789,.$*-+ ") == std::string::npos;
+  };
   std::vector<bool> numeric(widths.size(), true);
   for (std::size_t r = 1; r < rows_.size(); ++r)
     for (std::size_t i = 0; i < rows_[r].size(); ++i)
-      if (rows_[r][i].find_first_not_of("0123456789,.$*- ") != std::string::npos)
-        numeric[i] = false;
+      if (!is_number(rows_[r][i])) numeric[i] = false;
   std::size_t total = 0;
   for (auto w : widths) total += w + 2;
   for (const auto& r : rows_) {

@@ -15,6 +15,10 @@ namespace costs::sync {
 /// A cost for JSON: dollars with six decimals (exact), or null when unpriced.
 nlohmann::json usd_json(const std::optional<pico_usd>& cost);
 
+/// A cost cell for people: "$1.23"; "unpriced" when nothing in it has a price; "$1.23 + unpriced"
+/// when part of it has none. Never "$0.00" for usage that could not be priced.
+std::string cost_text(const pico_usd& priced, bool has_unpriced);
+
 /// A provider's label for people ("OpenRouter", "Claude Code"); the key itself if unknown.
 std::string provider_label(std::string_view key);
 

@@ -70,7 +70,7 @@ int print_periods(const local_ledger& ledger, report_period period, const time_z
     if (!r.cost) unpriced.insert(r.model);
   if (as_json) {
     json out = {{"timezone", zone.name()}, {"rows", json::array()}};
-    token_counts total;
+    token_counts total, unpriced_tokens;
     std::int64_t calls = 0, unpriced_calls = 0;
     pico_usd cost, reported;
     bool any_reported = false;
@@ -85,18 +85,23 @@ int print_periods(const local_ledger& ledger, report_period period, const time_z
       out["rows"].push_back(std::move(row));
       total += r.tokens;
       calls += r.calls;
-      if (r.cost)
+      if (r.cost) {
         cost += *r.cost;
-      else
+      } else {
         unpriced_calls += r.calls;
+        unpriced_tokens += r.tokens;
+      }
       if (r.reported) {
         reported += *r.reported;
         any_reported = true;
       }
     }
     out["totals"] = tokens_json(total, calls);
-    out["totals"]["cost_usd"] = usd_json(cost);
+    // A total with unpriced usage in it is no dollar figure: null, the priced part beside it.
+    out["totals"]["cost_usd"] = usd_json(unpriced_calls > 0 ? std::nullopt : std::optional(cost));
+    out["totals"]["priced_cost_usd"] = usd_json(cost);
     out["totals"]["unpriced_calls"] = unpriced_calls;
+    out["totals"]["unpriced_tokens"] = unpriced_tokens.total();
     out["totals"]["reported_cost_usd"] =
         usd_json(any_reported ? std::optional(reported) : std::nullopt);
     out["unpriced_models"] = unpriced;
@@ -106,7 +111,8 @@ int print_periods(const local_ledger& ledger, report_period period, const time_z
   // One line per period (and per model with --breakdown), summed across sources.
   struct line {
     token_counts tokens;
-    std::int64_t calls = 0;
+    token_counts unpriced_tokens;
+    std::int64_t calls = 0, unpriced_calls = 0;
     pico_usd cost;
     bool unpriced = false;
   };
@@ -117,17 +123,20 @@ int print_periods(const local_ledger& ledger, report_period period, const time_z
     for (line* l : {&periods[r.period], &models[{r.period, r.model}], &total}) {
       l->tokens += r.tokens;
       l->calls += r.calls;
-      if (r.cost)
+      if (r.cost) {
         l->cost += *r.cost;
-      else
+      } else {
         l->unpriced = true;
+        l->unpriced_calls += r.calls;
+        l->unpriced_tokens += r.tokens;
+      }
     }
   }
   table t({period_key(period), "input", "output", "cache write", "cache read", "total", "cost"});
   auto add = [&](const std::string& label, const line& l) {
     t.row({label, group_digits(l.tokens.input), group_digits(l.tokens.output),
            group_digits(l.tokens.cache_write()), group_digits(l.tokens.cache_read),
-           group_digits(l.tokens.total()), format_usd(to_micro(l.cost)) + (l.unpriced ? "*" : "")});
+           group_digits(l.tokens.total()), cost_text(l.cost, l.unpriced)});
   };
   for (const auto& [p, l] : periods) {
     add(p, l);
@@ -139,10 +148,12 @@ int print_periods(const local_ledger& ledger, report_period period, const time_z
   add("total", total);
   t.print(std::cout);
   if (!unpriced.empty()) {
-    std::cout << "* excludes unpriced models (no price known): ";
+    std::cout << "unpriced: " << group_digits(total.unpriced_calls) << " call(s), "
+              << group_digits(total.unpriced_tokens.total())
+              << " tokens with no known price, not counted as $0 (";
     bool first = true;
     for (const auto& m : unpriced) std::cout << (first ? "" : ", ") << m, first = false;
-    std::cout << "\n  add them to ~/.config/costs/prices.json to price them\n";
+    std::cout << ")\n  add them to ~/.config/costs/prices.json to price them\n";
   }
   return exit_ok;
 }
@@ -161,7 +172,8 @@ int print_sessions(const local_ledger& ledger, const time_zone& zone, const pric
                   {"last", format_timestamp(r.last)},
                   {"models", r.models}};
       row.update(tokens_json(r.tokens, r.calls));
-      row["cost_usd"] = usd_json(r.cost);
+      row["cost_usd"] = usd_json(r.cost);  // null when any call had no price
+      row["priced_cost_usd"] = usd_json(r.priced);
       row["reported_cost_usd"] = usd_json(r.reported);
       out["sessions"].push_back(std::move(row));
     }
@@ -172,7 +184,7 @@ int print_sessions(const local_ledger& ledger, const time_zone& zone, const pric
   for (const auto& r : rows) {
     t.row({format_timestamp(r.last).substr(0, 16), to_string(r.source), r.project,
            r.session.substr(0, 36), group_digits(r.calls), group_digits(r.tokens.total()),
-           format_usd(to_micro(r.priced)) + (r.cost ? "" : "*")});
+           cost_text(r.priced, !r.cost)});
   }
   t.print(std::cout);
   return exit_ok;
@@ -197,7 +209,8 @@ int print_blocks(const local_ledger& ledger, const time_zone& zone, const price_
                   {"cacheCreationInputTokens", b.tokens.cache_write()},
                   {"cacheReadInputTokens", b.tokens.cache_read}}},
                 {"totalTokens", b.tokens.total()},
-                {"costUSD", usd_json(b.priced)},
+                {"costUSD", b.has_unpriced ? json() : usd_json(b.priced)},
+                {"pricedCostUSD", usd_json(b.priced)},
                 {"hasUnpriced", b.has_unpriced},
                 {"models", b.models}};
       out["blocks"].push_back(std::move(j));
@@ -214,7 +227,7 @@ int print_blocks(const local_ledger& ledger, const time_zone& zone, const price_
            : b.active ? "ACTIVE"
                       : "",
            b.gap ? "" : group_digits(b.calls), b.gap ? "" : group_digits(b.tokens.total()),
-           b.gap ? "" : format_usd(to_micro(b.priced)) + (b.has_unpriced ? "*" : ""), models});
+           b.gap ? "" : cost_text(b.priced, b.has_unpriced), models});
   }
   t.print(std::cout);
   return exit_ok;

@@ -226,6 +226,11 @@ TEST(sync_cli_test, report_daily_json_prints_rows_totals_and_unpriced_models) {
   EXPECT_EQ(j["unpriced_models"], nlohmann::json::array({"my-local-model"}));
   EXPECT_EQ(j["totals"]["calls"], 3);
   EXPECT_EQ(j["totals"]["unpriced_calls"], 1);
+  // A total with unpriced usage is no dollar figure: null, with the priced part and the unpriced
+  // tokens beside it (3 + 412 + 2140 + 18452).
+  EXPECT_TRUE(j["totals"]["cost_usd"].is_null()) << j["totals"].dump();
+  EXPECT_DOUBLE_EQ(j["totals"]["priced_cost_usd"].get<double>(), 0.039499);
+  EXPECT_EQ(j["totals"]["unpriced_tokens"], 21007);
   // In New York the late call belongs to the 14th too, and the 08:00 UTC one to the 15th.
   const auto ny = nlohmann::json::parse(
       sync({"report", "daily", "--json", "--timezone", "America/New_York"}, env).out);
@@ -234,6 +239,18 @@ TEST(sync_cli_test, report_daily_json_prints_rows_totals_and_unpriced_models) {
   // The text table says which models it could not price.
   const auto text = sync({"report", "daily", "--timezone", "UTC"}, env);
   EXPECT_NE(text.out.find("my-local-model"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("$0.00"), std::string::npos) << "unpriced is never $0: " << text.out;
+  const auto day15 = text.out.substr(text.out.find("2026-10-15"));
+  EXPECT_EQ(day15.substr(0, day15.find('\n')).rfind(" unpriced"), day15.find('\n') - 9)
+      << "a day with only unpriced usage reads unpriced: " << text.out;
+  EXPECT_NE(text.out.find("$0.04 + unpriced\n"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("unpriced: 1 call(s), 21,007 tokens"), std::string::npos) << text.out;
+  // Only priced usage: a plain dollar total.
+  const auto priced = nlohmann::json::parse(sync({"report", "daily", "--json", "--timezone", "UTC",
+                                                  "--since", "2026-10-14", "--until", "2026-10-14"},
+                                                 env)
+                                                .out);
+  EXPECT_DOUBLE_EQ(priced["totals"]["cost_usd"].get<double>(), 0.039499) << priced.dump();
   const auto bad_zone = sync({"report", "daily", "--timezone", "Nowhere/City"}, env);
   EXPECT_EQ(bad_zone.exit_code, 2);
 }
