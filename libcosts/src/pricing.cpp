@@ -62,6 +62,38 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// Words that name a release or a mode of one model, not another model: what may follow a price
+// key in a logged name ("claude-sonnet-4-5-20250929", "-thinking", "gpt-5.4-mini-high"), or, for
+// release words only, follow a logged name in a key ("gemini-3-pro" is "gemini-3-pro-preview").
+// "image", "audio", "mini", "turbo" and the like are other models and never qualify.
+bool qualifier(std::string_view word, bool modes_too) {
+  if (word.empty()) return true;
+  bool digits = true;
+  for (char c : word) digits = digits && is_digit(c);
+  // A date or a snapshot number (20250929, 0905, 001). A short number ("5" in kimi-k2.5) is a
+  // version, another model, unless it follows a key already matched (Bedrock's "-v1:0").
+  if (digits) return modes_too || word.size() >= 3;
+  if (word.size() >= 2 && word[0] == 'v' && is_digit(word[1])) return true;  // Bedrock's v1
+  for (const char* w : {"preview", "latest", "exp", "experimental"})
+    if (word == w) return true;
+  if (!modes_too) return false;
+  for (const char* w : {"thinking", "fast", "high", "low", "medium", "xhigh", "minimal", "free"})
+    if (word == w) return true;
+  return false;
+}
+
+bool only_qualifiers(std::string_view rest, bool modes_too) {
+  std::size_t i = 0;
+  while (i < rest.size()) {
+    while (i < rest.size() && !is_alnum(rest[i])) ++i;
+    std::size_t j = i;
+    while (j < rest.size() && is_alnum(rest[j])) ++j;
+    if (!qualifier(rest.substr(i, j - i), modes_too)) return false;
+    i = j;
+  }
+  return true;
+}
+
 // Does `name` contain `key` at word boundaries, without `key`'s trailing version number
 // continuing into more version digits? An 8-digit run is a date, and is allowed.
 bool boundary_match(std::string_view name, std::string_view key) {
@@ -77,6 +109,7 @@ bool boundary_match(std::string_view name, std::string_view key) {
       while (end + 1 + run < name.size() && is_digit(name[end + 1 + run])) ++run;
       if (run != 8) continue;
     }
+    if (!only_qualifiers(name.substr(end), /*modes_too=*/true)) continue;
     return true;
   }
   return false;
@@ -170,12 +203,29 @@ const model_price* price_table::find(std::string_view model) const {
   const std::string name = canonical_model(model);
   if (auto it = prices_.find(name); it != prices_.end()) return &it->second;
   const std::string name_dashed = dashed(name);
+  // A key inside the logged name, at word boundaries, followed only by release or mode words:
+  // the longest wins. The map iterates keys in lexical order, so on equal length the smaller
+  // key wins.
   const model_price* best = nullptr;
   std::size_t best_len = 0;
-  // The map iterates keys in lexical order, so on equal length the smaller key wins.
   for (const auto& [key, price] : prices_) {
     if (key.size() <= best_len) continue;
     if (boundary_match(name, key) || boundary_match(name_dashed, dashed(key))) {
+      best = &price;
+      best_len = key.size();
+    }
+  }
+  if (best != nullptr) return best;
+  // Else a shorter logged name of a key that only adds release words ("gemini-3-pro" for
+  // "gemini-3-pro-preview"): the closest such key wins.
+  for (const auto& [key, price] : prices_) {
+    const std::string key_dashed = dashed(key);
+    if (key_dashed.size() <= name_dashed.size() ||
+        key_dashed.compare(0, name_dashed.size(), name_dashed) != 0 ||
+        is_alnum(key_dashed[name_dashed.size()]) ||
+        !only_qualifiers(std::string_view(key_dashed).substr(name_dashed.size()), false))
+      continue;
+    if (best == nullptr || key.size() < best_len) {
       best = &price;
       best_len = key.size();
     }

@@ -89,6 +89,45 @@ TEST(pricing_test, finds_prices_through_suffixes_and_prefixes) {
   EXPECT_EQ(table.find("gpt-5.4-mini-high")->input, 750'000);
 }
 
+// Names to prices both ways at word boundaries: a key inside a longer logged name only when what
+// follows names a release or a mode; a shorter logged name for a key that only adds release words.
+// Never a different model's price: image, mini, turbo and the like are other models.
+TEST(pricing_test, a_shorter_logged_name_finds_its_preview_and_no_alias_captures_another_model) {
+  const auto table = shipped_only();
+  ASSERT_NE(table.find("gemini-3-pro-preview"), nullptr);
+  EXPECT_EQ(table.find("gemini-3-pro"), table.find("gemini-3-pro-preview"));
+  EXPECT_EQ(table.find("google/gemini-3-pro"), table.find("gemini-3-pro-preview"));
+  EXPECT_EQ(table.find("gemini-3.1-pro"), table.find("gemini-3.1-pro-preview"));
+  EXPECT_EQ(table.find("gemini-3-pro-image-preview"), nullptr) << "an image model, unpriced";
+  EXPECT_EQ(table.find("gemini-3-pro-image"), nullptr);
+  EXPECT_EQ(table.find("gemini-3-flash-preview-tts"), nullptr);
+  EXPECT_EQ(table.find("kimi-k2"), table.find("kimi-k2-0905")) << "a snapshot number is a release";
+  // GLM-5-Turbo has its own price, not GLM-5's; an unknown GLM-5 variant has none.
+  ASSERT_NE(table.find("glm-5-turbo"), nullptr);
+  EXPECT_EQ(table.find("glm-5-turbo")->input, 1'200'000);
+  EXPECT_EQ(table.find("z-ai/glm-5-turbo"), table.find("glm-5-turbo"));
+  EXPECT_EQ(table.find("glm-5")->input, 1'000'000);
+  EXPECT_EQ(table.find("glm-5-air"), nullptr);
+  const auto made_up = price_table::from_json(R"({"acme-1": {"input_cost_per_token": 1e-06,
+      "output_cost_per_token": 2e-06}})");
+  ASSERT_NE(made_up.find("acme-1"), nullptr);
+  EXPECT_EQ(made_up.find("acme-1-20260101"), made_up.find("acme-1"));
+  EXPECT_EQ(made_up.find("acme-1-latest"), made_up.find("acme-1"));
+  EXPECT_EQ(made_up.find("acme-1-mini"), nullptr) << "a smaller model, not acme-1";
+  EXPECT_EQ(made_up.find("acme-1-turbo"), nullptr);
+  EXPECT_EQ(made_up.find("acme"), nullptr) << "a shorter name that is no release of acme-1";
+}
+
+TEST(pricing_test, every_shipped_price_says_where_it_comes_from) {
+  std::ifstream in(COSTS_SHIPPED_PRICES);
+  const auto j = nlohmann::json::parse(in);
+  for (const auto& [model, entry] : j.items()) {
+    if (model == "_comment") continue;
+    ASSERT_TRUE(entry.contains("source") && entry["source"].is_string()) << model;
+    EXPECT_GT(entry["source"].get<std::string>().size(), 10u) << model;
+  }
+}
+
 TEST(pricing_test, tiers_each_kind_above_200k_tokens) {
   token_counts t;
   t.input = 300'000;  // 200k at $3/M + 100k at $6/M = $1.20
