@@ -52,7 +52,8 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("balances", R"sql(
     select provider, (balance_usd * 1000000)::bigint, currency from public.usage_latest
      where balance_usd is not null order by provider, host)sql");
-  // The timeline: cost per day and key, over the last $1 days, optionally one provider ($2).
+  // The timeline: cost per day and key from $1 to $3 (the caller's days), optionally one
+  // provider ($2).
   // A group with any unpriced row has no cost (null), never a partial sum shown as whole.
   // By provider from cost_daily (every source has it); by model or agent from usage_daily.
   const std::pair<const char*, const char*> daily[] = {
@@ -64,7 +65,7 @@ void prepare_statements(pqxx::connection& c) {
            sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cache_read_tokens)::bigint,
            sum(cache_write_tokens)::bigint
       from public.)sql" + table + R"sql(
-     where date > current_date - $1::int and ($2 = '' or provider = $2)
+     where date between $1::date and $3::date and ($2 = '' or provider = $2)
      group by 1, 2 order by 1, 2)sql");
   }
   // A breakdown covers every dollar the chart does: usage_daily's itemised rows, plus each

@@ -61,7 +61,7 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
          get("Cost and tokens per day and key",
              json::array({query("days", "integer", "1-366, default 30"),
                           query("provider", "string", "a provider key"),
-                          query("group", "string", "provider (default), model or agent")}))},
+                          query("group", "string", "provider (default), model or agent"), tz}))},
         {"/api/costs/breakdown",
          get("Totals per key over a period",
              json::array(

@@ -58,7 +58,7 @@ async function load(token: string): Promise<Snapshot> {
     get_json<Summary>(`/api/costs/summary?tz=${tz}`, token),
     get_json<{ providers: LatestProvider[] }>('/api/costs/latest', token),
     get_json<{ providers: BurnProvider[] }>(`/api/costs/burn?tz=${tz}`, token),
-    get_json<{ rows: DailyRow[] }>('/api/costs/daily?days=30', token),
+    get_json<{ rows: DailyRow[] }>(`/api/costs/daily?days=30&tz=${tz}`, token),
     get_json<{ rows: SyncRow[] }>('/api/sync/log?limit=10', token),
     get_json<Reconcile>(`/api/costs/reconcile?days=30&tz=${tz}`, token),
     get_json<{ providers: ProviderInfo[] }>('/api/providers', token),

@@ -92,9 +92,13 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
   const std::string provider = query_value(request, "provider").value_or("");
   if (!provider.empty() && find_provider(provider) == nullptr)
     throw http_error{400, "bad_parameter", "provider must be a provider key, e.g. openrouter"};
+  std::string zone;  // "today" is the caller's, as on every route
+  const civil_day today = request_today(request, ctx, zone);
+  const civil_day from = civil_day::from_days_since_epoch(today.days_since_epoch() - days + 1);
   pqxx::read_transaction tx(ctx.db->connection());
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row : tx.exec_prepared("daily_" + group, days, provider))
+  for (const auto& row :
+       tx.exec_prepared("daily_" + group, from.to_string(), provider, today.to_string()))
     rows.push_back({{"date", row[0].c_str()},
                     {"key", row[1].c_str()},
                     {"cost_micro_usd", nullable_int(row[2])},
@@ -103,7 +107,13 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
                       {"output", row[4].as<long long>()},
                       {"cache_read", row[5].as<long long>()},
                       {"cache_write", row[6].as<long long>()}}}});
-  return {{"days", days}, {"group", group}, {"provider", provider}, {"rows", rows}};
+  return {{"days", days},
+          {"group", group},
+          {"provider", provider},
+          {"from", from.to_string()},
+          {"to", today.to_string()},
+          {"time_zone", zone},
+          {"rows", rows}};
 }
 
 nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx) {

@@ -82,10 +82,6 @@ std::string require_target(const std::string& flag, bool reading) {
   return target;
 }
 
-bool is_postgres_url(const std::string& target) {
-  return target.rfind("postgres://", 0) == 0 || target.rfind("postgresql://", 0) == 0;
-}
-
 bool parse_options(const std::vector<std::string>& args, const po::options_description& options,
                    po::variables_map& vm, const std::string& usage,
                    const po::positional_options_description* positional,

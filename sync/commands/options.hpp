@@ -6,6 +6,9 @@
 
 #include <boost/program_options.hpp>
 
+// is_postgres_url comes with the store: one place decides what a target is.
+#include "costs/store.hpp"
+
 namespace costs::sync {
 
 namespace po = boost::program_options;
@@ -24,9 +27,6 @@ std::string require_target(const std::string& flag, bool reading = true);
 
 /// postgresql://postgres@/costs?host=COSTS_HOME/pg/sock when scripts/run made that cluster.
 std::string local_target();
-
-/// Is this a Postgres URL (written directly) rather than a PostgREST/Supabase base URL?
-bool is_postgres_url(const std::string& target);
 
 /// Parses `args` into `vm`; returns false after printing help when --help was given.
 /// @throws po::error on unknown or malformed options.

@@ -326,6 +326,40 @@ TEST_F(server_test, a_percent_encoded_time_zone_is_the_browsers_zone_east_and_we
   EXPECT_EQ(server.stop(), 0);
 }
 
+// The daily timeline ends on the caller's today, as every route does: in a zone whose date is
+// not UTC's right now (Kiritimati, UTC+14, or Pago Pago, UTC-11), days=1 is that zone's day.
+TEST_F(server_test, the_daily_timeline_ends_on_the_callers_today) {
+  const auto utc_today = costs::utc_day(costs::now());
+  std::string zone = "Pacific/Kiritimati";
+  if (costs::time_zone::named(zone).day_of(costs::now()) == utc_today) zone = "Pacific/Pago_Pago";
+  const auto their_today = costs::time_zone::named(zone).day_of(costs::now());
+  ASSERT_NE(their_today, utc_today) << "one of the two zones is always on another date";
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into public.cost_daily (provider, date, source, cost_usd) values "
+        "('deepseek', $1::date, 'api', 1.500000), ('deepseek', $2::date, 'api', 2.500000)",
+        utc_today.to_string(), their_today.to_string());
+    tx.commit();
+  }
+  running_server server(as_role(db_.url(), "costs_reader"));
+  std::string encoded = zone;
+  encoded.replace(encoded.find('/'), 1, "%2F");
+  const auto theirs = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/daily?days=1&provider=deepseek&tz=" + encoded).body);
+  ASSERT_EQ(theirs["rows"].size(), 1u) << theirs.dump();
+  EXPECT_EQ(theirs["rows"][0]["date"], their_today.to_string());
+  EXPECT_EQ(theirs["rows"][0]["cost_micro_usd"], 2'500'000);
+  EXPECT_EQ(theirs["to"], their_today.to_string());
+  EXPECT_EQ(theirs["time_zone"], zone);
+  const auto utc = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/daily?days=1&provider=deepseek").body);
+  ASSERT_EQ(utc["rows"].size(), 1u) << utc.dump();
+  EXPECT_EQ(utc["rows"][0]["date"], utc_today.to_string());
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(server_test, providers_and_the_sync_log_show_how_syncs_went) {
   seed_history(db_);
   running_server server(as_role(db_.url(), "costs_reader"));

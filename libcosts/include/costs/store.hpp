@@ -61,6 +61,10 @@ sync_batch batch_from_json(std::string_view text);
 /// A new run id: time and randomness, unique enough to never collide in one database.
 std::string new_run_id();
 
+/// Is `target` a Postgres URL (postgres:// or postgresql://, written directly) rather than a
+/// Supabase / PostgREST base URL (written over REST)? The one place that decides.
+bool is_postgres_url(std::string_view target) noexcept;
+
 /// A store writing straight into Postgres (a local cluster or a Supabase database URL).
 ///     auto db = costs::open_postgres_store("postgresql://postgres@127.0.0.1:55432/costs");
 /// @throws costs::store_error if the connection fails; the message never contains the password.

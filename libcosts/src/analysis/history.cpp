@@ -1,4 +1,5 @@
 #include "costs/history.hpp"
+#include "costs/store.hpp"
 
 #include <map>
 
@@ -57,7 +58,7 @@ std::vector<provider_history> read_history_rest(const std::string& base, const s
 
 std::vector<provider_history> read_history(const std::string& url, civil_day from, civil_day to,
                                            const std::string& rest_key) {
-  if (!detail::is_postgres_target(url)) return read_history_rest(url, rest_key, from, to);
+  if (!is_postgres_url(url)) return read_history_rest(url, rest_key, from, to);
   try {
     pqxx::connection c(url);
     pqxx::read_transaction tx(c);
@@ -96,7 +97,7 @@ std::vector<hour_cost> read_hourly(const std::string& target, timestamp since,
     const auto t = parse_timestamp(when);
     hours[std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count()] += cost;
   };
-  if (detail::is_postgres_target(target)) {
+  if (is_postgres_url(target)) {
     try {
       pqxx::connection c(target);
       pqxx::read_transaction tx(c);

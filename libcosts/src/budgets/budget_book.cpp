@@ -6,6 +6,7 @@
 #include "budgets/rest_budget_book.hpp"
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
+#include "costs/store.hpp"
 #include "store/pg_error.hpp"
 
 namespace costs {
@@ -164,7 +165,7 @@ class postgres_budget_book : public budget_book {
 }  // namespace
 
 std::unique_ptr<budget_book> open_budget_book(const std::string& url, const std::string& rest_key) {
-  if (!detail::is_postgres_target(url)) return detail::open_rest_budget_book(url, rest_key);
+  if (!is_postgres_url(url)) return detail::open_rest_budget_book(url, rest_key);
   try {
     return std::make_unique<postgres_budget_book>(url);
   } catch (const pqxx::failure& e) {

@@ -113,6 +113,10 @@ class postgres_store final : public store {
 
 }  // namespace
 
+bool is_postgres_url(std::string_view target) noexcept {
+  return target.rfind("postgres://", 0) == 0 || target.rfind("postgresql://", 0) == 0;
+}
+
 std::unique_ptr<store> open_postgres_store(const std::string& url) {
   try {
     return std::make_unique<postgres_store>(url);

@@ -55,10 +55,6 @@ nlohmann::json postgrest_client::call(const std::string& method, const std::stri
                                       (code.empty() ? "" : code + " ") + message + hint);
 }
 
-bool is_postgres_target(const std::string& target) {
-  return target.rfind("postgres://", 0) == 0 || target.rfind("postgresql://", 0) == 0;
-}
-
 std::optional<micro_usd> rest_money(const nlohmann::json& value) {
   if (value.is_null()) return std::nullopt;
   // PostgREST sends numeric as a JSON number; its shortest text round-trips the six decimals.

@@ -31,9 +31,6 @@ class postgrest_client {
   std::string key_;
 };
 
-/// Is this a postgres:// URL rather than a PostgREST base URL?
-bool is_postgres_target(const std::string& target);
-
 /// A PostgREST value (a JSON number or string) as exact money; nullopt for null.
 std::optional<micro_usd> rest_money(const nlohmann::json& value);
 
