@@ -291,6 +291,10 @@ int report_command(const std::vector<std::string>& args) {
                  static_cast<unsigned long long>(stats.replaced_entries), ledger.entries().size(),
                  ms);
   }
+  if (!stats.ledger_rebuilt.empty())
+    std::cerr << "costs-sync report: the remembered usage in " << scan.state_dir.string() << " was "
+              << stats.ledger_rebuilt
+              << "; it was set aside and rebuilt from the logs (nothing is lost)\n";
   if (stats.malformed > 0)
     std::cerr << "costs-sync report: skipped " << stats.malformed
               << " malformed line(s) in the agents' logs\n";

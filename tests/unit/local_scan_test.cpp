@@ -1,6 +1,8 @@
 // The incremental scan and the ledger: what is read, what is remembered, what survives.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "costs/error.hpp"
 
@@ -185,6 +187,50 @@ TEST(local_scan_test, the_ledger_survives_a_save_and_load_unchanged) {
     EXPECT_EQ(loaded.str(loaded.entries()[i].raw_model), "claude-sonnet-4-6");
   }
   EXPECT_FALSE(loaded.load(home.path() / "missing.bin"));
+}
+
+// The ledger stores its entries' bytes, so a file from another version, another layout of the
+// entries, or a damaged one is set aside with the reason and rebuilt from the logs: the totals
+// stay exact, never misread.
+TEST(local_scan_test, a_ledger_of_another_layout_or_damaged_is_rebuilt_and_says_why) {
+  temp_home home;
+  home.write(file, claude(1) + claude(2) + claude(3, "2026-10-15T08:00:00.000Z", 7));
+  const auto ledger_file = home.state() / "ledger.bin";
+  home.scan();
+  const auto good = [&] {
+    std::ifstream in(ledger_file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  ASSERT_GT(good.size(), 40u);
+  auto write_ledger = [&](const std::string& bytes) {
+    std::ofstream(ledger_file, std::ios::binary | std::ios::trunc) << bytes;
+  };
+  std::string other_layout = good;
+  other_layout[8 + 4] =
+      static_cast<char>(other_layout[8 + 4] + 8);  // entry size, as a new field would
+  std::string old_version = good;
+  old_version[7] = '2';
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {other_layout, "written with another layout of its entries"},
+      {old_version, "written by another version of costs"},
+      {good.substr(0, good.size() - 5), "damaged (cut short)"},
+      {good + "tail", "damaged (bytes after the end)"},
+      {"not a ledger at all", "not a ledger file"}};
+  for (const auto& [bytes, reason] : cases) {
+    write_ledger(bytes);
+    costs::local_ledger probe;
+    std::string why;
+    EXPECT_FALSE(probe.load(ledger_file, &why)) << reason;
+    EXPECT_EQ(why, reason);
+    costs::scan_stats stats;
+    const auto t = totals(home.scan({}, &stats), local_source::claude);
+    EXPECT_EQ(stats.ledger_rebuilt, reason);
+    EXPECT_EQ(t.calls, 3u) << reason << ": rebuilt from the logs, every call once";
+    EXPECT_EQ(t.tokens.output, 100 + 100 + 7) << reason;
+    costs::scan_stats again;
+    EXPECT_EQ(totals(home.scan({}, &again), local_source::claude).calls, 3u);
+    EXPECT_TRUE(again.ledger_rebuilt.empty()) << "the rebuilt ledger is read as it is";
+  }
 }
 
 }  // namespace

@@ -66,6 +66,9 @@ struct scan_stats {
   std::uint64_t malformed = 0;     ///< skipped: not JSON, cut off, or missing required fields
   std::uint64_t new_entries = 0;
   std::uint64_t replaced_entries = 0;  ///< a later copy of a call won (streamed total, parent)
+  /// Why the remembered ledger was set aside and rebuilt from the logs ("written by another
+  /// version", "damaged"), empty when it was used or there was none.
+  std::string ledger_rebuilt;
 };
 
 struct scan_options {
@@ -94,8 +97,10 @@ class local_ledger {
   /// added, 2 when it replaced an earlier copy, 0 when the earlier copy stays.
   int merge(const local_entry& entry);
   void save(const std::filesystem::path& file) const;
-  /// @returns false when the file is missing or from another format version.
-  bool load(const std::filesystem::path& file);
+  /// @returns false when the file is missing, written by another format version or layout of
+  /// the entries, or damaged (cut short, trailing bytes, an entry naming no string); `why`
+  /// then says which (empty when the file is simply missing). Never a misread ledger.
+  bool load(const std::filesystem::path& file, std::string* why = nullptr);
 
  private:
   std::int64_t find(std::uint64_t key) const;

@@ -1,5 +1,6 @@
 // The ledger: every deduplicated call, an open-addressing index by key, and its file format.
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <fstream>
 
@@ -9,7 +10,27 @@
 namespace costs {
 namespace {
 
-constexpr char magic[8] = {'c', 'o', 's', 't', 'l', 'e', 'd', '2'};
+constexpr char magic[8] = {'c', 'o', 's', 't', 'l', 'e', 'd', '3'};
+
+// The entries are stored as their bytes, so the file says the layout it was written with: a
+// build whose local_entry differs (a field added, reordered, another ABI or byte order) sets
+// the file aside and rebuilds it rather than misread it.
+struct layout {
+  std::uint32_t byte_order = 0x01020304;
+  std::uint32_t entry_size = sizeof(local_entry);
+  std::uint32_t tokens_size = sizeof(token_counts);
+  std::uint32_t tokens_at = offsetof(local_entry, tokens);
+  std::uint32_t reported_at = offsetof(local_entry, reported_pico);
+  std::uint32_t source_at = offsetof(local_entry, source);
+  std::uint32_t flags_at = offsetof(local_entry, flags);
+  std::uint32_t alignment = alignof(local_entry);
+  bool operator==(const layout& o) const {
+    return byte_order == o.byte_order && entry_size == o.entry_size &&
+           tokens_size == o.tokens_size && tokens_at == o.tokens_at &&
+           reported_at == o.reported_at && source_at == o.source_at && flags_at == o.flags_at &&
+           alignment == o.alignment;
+  }
+};
 
 std::size_t slot_of(std::uint64_t key, std::size_t mask) {
   return (key ^ (key >> 29)) & mask;
@@ -171,6 +192,7 @@ void local_ledger::save(const std::filesystem::path& file) const {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) throw error("local.state", "cannot write " + temp);
     out.write(magic, sizeof magic);
+    put(out, layout{});
     put(out, static_cast<std::uint64_t>(strings_.size()));
     for (const auto& s : strings_) {
       put(out, static_cast<std::uint32_t>(s.size()));
@@ -184,38 +206,56 @@ void local_ledger::save(const std::filesystem::path& file) const {
   std::filesystem::rename(temp, file);  // readers see the old ledger or the new, never half
 }
 
-bool local_ledger::load(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char head[sizeof magic];
-  if (!in || !in.read(head, sizeof head) || std::string_view(head, 8) != std::string_view(magic, 8))
+bool local_ledger::load(const std::filesystem::path& file, std::string* why) {
+  auto refuse = [&](const char* reason) {
+    if (why != nullptr) *why = reason;
     return false;
+  };
+  if (why != nullptr) why->clear();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;  // none yet: nothing to say
+  char head[sizeof magic];
+  if (!in.read(head, sizeof head) || std::string_view(head, 7) != std::string_view(magic, 7))
+    return refuse("not a ledger file");
+  if (head[7] != magic[7]) return refuse("written by another version of costs");
+  layout stored;
+  if (!get(in, stored)) return refuse("damaged (cut short)");
+  if (!(stored == layout{})) return refuse("written with another layout of its entries");
   std::uint64_t count = 0;
-  if (!get(in, count)) return false;
+  if (!get(in, count) || count == 0 || count > (1u << 31)) return refuse("damaged (string table)");
   local_ledger loaded;
   loaded.strings_.clear();
   loaded.strings_.reserve(count);
   for (std::uint64_t i = 0; i < count; ++i) {
     std::uint32_t size = 0;
-    if (!get(in, size)) return false;
+    if (!get(in, size) || size > (1u << 24)) return refuse("damaged (string table)");
     std::string s(size, '\0');
-    if (!in.read(s.data(), size)) return false;
+    if (!in.read(s.data(), size)) return refuse("damaged (cut short)");
     loaded.string_ids_.emplace(s, static_cast<std::uint32_t>(i));
     loaded.strings_.push_back(std::move(s));
   }
-  if (loaded.strings_.empty()) return false;
-  if (!get(in, count)) return false;
+  if (!get(in, count)) return refuse("damaged (cut short)");
   // Read in slices straight behind the vector's end: no zero-fill of memory about to be
   // overwritten (it was a sixth of a rescan).
   loaded.entries_.reserve(count);
   std::vector<local_entry> slice(2048);
+  const auto strings = static_cast<std::uint32_t>(loaded.strings_.size());
   while (loaded.entries_.size() < count) {
     const std::size_t n = std::min<std::size_t>(slice.size(), count - loaded.entries_.size());
     if (!in.read(reinterpret_cast<char*>(slice.data()),
                  static_cast<std::streamsize>(n * sizeof(local_entry))))
-      return false;
+      return refuse("damaged (cut short)");
+    for (std::size_t i = 0; i < n; ++i) {
+      const local_entry& e = slice[i];
+      if (e.raw_model >= strings || e.vendor >= strings || e.agent >= strings ||
+          e.project >= strings || e.session >= strings || e.task >= strings ||
+          static_cast<unsigned>(e.source) > static_cast<unsigned>(local_source::gemini))
+        return refuse("damaged (an entry names no string)");
+    }
     loaded.entries_.insert(loaded.entries_.end(), slice.begin(),
                            slice.begin() + static_cast<std::ptrdiff_t>(n));
   }
+  if (in.peek() != std::char_traits<char>::eof()) return refuse("damaged (bytes after the end)");
   *this = std::move(loaded);  // the index is built on the first merge: a report never needs it
   return true;
 }

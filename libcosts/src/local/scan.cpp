@@ -652,7 +652,7 @@ local_ledger local_ledger::scan(const scan_options& options, scan_stats* stats) 
   const fs::path ledger_file = options.state_dir / "ledger.bin";
   if (stateful) {
     lock.emplace(options.state_dir);  // one scanner at a time per state directory
-    loaded = ledger.load(ledger_file);
+    loaded = ledger.load(ledger_file, &s.ledger_rebuilt);
   }
   std::vector<source_scan> scans(sources.size());
   std::vector<job> jobs;

@@ -68,6 +68,8 @@ class local_provider final : public provider {
     snap.units = {{"calls", calls},
                   {"unpriced_calls", unpriced_calls},
                   {"malformed_lines_skipped", stats.malformed}};
+    // A remembered ledger another version wrote (or a damaged one) was rebuilt: said, not hidden.
+    if (!stats.ledger_rebuilt.empty()) snap.units["ledger_rebuilt"] = stats.ledger_rebuilt;
     for (const auto& [model, m] : models) {
       snap.model_breakdown.push_back(
           {{"model", model},
