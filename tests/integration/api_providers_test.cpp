@@ -664,8 +664,10 @@ std::string base64url_decode(std::string s) {
 // a row a later page repeats (in another column order) counts once.
 TEST_F(api_providers_test, azure_rows_that_share_a_day_and_service_add_up_in_any_member_order) {
   providers_ = {"azure"};
-  fake_.on("/login/tenant-1/oauth2/v2.0/token",
-           {{200, R"({"access_token":"CANARY-AZURE-TOKEN-78","token_type":"Bearer"})"}});
+  fake_.on(
+      "/login/tenant-1/oauth2/v2.0/token",
+      {{200,
+        R"({"token_type":"Bearer","expires_in":3599,"access_token":"CANARY-AZURE-TOKEN-78"})"}});
   const std::string query = "/azure/subscriptions/sub-1/providers/Microsoft.CostManagement/query";
   fake_.on(
       query,
@@ -721,9 +723,12 @@ TEST_F(api_providers_test, gcp_billing_signs_a_token_request_and_reads_every_big
                                   {"private_key", key.pem},
                                   {"token_uri", fake_.base() + "/gtoken"}};
   home_.write("sa.json", account.dump());
+  // The token and the second page come with their members reversed: the readers take any order.
   fake_.on(
       "/gtoken",
-      {{200, R"({"access_token":"CANARY-GCP-TOKEN-5a","expires_in":3599,"token_type":"Bearer"})"}});
+      {{200,
+        reversed_members(
+            R"({"access_token":"CANARY-GCP-TOKEN-5a","expires_in":3599,"token_type":"Bearer"})")}});
   fake_.on(
       "/bq/bigquery/v2/projects/billing-proj/queries",
       {{200,
@@ -732,7 +737,8 @@ TEST_F(api_providers_test, gcp_billing_signs_a_token_request_and_reads_every_big
   fake_.on(
       "/bq/bigquery/v2/projects/billing-proj/queries/job_1",
       {{200,
-        R"({"kind":"bigquery#getQueryResultsResponse","jobComplete":true,"rows":[{"f":[{"v":"2026-11-21"},{"v":"Gemini API"},{"v":"1.000001"},{"v":"USD"}]}]})"}});
+        reversed_members(
+            R"({"kind":"bigquery#getQueryResultsResponse","jobComplete":true,"rows":[{"f":[{"v":"2026-11-21"},{"v":"Gemini API"},{"v":"1.000001"},{"v":"USD"}]}]})")}});
   const auto r =
       run({{"GOOGLE_APPLICATION_CREDENTIALS", (home_.path() / "sa.json").string()},
            {"COSTS_GCP_BILLING_TABLE", "billing-proj.billing.gcp_billing_export_v1_01AB23"},
