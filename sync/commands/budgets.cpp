@@ -101,7 +101,8 @@ int budgets_command(const std::vector<std::string>& raw_args) {
       std::cout << out.dump(2) << '\n';
       return exit_ok;
     }
-    if (rules.empty()) std::cout << "no budgets yet; add one with 'costs-sync budgets add'\n";
+    if (rules.empty())
+      std::cout << "no budgets yet; add one with 'costs-sync budgets add'\n";
     else
       std::cout << std::setw(4) << "ID"
                 << "  " << std::left << std::setw(11) << "Kind" << std::setw(26) << "Scope"

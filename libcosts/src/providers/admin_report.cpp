@@ -44,39 +44,39 @@ page_result read_report_page(
   ondemand::parser parser;
   json_body body(text);
   ondemand::object root;
-  page.ok = body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
-              if (k == "has_more") {
-                page.has_more = as_bool(v);
-              } else if (k == "next_page") {
-                as_string(v, page.next_page);
-              } else if (k == "data") {
-                ondemand::array buckets;
-                if (v.get_array().get(buckets)) return false;
-                for (auto bucket_result : buckets) {
-                  ondemand::object bucket;
-                  if (bucket_result.get_object().get(bucket)) return false;
-                  // Members may come in any order (Anthropic's reference puts `results` first):
-                  // find the day, then the results, wherever each stands.
-                  ondemand::value day_value;
-                  if (bucket.find_field_unordered(day_field).get(day_value)) return false;
-                  const std::string day = day_of(day_value);
-                  ondemand::array results;
-                  if (day.empty() ||
-                      bucket.find_field_unordered("results").get_array().get(results))
-                    return false;
-                  bool ok = true;
-                  for (auto r : results) {
-                    ondemand::object result;
-                    if (r.get_object().get(result) || !on_result(day, result)) {
-                      ok = false;
-                      break;
-                    }
-                  }
-                  if (!ok) return false;
-                }
+  page.ok =
+      body.open(parser, root) && each_field(root, [&](std::string_view k, ondemand::value v) {
+        if (k == "has_more") {
+          page.has_more = as_bool(v);
+        } else if (k == "next_page") {
+          as_string(v, page.next_page);
+        } else if (k == "data") {
+          ondemand::array buckets;
+          if (v.get_array().get(buckets)) return false;
+          for (auto bucket_result : buckets) {
+            ondemand::object bucket;
+            if (bucket_result.get_object().get(bucket)) return false;
+            // Members may come in any order (Anthropic's reference puts `results` first):
+            // find the day, then the results, wherever each stands.
+            ondemand::value day_value;
+            if (bucket.find_field_unordered(day_field).get(day_value)) return false;
+            const std::string day = day_of(day_value);
+            ondemand::array results;
+            if (day.empty() || bucket.find_field_unordered("results").get_array().get(results))
+              return false;
+            bool ok = true;
+            for (auto r : results) {
+              ondemand::object result;
+              if (r.get_object().get(result) || !on_result(day, result)) {
+                ok = false;
+                break;
               }
-              return true;
-            });
+            }
+            if (!ok) return false;
+          }
+        }
+        return true;
+      });
   return page;
 }
 
