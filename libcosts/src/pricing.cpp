@@ -18,7 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::int64_t tier_threshold = 200'000;
 constexpr std::int64_t default_fast_multiplier_milli = 2'000;
 
 // LiteLLM's per-token USD -> pico-dollars. Prices have a handful of significant digits, far
@@ -31,8 +30,51 @@ std::optional<std::int64_t> pico_field(const json& entry, const char* name) {
   return static_cast<std::int64_t>(std::llround(usd * 1e12));
 }
 
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
 void put_pico(json& entry, const char* name, const std::optional<std::int64_t>& pico) {
   if (pico) entry[name] = static_cast<double>(*pico) / 1e12;
+}
+
+// The four kinds that can have a long-context price, as LiteLLM spells them.
+constexpr const char* tier_fields[] = {"input_cost_per_token", "output_cost_per_token",
+                                       "cache_creation_input_token_cost",
+                                       "cache_read_input_token_cost"};
+
+std::string tier_field(const char* base, std::int64_t tier_tokens) {
+  return std::string(base) + "_above_" + std::to_string(tier_tokens / 1000) + "k_tokens";
+}
+
+// "<kind>_above_<N>k_tokens": the lowest N any field names is the entry's threshold, and only
+// fields at that N are read (an entry with two thresholds would need two tiers; none has them).
+void read_tier(const json& e, model_price& p) {
+  std::optional<std::int64_t> lowest;
+  for (const auto& [name, value] : e.items()) {
+    for (const char* base : tier_fields) {
+      const std::string prefix = std::string(base) + "_above_";
+      if (name.size() <= prefix.size() + 8 || name.compare(0, prefix.size(), prefix) != 0 ||
+          name.compare(name.size() - 8, 8, "k_tokens") != 0)
+        continue;
+      const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - 8);
+      if (digits.empty() || digits.size() > 6) continue;
+      bool all_digits = true;
+      for (char c : digits) all_digits = all_digits && is_digit(c);
+      if (!all_digits) continue;
+      const std::int64_t tokens = std::stoll(digits) * 1000;
+      if (tokens > 0 && (!lowest || tokens < *lowest)) lowest = tokens;
+    }
+  }
+  if (!lowest) return;
+  p.tier_tokens = *lowest;
+  p.input_above_tier = pico_field(e, tier_field(tier_fields[0], *lowest).c_str());
+  p.output_above_tier = pico_field(e, tier_field(tier_fields[1], *lowest).c_str());
+  p.cache_write_above_tier = pico_field(e, tier_field(tier_fields[2], *lowest).c_str());
+  p.cache_read_above_tier = pico_field(e, tier_field(tier_fields[3], *lowest).c_str());
 }
 
 model_price parse_entry(const json& e) {
@@ -42,10 +84,7 @@ model_price parse_entry(const json& e) {
   p.cache_write = pico_field(e, "cache_creation_input_token_cost");
   p.cache_write_1h = pico_field(e, "cache_creation_input_token_cost_above_1hr");
   p.cache_read = pico_field(e, "cache_read_input_token_cost");
-  p.input_above_200k = pico_field(e, "input_cost_per_token_above_200k_tokens");
-  p.output_above_200k = pico_field(e, "output_cost_per_token_above_200k_tokens");
-  p.cache_write_above_200k = pico_field(e, "cache_creation_input_token_cost_above_200k_tokens");
-  p.cache_read_above_200k = pico_field(e, "cache_read_input_token_cost_above_200k_tokens");
+  read_tier(e, p);
   if (auto it = e.find("provider_specific_entry"); it != e.end() && it->is_object()) {
     if (auto fast = it->find("fast"); fast != it->end() && fast->is_number() &&
                                       fast->get<double>() > 0 && fast->get<double>() < 1000) {
@@ -53,13 +92,6 @@ model_price parse_entry(const json& e) {
     }
   }
   return p;
-}
-
-bool is_alnum(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0;
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
 }
 
 // Words that name a release or a mode of one model, not another model: what may follow a price
@@ -122,10 +154,10 @@ std::string dashed(std::string_view s) {
   return out;
 }
 
-std::int64_t tier(std::int64_t tokens, std::int64_t base,
+std::int64_t tier(std::int64_t tokens, std::int64_t threshold, std::int64_t base,
                   const std::optional<std::int64_t>& above) {
-  if (tokens <= tier_threshold || !above) return tokens * base;
-  return tier_threshold * base + (tokens - tier_threshold) * *above;
+  if (tokens <= threshold || !above) return tokens * base;
+  return threshold * base + (tokens - threshold) * *above;
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -191,10 +223,15 @@ void price_table::merge(const price_table& other) {
     take(ours.cache_write, theirs.cache_write);
     take(ours.cache_write_1h, theirs.cache_write_1h);
     take(ours.cache_read, theirs.cache_read);
-    take(ours.input_above_200k, theirs.input_above_200k);
-    take(ours.output_above_200k, theirs.output_above_200k);
-    take(ours.cache_write_above_200k, theirs.cache_write_above_200k);
-    take(ours.cache_read_above_200k, theirs.cache_read_above_200k);
+    // A tier is one threshold with its prices: an override that names one replaces ours whole.
+    if (theirs.input_above_tier || theirs.output_above_tier || theirs.cache_write_above_tier ||
+        theirs.cache_read_above_tier) {
+      ours.tier_tokens = theirs.tier_tokens;
+      ours.input_above_tier = theirs.input_above_tier;
+      ours.output_above_tier = theirs.output_above_tier;
+      ours.cache_write_above_tier = theirs.cache_write_above_tier;
+      ours.cache_read_above_tier = theirs.cache_read_above_tier;
+    }
     take(ours.fast_multiplier_milli, theirs.fast_multiplier_milli);
   }
 }
@@ -247,13 +284,14 @@ pico_usd price_table::cost_for(const model_price& p, const token_counts& t, bool
   const std::int64_t cache_write_1h = p.cache_write_1h.value_or(2 * in);
   const std::int64_t cache_read = p.cache_read.value_or(anthropic_defaults ? in / 10 : in);
   std::optional<std::int64_t> cache_write_1h_above;
-  if (p.input_above_200k) cache_write_1h_above = 2 * *p.input_above_200k;
+  if (p.input_above_tier) cache_write_1h_above = 2 * *p.input_above_tier;
 
-  std::int64_t total = tier(t.input, in, p.input_above_200k) +
-                       tier(t.output, p.output, p.output_above_200k) +
-                       tier(t.cache_write_5m, cache_write, p.cache_write_above_200k) +
-                       tier(t.cache_write_1h, cache_write_1h, cache_write_1h_above) +
-                       tier(t.cache_read, cache_read, p.cache_read_above_200k);
+  const std::int64_t at = p.tier_tokens;
+  std::int64_t total = tier(t.input, at, in, p.input_above_tier) +
+                       tier(t.output, at, p.output, p.output_above_tier) +
+                       tier(t.cache_write_5m, at, cache_write, p.cache_write_above_tier) +
+                       tier(t.cache_write_1h, at, cache_write_1h, cache_write_1h_above) +
+                       tier(t.cache_read, at, cache_read, p.cache_read_above_tier);
   if (fast) total = total * p.fast_multiplier_milli.value_or(default_fast_multiplier_milli) / 1000;
   return pico_usd{total};
 }
@@ -267,10 +305,10 @@ std::string price_table::to_json() const {
     put_pico(e, "cache_creation_input_token_cost", p.cache_write);
     put_pico(e, "cache_creation_input_token_cost_above_1hr", p.cache_write_1h);
     put_pico(e, "cache_read_input_token_cost", p.cache_read);
-    put_pico(e, "input_cost_per_token_above_200k_tokens", p.input_above_200k);
-    put_pico(e, "output_cost_per_token_above_200k_tokens", p.output_above_200k);
-    put_pico(e, "cache_creation_input_token_cost_above_200k_tokens", p.cache_write_above_200k);
-    put_pico(e, "cache_read_input_token_cost_above_200k_tokens", p.cache_read_above_200k);
+    put_pico(e, tier_field(tier_fields[0], p.tier_tokens).c_str(), p.input_above_tier);
+    put_pico(e, tier_field(tier_fields[1], p.tier_tokens).c_str(), p.output_above_tier);
+    put_pico(e, tier_field(tier_fields[2], p.tier_tokens).c_str(), p.cache_write_above_tier);
+    put_pico(e, tier_field(tier_fields[3], p.tier_tokens).c_str(), p.cache_read_above_tier);
     if (p.fast_multiplier_milli)
       e["provider_specific_entry"]["fast"] = static_cast<double>(*p.fast_multiplier_milli) / 1000;
     doc[key] = std::move(e);

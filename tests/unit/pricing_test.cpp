@@ -136,6 +136,58 @@ TEST(pricing_test, tiers_each_kind_above_200k_tokens) {
   EXPECT_EQ(shipped_only().cost_of(t, "claude-sonnet-4-6"), pico_usd{900'000'000'000});
 }
 
+TEST(pricing_test, an_entrys_own_threshold_tiers_its_kinds) {
+  // Haiku 5.5 changes price at 100k, not 200k: 100k at $0.10/M + 50k at $0.50/M = $0.035.
+  token_counts t;
+  t.input = 150'000;
+  EXPECT_EQ(shipped_only().cost_of(t, "claude-haiku-5-5"), pico_usd{35'000'000'000});
+  token_counts reads;
+  reads.cache_read = 300'000;  // 100k at $0.01/M + 200k at $0.05/M = $0.011
+  EXPECT_EQ(shipped_only().cost_of(reads, "claude-haiku-5-5-20261007"), pico_usd{11'000'000'000});
+  // The threshold survives a round trip and a user override that names another one.
+  price_table table = price_table::from_json(shipped_only().to_json());
+  EXPECT_EQ(table.find("claude-haiku-5-5")->tier_tokens, 100'000);
+  EXPECT_EQ(table.find("claude-sonnet-4")->tier_tokens, 200'000);
+  table.merge(price_table::from_json(R"({"claude-haiku-5-5": {"input_cost_per_token": 1e-07,
+    "output_cost_per_token": 5e-07, "input_cost_per_token_above_128k_tokens": 2e-07}})"));
+  const auto* haiku = table.find("claude-haiku-5-5");
+  EXPECT_EQ(haiku->tier_tokens, 128'000);
+  EXPECT_EQ(haiku->input_above_tier, 200'000);
+  EXPECT_FALSE(haiku->output_above_tier);  // a tier is replaced whole, never mixed
+}
+
+TEST(pricing_test, each_claude_5_model_has_its_own_price_not_a_neighbours) {
+  // Per million: input, output, cache read. A dated id must land on its own model.
+  struct row {
+    const char* model;
+    std::int64_t in, out, read;
+  };
+  for (const row& r : {row{"claude-opus-5-5-20261001", 4'000'000, 20'000'000, 200'000},
+                       row{"claude-opus-5", 5'000'000, 25'000'000, 500'000},
+                       row{"claude-fable-5-1", 10'000'000, 50'000'000, 250'000},
+                       row{"claude-fable-5-2-20261120", 8'000'000, 40'000'000, 200'000},
+                       row{"claude-fable-5", 10'000'000, 50'000'000, 1'000'000},
+                       row{"claude-mythos-5-1", 10'000'000, 50'000'000, 250'000},
+                       row{"claude-sonnet-5", 2'000'000, 10'000'000, 200'000},
+                       row{"claude-sonnet-5-5", 2'000'000, 10'000'000, 100'000},
+                       row{"anthropic/claude-haiku-5.5", 100'000, 500'000, 10'000}}) {
+    const costs::model_price* p = shipped_only().find(r.model);
+    ASSERT_NE(p, nullptr) << r.model;
+    EXPECT_EQ(p->input, r.in) << r.model;
+    EXPECT_EQ(p->output, r.out) << r.model;
+    EXPECT_EQ(p->cache_read, r.read) << r.model;
+  }
+}
+
+TEST(pricing_test, cache_reads_are_priced_where_the_provider_lists_them) {
+  // Without a listed cache price a non-Anthropic read costs full input: Grok 4.3 lists $0.20.
+  token_counts reads;
+  reads.cache_read = 1'000'000;
+  EXPECT_EQ(shipped_only().cost_of(reads, "x-ai/grok-4.3"), pico_usd{200'000'000'000});
+  EXPECT_EQ(shipped_only().cost_of(reads, "deepseek-v4-flash"), pico_usd{6'000'000'000});
+  EXPECT_EQ(shipped_only().cost_of(reads, "kimi-k3"), pico_usd{300'000'000'000});
+}
+
 TEST(pricing_test, fast_mode_applies_the_models_multiplier) {
   const auto table = shipped_only();
   const auto normal = *table.cost_of(claude_example(), "claude-opus-4-6");

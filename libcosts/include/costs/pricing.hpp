@@ -5,7 +5,8 @@
 // price is an exact integer in pico-dollars per token.
 //
 // The formula (reference/local-formats.md 6.4 and 3.5), per token kind, each kind tiered on its
-// own at 200k tokens when the entry has an "above_200k" price:
+// own at the entry's threshold (200k unless its fields say "above_<N>k_tokens") when the entry
+// has such a price:
 //   input*in + output*out + cw5m*cache_write + cw1h*cache_write_1h + cache_read*cache_read
 // times the fast multiplier for fast-mode calls. Missing cache prices default to
 // cache write = 1.25 x input, 1-hour cache write = 2 x input, and cache read = 0.1 x input for
@@ -31,10 +32,13 @@ struct model_price {
   std::optional<std::int64_t> cache_write;     ///< 5-minute writes
   std::optional<std::int64_t> cache_write_1h;  ///< 1-hour writes
   std::optional<std::int64_t> cache_read;
-  std::optional<std::int64_t> input_above_200k;
-  std::optional<std::int64_t> output_above_200k;
-  std::optional<std::int64_t> cache_write_above_200k;
-  std::optional<std::int64_t> cache_read_above_200k;
+  /// Prices past `tier_tokens` tokens of one kind in one call (LiteLLM's "_above_200k_tokens";
+  /// Haiku 5.5 changes at 100k, so the threshold is the entry's own).
+  std::int64_t tier_tokens = 200'000;
+  std::optional<std::int64_t> input_above_tier;
+  std::optional<std::int64_t> output_above_tier;
+  std::optional<std::int64_t> cache_write_above_tier;
+  std::optional<std::int64_t> cache_read_above_tier;
   /// Fast-mode multiplier in thousandths (2500 = 2.5x); absent means 2x.
   std::optional<std::int64_t> fast_multiplier_milli;
 };
