@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "costs/calendar.hpp"
+#include "costs/sync_run.hpp"
 #include "support/fake_http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
@@ -64,7 +65,7 @@ class api_providers_test : public ::testing::Test {
     fake_.on("/moonshot/v1/users/me/balance", {{200, moonshot_body}});
   }
 
-  costs::test::process_result run(std::map<std::string, std::string> extra = {}) {
+  std::map<std::string, std::string> environment(std::map<std::string, std::string> extra) {
     std::map<std::string, std::string> env = {
         {"HOME", home_.path().string()},
         {"COSTS_HOME", (home_.path() / "costs").string()},
@@ -97,6 +98,11 @@ class api_providers_test : public ::testing::Test {
         {"COSTS_HTTP_BACKOFF_MS", "1"},
         {"COSTS_HTTP_TIMEOUT_MS", "2000"}};
     for (auto& [k, v] : extra) env[k] = v;
+    return env;
+  }
+
+  costs::test::process_result run(std::map<std::string, std::string> extra = {}) {
+    const auto env = environment(std::move(extra));
     std::vector<std::string> argv = {COSTS_SYNC_PATH, "run", "--target", db_.url(), "--json"};
     for (const auto& p : providers_) {
       argv.push_back("--provider");
@@ -311,6 +317,68 @@ TEST_F(api_providers_test, a_timeout_and_a_refused_connection_are_reported_and_r
   const std::string deepseek = log_of("deepseek");
   EXPECT_EQ(deepseek.rfind("http_error|DeepSeek could not be reached (", 0), 0u) << deepseek;
   EXPECT_EQ(log_of("openrouter"), "ok||\n");
+}
+
+TEST_F(api_providers_test, providers_are_collected_at_once_not_one_after_another) {
+  // Each answers after 600 ms. One after another, each would start after the last finished;
+  // at once, every provider starts before any finishes.
+  fake_.on("/openrouter/key", {{200, key_body, {}, 600}});
+  fake_.on("/deepseek/user/balance", {{200, deepseek_body, {}, 600}});
+  fake_.on("/moonshot/v1/users/me/balance", {{200, moonshot_body, {}, 600}});
+  ASSERT_EQ(run().exit_code, 0);
+  EXPECT_EQ(query_text("select count(*), max(started_at) < min(finished_at)"
+                       " from public.cost_sync_log where status = 'ok'"),
+            "3|t|\n");
+  EXPECT_EQ(balances_stored(), fixture_balances);
+}
+
+TEST_F(api_providers_test, a_provider_past_its_deadline_fails_alone_and_says_so) {
+  fake_.on("/moonshot/v1/users/me/balance", {{200, moonshot_body, {}, 8000}});
+  const auto r =
+      run({{"COSTS_PROVIDER_DEADLINE_SECONDS", "1"}, {"COSTS_HTTP_TIMEOUT_MS", "30000"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(log_of("moonshot"),
+            "http_error|Moonshot could not be reached (the run's 1 s for this provider ran out); "
+            "it will be tried again next run|\n");
+  EXPECT_EQ(log_of("openrouter"), "ok||\n");
+  EXPECT_EQ(log_of("deepseek"), "ok||\n");
+  EXPECT_EQ(r.out.find(ms_key), std::string::npos);
+  const auto bad = run({{"COSTS_PROVIDER_DEADLINE_SECONDS", "soon"}});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("COSTS_PROVIDER_DEADLINE_SECONDS must be a whole number of seconds"),
+            std::string::npos)
+      << bad.err;
+}
+
+TEST_F(api_providers_test, another_program_runs_a_sync_through_the_library_and_reads_its_report) {
+  for (const auto& [k, v] : environment({}))
+    v.empty() ? ::unsetenv(k.c_str()) : ::setenv(k.c_str(), v.c_str(), 1);
+  costs::sync_options options;
+  options.target = db_.url();
+  options.providers = {"openrouter", "deepseek", "moonshot", "brave"};
+  options.api_only = true;
+  std::vector<std::string> seen;
+  options.on_notice = [&](std::string_view line) { seen.emplace_back(line); };
+  const costs::run_report report = costs::sync_run(options);
+  ASSERT_FALSE(report.write_failure) << report.write_failure->what();
+  ASSERT_EQ(report.providers.size(), 4u);
+  for (const auto& p : report.providers) {
+    if (p.key == "brave") {
+      EXPECT_EQ(p.status, "http_error") << p.detail;  // no fake route: 404 from the fake
+    } else {
+      EXPECT_EQ(p.status, "ok") << p.key << ": " << p.detail;
+    }
+  }
+  EXPECT_EQ(report.collected(), 3u);
+  EXPECT_EQ(report.failed(), 1u);
+  EXPECT_EQ(report.written.snapshots, 3);
+  EXPECT_EQ(report.written.log, 4);
+  EXPECT_FALSE(report.run_id.empty());
+  EXPECT_EQ(seen, report.notices);
+  EXPECT_EQ(balances_stored(), fixture_balances);
+  // Both kinds at once is a broken contract, said before anything runs.
+  options.local_only = true;
+  EXPECT_THROW(costs::sync_run(options), costs::config_error);
 }
 
 TEST_F(api_providers_test, a_balance_in_yuan_is_kept_in_yuan_never_shown_as_dollars) {

@@ -31,10 +31,15 @@ test_http_server::test_http_server(handler on_request) : on_request_(std::move(o
 }
 
 test_http_server::~test_http_server() {
-  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(workers_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
   ::shutdown(listener_, SHUT_RDWR);
   ::close(listener_);
   thread_.join();
+  for (auto& w : workers_) w.join();  // the accept thread has stopped adding
 }
 
 std::string test_http_server::base() const {
@@ -47,8 +52,11 @@ void test_http_server::serve() {
     if (::poll(&p, 1, 200) <= 0) continue;
     const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
-    answer(client);
-    ::close(client);
+    std::lock_guard<std::mutex> lock(workers_mutex_);
+    workers_.emplace_back([this, client] {
+      answer(client);
+      ::close(client);
+    });
   }
 }
 
@@ -89,8 +97,11 @@ void test_http_server::answer(int client) {
   }
   rec.body = request.substr(body_start, length);
   const fake_response response = on_request_(rec);
-  if (response.delay_ms > 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(response.delay_ms));
+  if (response.delay_ms > 0) {
+    std::unique_lock<std::mutex> lock(workers_mutex_);
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(response.delay_ms),
+                      [this] { return stopping_.load(); });
+  }
   if (response.hang_up) return;
   std::string out = "HTTP/1.1 " + std::to_string(response.status) + " Fake\r\n";
   out += "Content-Type: application/json\r\nConnection: close\r\n";

@@ -2,9 +2,12 @@
 // every request with a handler; `fake_http_server` is one with scripted responses per path,
 // standing in for a provider's API (faults included: a status with Retry-After, a body that
 // is not JSON, a delay longer than the client's timeout, a connection closed without answer).
+// Each connection is answered on its own thread, as a real server would: a slow answer to one
+// client never holds up another.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -52,6 +55,9 @@ class test_http_server {
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::mutex workers_mutex_;
+  std::condition_variable stop_cv_;  ///< wakes delayed answers when the server stops
+  std::vector<std::thread> workers_;
   std::thread thread_;
 };
 

@@ -20,3 +20,4 @@
 #include "costs/secrets.hpp"
 #include "costs/spool.hpp"
 #include "costs/store.hpp"
+#include "costs/sync_run.hpp"

@@ -114,6 +114,24 @@ http_response send_once(const http_request& request, long timeout_ms) {
   return r;
 }
 
+// The deadline of the current thread's deadline_scope, max() outside one.
+thread_local std::chrono::steady_clock::time_point thread_deadline =
+    std::chrono::steady_clock::time_point::max();
+thread_local std::chrono::seconds thread_budget{0};
+
+// Milliseconds left before the thread's deadline (at most `cap`), or 0 when it has passed.
+long left_ms(long cap) {
+  if (thread_deadline == std::chrono::steady_clock::time_point::max()) return cap;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        thread_deadline - std::chrono::steady_clock::now())
+                        .count();
+  return left <= 0 ? 0 : std::min<long>(cap, static_cast<long>(left));
+}
+
+std::string ran_out() {
+  return "the run's " + std::to_string(thread_budget.count()) + " s for this provider ran out";
+}
+
 bool retryable(const http_response& r) {
   return !r.refused && (!r.error.empty() || r.status == 429 || r.status >= 500);
 }
@@ -134,6 +152,18 @@ bool is_private_address(const unsigned char* b, std::size_t size) {
   return (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) || b[0] == 0xFF;
 }
 
+deadline_scope::deadline_scope(std::chrono::steady_clock::time_point deadline,
+                               std::chrono::seconds budget)
+    : previous_(thread_deadline), previous_budget_(thread_budget) {
+  thread_deadline = std::min(deadline, thread_deadline);
+  thread_budget = budget;
+}
+
+deadline_scope::~deadline_scope() {
+  thread_deadline = previous_;
+  thread_budget = previous_budget_;
+}
+
 http_response http_send(const http_request& request) {
   const long timeout_ms = env_ms("COSTS_HTTP_TIMEOUT_MS", 30'000);
   const long backoff_ms = env_ms("COSTS_HTTP_BACKOFF_MS", 500);
@@ -141,8 +171,18 @@ http_response http_send(const http_request& request) {
   thread_local std::mt19937 jitter{std::random_device{}()};
   http_response r;
   for (int attempt = 1;; ++attempt) {
-    r = send_once(request, timeout_ms);
+    const long allowed = left_ms(timeout_ms);
+    if (allowed == 0) {
+      // Nothing sent: the time is up. An earlier attempt's answer is replaced, since this is
+      // why there is no better one.
+      r = http_response{};
+      r.error = ran_out();
+      r.attempts = attempt - 1;
+      return r;
+    }
+    r = send_once(request, allowed);
     r.attempts = attempt;
+    if (allowed < timeout_ms && r.error == "timed out") r.error = ran_out();
     if (!retryable(r) || attempt == max_attempts) return r;
     long wait = backoff_ms << (attempt - 1);
     wait += std::uniform_int_distribution<long>(0, std::max(1L, wait / 2))(jitter);
@@ -159,6 +199,7 @@ http_response http_send(const http_request& request) {
       }
     }
     if (hinted >= 0) wait = std::min(60'000L, hinted);
+    if (left_ms(wait + 1) <= wait) return r;  // no time left to wait and try again
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   }
 }

@@ -4,9 +4,11 @@
 // Timeouts: 10 s to connect, 30 s in all (COSTS_HTTP_TIMEOUT_MS overrides the total). Retries:
 // 429 and 5xx and transport failures, up to 3 attempts, exponential backoff with jitter from
 // 500 ms (COSTS_HTTP_BACKOFF_MS), honouring Retry-After (capped at 60 s). 4xx other than 429 are
-// never retried: a rejected key stays rejected.
+// never retried: a rejected key stays rejected. Within a deadline_scope every attempt and every
+// wait between attempts also ends by the scope's deadline.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -39,6 +41,21 @@ struct http_response {
 /// Whether an IPv4 or IPv6 address (network order, 4 or 16 bytes) is private, loopback,
 /// link-local, unspecified or multicast.
 bool is_private_address(const unsigned char* bytes, std::size_t size);
+
+/// While alive, every request sent on this thread ends by `deadline`: a provider's collection
+/// runs on its own thread inside one, so a slow API cannot hold the whole sync. A request cut
+/// short says "the run's <N> s for this provider ran out".
+class deadline_scope {
+ public:
+  deadline_scope(std::chrono::steady_clock::time_point deadline, std::chrono::seconds budget);
+  ~deadline_scope();
+  deadline_scope(const deadline_scope&) = delete;
+  deadline_scope& operator=(const deadline_scope&) = delete;
+
+ private:
+  std::chrono::steady_clock::time_point previous_;
+  std::chrono::seconds previous_budget_;
+};
 
 /// Sends `request`, retrying as described above.
 http_response http_send(const http_request& request);
