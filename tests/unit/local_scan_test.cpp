@@ -39,6 +39,36 @@ std::string claude(int n, const std::string& time = "2026-10-14T09:12:11.377Z",
 
 const std::string file = ".claude/projects/p/s.jsonl";
 
+// One Codex call, as a rollout writes it.
+std::string codex_rollout() {
+  const std::string t = "2026-10-14T09:30:39.902Z";
+  const nlohmann::json u = {{"input_tokens", 500},
+                            {"cached_input_tokens", 100},
+                            {"output_tokens", 40},
+                            {"reasoning_output_tokens", 0},
+                            {"total_tokens", 540}};
+  const nlohmann::json lines[] = {
+      {{"timestamp", t},
+       {"type", "session_meta"},
+       {"payload",
+        {{"id", "019a"}, {"timestamp", t}, {"cwd", "/w"}, {"model_provider", "openai"}}}},
+      {{"timestamp", t}, {"type", "turn_context"}, {"payload", {{"model", "gpt-5.5"}}}},
+      {{"timestamp", t},
+       {"type", "event_msg"},
+       {"payload",
+        {{"type", "token_count"},
+         {"info", {{"total_token_usage", u}, {"last_token_usage", u}}},
+         {"rate_limits", nullptr}}}}};
+  std::string text;
+  for (const auto& l : lines) text += l.dump() + "\n";
+  return text;
+}
+
+std::string bytes_of(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 TEST(local_scan_test, an_unchanged_tree_is_not_read_again) {
   temp_home home;
   home.write(file, claude(1) + claude(2));
@@ -179,7 +209,7 @@ TEST(local_scan_test, the_ledger_survives_a_save_and_load_unchanged) {
   home.write(file, claude(1) + claude(2, "2026-10-15T00:00:00.000Z", 7));
   const auto ledger = home.scan();
   costs::local_ledger loaded;
-  ASSERT_TRUE(loaded.load(home.state() / "ledger.bin"));
+  ASSERT_TRUE(loaded.load(home.state() / "claude.ledger"));
   ASSERT_EQ(loaded.entries().size(), ledger.entries().size());
   for (std::size_t i = 0; i < ledger.entries().size(); ++i) {
     EXPECT_EQ(loaded.entries()[i].key, ledger.entries()[i].key);
@@ -195,7 +225,7 @@ TEST(local_scan_test, the_ledger_survives_a_save_and_load_unchanged) {
 TEST(local_scan_test, a_ledger_of_another_layout_or_damaged_is_rebuilt_and_says_why) {
   temp_home home;
   home.write(file, claude(1) + claude(2) + claude(3, "2026-10-15T08:00:00.000Z", 7));
-  const auto ledger_file = home.state() / "ledger.bin";
+  const auto ledger_file = home.state() / "claude.ledger";
   home.scan();
   const auto good = [&] {
     std::ifstream in(ledger_file, std::ios::binary);
@@ -231,6 +261,61 @@ TEST(local_scan_test, a_ledger_of_another_layout_or_damaged_is_rebuilt_and_says_
     EXPECT_EQ(totals(home.scan({}, &again), local_source::claude).calls, 3u);
     EXPECT_TRUE(again.ledger_rebuilt.empty()) << "the rebuilt ledger is read as it is";
   }
+}
+
+// Each agent keeps its own ledger file, so the local providers of one sync scan side by side
+// and a scan of one agent never rewrites another's history.
+TEST(local_scan_test, each_agent_keeps_its_own_ledger_and_a_scan_of_one_leaves_the_others_alone) {
+  temp_home home;
+  home.write(file, claude(1));
+  home.write(".codex/sessions/2026/10/14/rollout-2026-10-14T09-30-11-019a.jsonl", codex_rollout());
+  home.scan();
+  const auto codex_file = home.state() / "codex.ledger";
+  ASSERT_TRUE(std::filesystem::exists(home.state() / "claude.ledger"));
+  ASSERT_TRUE(std::filesystem::exists(codex_file));
+  EXPECT_FALSE(std::filesystem::exists(home.state() / "ledger.bin"));
+  const std::string codex_before = bytes_of(codex_file);
+  const auto codex_time = std::filesystem::last_write_time(codex_file);
+
+  home.append(file, claude(2));
+  const auto ledger = home.scan({local_source::claude});
+  EXPECT_EQ(totals(ledger, local_source::claude).calls, 2u);
+  EXPECT_EQ(totals(ledger, local_source::codex).calls, 0u) << "only the agent asked for";
+  EXPECT_EQ(bytes_of(codex_file), codex_before);
+  EXPECT_EQ(std::filesystem::last_write_time(codex_file), codex_time);
+  const auto both = home.scan();
+  EXPECT_EQ(totals(both, local_source::claude).calls, 2u);
+  EXPECT_EQ(totals(both, local_source::codex).calls, 1u);
+}
+
+// Earlier versions kept every agent in one ledger.bin. Its calls move into the agents' own
+// files, including calls whose transcripts are gone (Claude Code deletes them after 30 days).
+TEST(local_scan_test, the_single_ledger_of_earlier_versions_moves_into_each_agents_file) {
+  temp_home home;
+  home.write(file, claude(1) + claude(2));
+  home.write(".codex/sessions/2026/10/14/rollout-2026-10-14T09-30-11-019a.jsonl", codex_rollout());
+  const auto first = home.scan();
+  // What an earlier version left: one ledger of both agents, and each agent's cursors.
+  first.save(home.state() / "ledger.bin");
+  std::filesystem::remove(home.state() / "claude.ledger");
+  std::filesystem::remove(home.state() / "codex.ledger");
+  std::filesystem::remove(home.path() / file);  // the transcript is gone; its calls are not
+
+  costs::scan_stats stats;
+  const auto claude_only = home.scan({local_source::claude}, &stats);
+  EXPECT_EQ(totals(claude_only, local_source::claude).calls, 2u);
+  EXPECT_TRUE(stats.ledger_rebuilt.empty());
+  EXPECT_TRUE(std::filesystem::exists(home.state() / "claude.ledger"));
+  EXPECT_TRUE(std::filesystem::exists(home.state() / "ledger.bin"))
+      << "kept while Codex's calls are only there";
+
+  costs::scan_stats codex_stats;
+  const auto all = home.scan({}, &codex_stats);
+  EXPECT_EQ(codex_stats.files_read, 0u) << "Codex's cursors still hold: nothing is read again";
+  EXPECT_EQ(totals(all, local_source::claude).calls, 2u);
+  EXPECT_EQ(totals(all, local_source::codex).calls, 1u);
+  EXPECT_TRUE(std::filesystem::exists(home.state() / "codex.ledger"));
+  EXPECT_FALSE(std::filesystem::exists(home.state() / "ledger.bin"));
 }
 
 }  // namespace

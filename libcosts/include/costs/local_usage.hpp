@@ -97,6 +97,11 @@ class local_ledger {
   /// added, 2 when it replaced an earlier copy, 0 when the earlier copy stays.
   int merge(const local_entry& entry);
   void save(const std::filesystem::path& file) const;
+  /// Appends `other`'s calls of `source`, their strings re-interned: how one agent's own ledger
+  /// file joins the others in memory. Calls of different agents never share a key.
+  void take(const local_ledger& other, local_source source);
+  /// The calls of `source` alone, as the ledger its own file holds.
+  local_ledger part(local_source source) const;
   /// @returns false when the file is missing, written by another format version or layout of
   /// the entries, or damaged (cut short, trailing bytes, an entry naming no string); `why`
   /// then says which (empty when the file is simply missing). Never a misread ledger.

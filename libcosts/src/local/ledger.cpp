@@ -186,6 +186,29 @@ int local_ledger::merge(const local_entry& entry) {
   return 2;
 }
 
+void local_ledger::take(const local_ledger& other, local_source source) {
+  constexpr std::uint32_t unseen = 0xFFFFFFFF;
+  std::vector<std::uint32_t> remap(other.strings_.size(), unseen);
+  auto id = [&](std::uint32_t s) {
+    if (remap[s] == unseen) remap[s] = intern(other.strings_[s]);
+    return remap[s];
+  };
+  for (local_entry e : other.entries_) {
+    if (e.source != source) continue;
+    for (std::uint32_t* s : {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task})
+      *s = id(*s);
+    entries_.push_back(e);
+  }
+  slots_.clear();  // indexed again on the next merge
+  alt_slots_.clear();
+}
+
+local_ledger local_ledger::part(local_source source) const {
+  local_ledger p;
+  p.take(*this, source);
+  return p;
+}
+
 void local_ledger::save(const std::filesystem::path& file) const {
   const auto temp = file.string() + ".tmp";
   {

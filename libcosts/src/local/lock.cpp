@@ -11,10 +11,10 @@
 
 namespace costs::detail {
 
-state_lock::state_lock(const std::filesystem::path& dir) {
+state_lock::state_lock(const std::filesystem::path& dir, const std::string& name) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  const auto path = (dir / "lock").string();
+  const auto path = (dir / (name + ".lock")).string();
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) throw error("local.state", "cannot open " + path + ": " + std::strerror(errno));
   while (::flock(fd_, LOCK_EX) != 0) {

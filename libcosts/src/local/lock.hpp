@@ -1,14 +1,17 @@
-// Private: an exclusive lock on a state directory, held for the life of the object.
+// Private: an exclusive lock on one agent's state in a state directory, held for the life of
+// the object: scans of different agents run side by side, two scans of one agent never do.
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace costs::detail {
 
 class state_lock {
  public:
-  /// Blocks until no other process holds the directory. @throws costs::error if it can't.
-  explicit state_lock(const std::filesystem::path& dir);
+  /// Blocks until no other process or thread holds `<dir>/<name>.lock`.
+  /// @throws costs::error if it can't.
+  state_lock(const std::filesystem::path& dir, const std::string& name);
   ~state_lock();
   state_lock(const state_lock&) = delete;
   state_lock& operator=(const state_lock&) = delete;

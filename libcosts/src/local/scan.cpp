@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -645,39 +646,74 @@ local_ledger local_ledger::scan(const scan_options& options, scan_stats* stats) 
   scan_stats& s = stats ? *stats : local_stats;
   std::vector<local_source> sources = options.sources;
   if (sources.empty()) sources.assign(std::begin(all_local_sources), std::end(all_local_sources));
+  // One order for taking the agents' locks, so two scans never wait on each other in a circle.
+  std::sort(sources.begin(), sources.end());
+  sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
   const bool stateful = !options.state_dir.empty();
-  std::optional<detail::state_lock> lock;
+  std::deque<detail::state_lock> locks;  // never moved: a deque grows in place
   local_ledger ledger;
-  bool loaded = false;
-  const fs::path ledger_file = options.state_dir / "ledger.bin";
-  if (stateful) {
-    lock.emplace(options.state_dir);  // one scanner at a time per state directory
-    loaded = ledger.load(ledger_file, &s.ledger_rebuilt);
-  }
   std::vector<source_scan> scans(sources.size());
-  std::vector<job> jobs;
+  // Earlier versions kept every agent in one ledger.bin: an agent without its own file yet
+  // starts from its part of that one, so history whose transcripts are gone is kept.
+  const fs::path legacy_file = options.state_dir / "ledger.bin";
+  std::optional<local_ledger> legacy;
+  bool legacy_read = false;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     source_scan& src = scans[i];
     src.source = sources[i];
-    src.cursor_file = options.state_dir / (std::string(to_string(src.source)) + ".cursors");
-    if (stateful && loaded) src.cursors = load_cursors(src.cursor_file);
+    const std::string name = to_string(src.source);
+    src.cursor_file = options.state_dir / (name + ".cursors");
+    if (stateful) {
+      locks.emplace_back(options.state_dir, name);
+      local_ledger own;
+      std::string why;
+      bool loaded = own.load(options.state_dir / (name + ".ledger"), &why);
+      if (loaded) {
+        ledger.take(own, src.source);
+      } else if (why.empty()) {
+        if (!legacy_read) {
+          legacy_read = true;
+          local_ledger old;
+          if (old.load(legacy_file)) legacy = std::move(old);
+        }
+        if (legacy) {
+          ledger.take(*legacy, src.source);
+          loaded = true;
+          src.changed = true;  // written to its own file at the end of this scan
+        }
+      } else {
+        s.ledger_rebuilt += (s.ledger_rebuilt.empty() ? "" : "; ") + why;
+      }
+      if (loaded) src.cursors = load_cursors(src.cursor_file);
+    }
     src.files = discover(src.source);
     s.files_seen += src.files.size();
   }
+  std::vector<job> jobs;
   for (auto& src : scans) plan(src, jobs);  // after every discover: jobs point into files
   run_jobs(jobs, options, ledger, s);
   if (!stateful) return ledger;
-  bool any = false;
+  // Each agent whose files changed rewrites its own ledger, then the cursors that point past
+  // what it holds: a crash in between re-reads a little, and the keys make that harmless.
   for (auto& src : scans) {
     forget_missing(src);
-    any = any || src.changed;
+    if (!src.changed) continue;
+    const std::string name = to_string(src.source);
+    ledger.part(src.source).save(options.state_dir / (name + ".ledger"));
+    save_cursors(src.cursor_file, src.cursors);
   }
-  if (!any) return ledger;
-  // The ledger first, then the cursors that point past what it holds: a crash in between
-  // re-reads a little, and the keys make that harmless.
-  ledger.save(ledger_file);
-  for (auto& src : scans)
-    if (src.changed) save_cursors(src.cursor_file, src.cursors);
+  // The old single ledger goes once every agent it holds has a file of its own.
+  if (legacy) {
+    bool all_moved = true;
+    std::error_code ec;
+    for (const auto source : all_local_sources) {
+      const bool held = std::any_of(legacy->entries().begin(), legacy->entries().end(),
+                                    [&](const local_entry& e) { return e.source == source; });
+      if (held && !fs::exists(options.state_dir / (std::string(to_string(source)) + ".ledger"), ec))
+        all_moved = false;
+    }
+    if (all_moved) fs::remove(legacy_file, ec);
+  }
   return ledger;
 }
 
