@@ -32,13 +32,6 @@ std::uint32_t file_batch::vendor_of(std::string_view model) {
   return last_vendor_;
 }
 
-std::string_view usage_marker(local_source source) {
-  switch (source) {
-    case local_source::claude: return "\"usage\"";
-    default: return "";  // these parsers also need the lines that set model and session
-  }
-}
-
 std::int64_t iso_to_us(std::string_view iso) {
   try {
     return parse_timestamp(iso).time_since_epoch().count();

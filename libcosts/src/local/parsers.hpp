@@ -61,11 +61,8 @@ struct file_info {
   std::string stem;           ///< file name before ".jsonl"
   std::string agent;          ///< OpenClaw: the agents/<agent> segment
   std::int64_t mtime_us = 0;  ///< fallback time for records without one
-  bool codex_home = false;    ///< OpenClaw: Codex rollouts record this agent's app-server turns
+  bool mirrored = false;  ///< its calls are also recorded elsewhere (OpenClaw with Codex rollouts)
 };
-
-/// The marker each source's usage lines contain; lines without it are never parsed.
-std::string_view usage_marker(local_source source);
 
 void parse_claude_line(std::string_view line, std::uint64_t offset, const file_info& file,
                        file_context& ctx, file_batch& out, simdjson::ondemand::parser& parser);

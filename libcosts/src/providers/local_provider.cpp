@@ -6,6 +6,7 @@
 #include "costs/pricing.hpp"
 #include "costs/registry.hpp"
 #include "costs/report.hpp"
+#include "local/agent.hpp"
 
 namespace costs::detail {
 namespace {
@@ -96,15 +97,7 @@ class local_provider final : public provider {
   }
 
  private:
-  const char* where() const {
-    switch (source_) {
-      case local_source::claude: return "~/.claude/projects (or CLAUDE_CONFIG_DIR)";
-      case local_source::codex: return "~/.codex/sessions (or CODEX_HOME)";
-      case local_source::openclaw: return "~/.openclaw/agents (or OPENCLAW_STATE_DIR)";
-      case local_source::gemini: return "~/.gemini/tmp (or GEMINI_DATA_DIR)";
-    }
-    return "";
-  }
+  std::string where() const { return std::string(agent_of(source_).where); }
 
   local_source source_;
   const provider_info& info_;

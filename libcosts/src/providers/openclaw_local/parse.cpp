@@ -138,7 +138,7 @@ void parse_openclaw_line(std::string_view line, std::uint64_t, const file_info& 
       (vendor == "openclaw" && (model == "delivery-mirror" || model == "gateway-injected")))
     return;
   // A Codex app-server turn mirrored into the transcript: its rollout is counted instead.
-  if (file.codex_home && idempotency.rfind("codex-app-server:", 0) == 0) return;
+  if (file.mirrored && idempotency.rfind("codex-app-server:", 0) == 0) return;
   input = std::max<std::int64_t>(0, input);  // negative when cache was subtracted upstream
   if (input + output + cache_read + cache_write + cache_write_1h == 0) {
     if (total_tokens <= 0) return;
