@@ -106,6 +106,11 @@ class local_ledger {
   /// the entries, or damaged (cut short, trailing bytes, an entry naming no string); `why`
   /// then says which (empty when the file is simply missing). Never a misread ledger.
   bool load(const std::filesystem::path& file, std::string* why = nullptr);
+  /// As load, appending the file's calls to those already here (each agent's file in turn);
+  /// a refused file leaves this ledger as it was.
+  bool load_more(const std::filesystem::path& file, std::string* why = nullptr);
+  /// Room for `entries` calls in all, so loading several files grows the ledger once.
+  void reserve(std::size_t entries);
 
  private:
   std::int64_t find(std::uint64_t key) const;

@@ -230,7 +230,20 @@ void local_ledger::save(const std::filesystem::path& file) const {
 }
 
 bool local_ledger::load(const std::filesystem::path& file, std::string* why) {
+  local_ledger loaded;
+  if (!loaded.load_more(file, why)) return false;
+  *this = std::move(loaded);  // the index is built on the first merge: a report never needs it
+  return true;
+}
+
+void local_ledger::reserve(std::size_t entries) {
+  entries_.reserve(entries);
+}
+
+bool local_ledger::load_more(const std::filesystem::path& file, std::string* why) {
+  const std::size_t before = entries_.size();
   auto refuse = [&](const char* reason) {
+    entries_.resize(before);  // nothing of a refused file stays
     if (why != nullptr) *why = reason;
     return false;
   };
@@ -246,40 +259,47 @@ bool local_ledger::load(const std::filesystem::path& file, std::string* why) {
   if (!(stored == layout{})) return refuse("written with another layout of its entries");
   std::uint64_t count = 0;
   if (!get(in, count) || count == 0 || count > (1u << 31)) return refuse("damaged (string table)");
-  local_ledger loaded;
-  loaded.strings_.clear();
-  loaded.strings_.reserve(count);
+  std::vector<std::string> names;
+  names.reserve(count);
   for (std::uint64_t i = 0; i < count; ++i) {
     std::uint32_t size = 0;
     if (!get(in, size) || size > (1u << 24)) return refuse("damaged (string table)");
     std::string s(size, '\0');
     if (!in.read(s.data(), size)) return refuse("damaged (cut short)");
-    loaded.string_ids_.emplace(s, static_cast<std::uint32_t>(i));
-    loaded.strings_.push_back(std::move(s));
+    names.push_back(std::move(s));
   }
-  if (!get(in, count)) return refuse("damaged (cut short)");
+  if (!get(in, count) || count > (1u << 31)) return refuse("damaged (cut short)");
+  // The file's string ids become this ledger's (the same when this ledger was empty).
+  std::vector<std::uint32_t> remap(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) remap[i] = intern(names[i]);
   // Read in slices straight behind the vector's end: no zero-fill of memory about to be
-  // overwritten (it was a sixth of a rescan).
-  loaded.entries_.reserve(count);
+  // overwritten (it was a sixth of a rescan). Growing the vector faults in fresh pages, which
+  // are dear on a VM: callers loading several files reserve() for all of them first.
+  if (entries_.capacity() < before + count) entries_.reserve(before + count);
   std::vector<local_entry> slice(2048);
-  const auto strings = static_cast<std::uint32_t>(loaded.strings_.size());
-  while (loaded.entries_.size() < count) {
-    const std::size_t n = std::min<std::size_t>(slice.size(), count - loaded.entries_.size());
+  const auto strings = static_cast<std::uint32_t>(names.size());
+  std::uint64_t read = 0;
+  while (read < count) {
+    const std::size_t n = std::min<std::size_t>(slice.size(), count - read);
     if (!in.read(reinterpret_cast<char*>(slice.data()),
                  static_cast<std::streamsize>(n * sizeof(local_entry))))
       return refuse("damaged (cut short)");
     for (std::size_t i = 0; i < n; ++i) {
-      const local_entry& e = slice[i];
-      if (e.raw_model >= strings || e.vendor >= strings || e.agent >= strings ||
-          e.project >= strings || e.session >= strings || e.task >= strings ||
-          static_cast<unsigned>(e.source) > static_cast<unsigned>(local_source::gemini))
+      local_entry& e = slice[i];
+      for (std::uint32_t* id :
+           {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task}) {
+        if (*id >= strings) return refuse("damaged (an entry names no string)");
+        *id = remap[*id];
+      }
+      if (static_cast<unsigned>(e.source) > static_cast<unsigned>(local_source::gemini))
         return refuse("damaged (an entry names no string)");
     }
-    loaded.entries_.insert(loaded.entries_.end(), slice.begin(),
-                           slice.begin() + static_cast<std::ptrdiff_t>(n));
+    entries_.insert(entries_.end(), slice.begin(), slice.begin() + static_cast<std::ptrdiff_t>(n));
+    read += n;
   }
   if (in.peek() != std::char_traits<char>::eof()) return refuse("damaged (bytes after the end)");
-  *this = std::move(loaded);  // the index is built on the first merge: a report never needs it
+  slots_.clear();  // indexed again on the next merge
+  alt_slots_.clear();
   return true;
 }
 

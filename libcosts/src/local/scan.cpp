@@ -235,6 +235,16 @@ local_ledger local_ledger::scan(const scan_options& options, scan_stats* stats) 
   const fs::path legacy_file = options.state_dir / "ledger.bin";
   std::optional<local_ledger> legacy;
   bool legacy_read = false;
+  if (stateful) {  // room for every agent's calls at once: the ledger grows once
+    std::uintmax_t bytes = 0;
+    for (const auto source : sources) {
+      std::error_code ec;
+      const auto size =
+          fs::file_size(options.state_dir / (std::string(to_string(source)) + ".ledger"), ec);
+      if (!ec) bytes += size;
+    }
+    ledger.reserve(static_cast<std::size_t>(bytes / sizeof(local_entry)));
+  }
   for (std::size_t i = 0; i < sources.size(); ++i) {
     source_scan& src = scans[i];
     src.agent = &detail::agent_of(sources[i]);
@@ -242,12 +252,9 @@ local_ledger local_ledger::scan(const scan_options& options, scan_stats* stats) 
     src.cursor_file = options.state_dir / (name + ".cursors");
     if (stateful) {
       locks.emplace_back(options.state_dir, name);
-      local_ledger own;
       std::string why;
-      bool loaded = own.load(options.state_dir / (name + ".ledger"), &why);
-      if (loaded) {
-        ledger.take(own, sources[i]);
-      } else if (why.empty()) {
+      bool loaded = ledger.load_more(options.state_dir / (name + ".ledger"), &why);
+      if (!loaded && why.empty()) {
         if (!legacy_read) {
           legacy_read = true;
           local_ledger old;
@@ -258,7 +265,7 @@ local_ledger local_ledger::scan(const scan_options& options, scan_stats* stats) 
           loaded = true;
           src.changed = true;  // written to its own file at the end of this scan
         }
-      } else {
+      } else if (!loaded) {
         s.ledger_rebuilt += (s.ledger_rebuilt.empty() ? "" : "; ") + why;
       }
       if (loaded) src.cursors = detail::load_cursors(src.cursor_file);
