@@ -1,19 +1,21 @@
-// One libpqxx connection per worker thread, opened lazily, reopened after a failure, with the
-// server's statements prepared on it. Connections are not thread-safe; threads never share one.
+// The database the server reads: one costs::target per worker thread, opened lazily and opened
+// afresh after a failure. Targets are not thread-safe; threads never share one.
 #pragma once
 
 #include <string>
 
-#include <pqxx/pqxx>
+#include "costs/target.hpp"
 
 namespace costs::server {
 
 class database {
  public:
-  explicit database(std::string url) : url_(std::move(url)) {}
+  explicit database(std::string url, target_options options = {})
+      : url_(std::move(url)), options_(options) {}
 
-  /// This thread's connection. @throws pqxx::broken_connection when the database is down.
-  pqxx::connection& connection();
+  /// This thread's reader. @throws costs::store_error "store.unavailable" when the database
+  /// cannot be reached.
+  target& reader();
 
   /// Is this thread's connection open? False after the server or network dropped it.
   bool connected() const noexcept;
@@ -23,6 +25,7 @@ class database {
 
  private:
   std::string url_;
+  target_options options_;
 };
 
 }  // namespace costs::server

@@ -247,38 +247,38 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
       status = e.status;
       if (e.status == 401) response.headers().add<authenticate_header>("Bearer");
       leaving.after(send_error(response, e.status, e.code, e.message));
-    } catch (const pqxx::data_exception& e) {
-      // A value the database's types cannot hold: the request's fault, never a 500.
-      status = 400;
-      ctx.db->reset();
-      leaving.after(send_error(response, 400, "bad_value",
-                               "a value is out of range for its field; see the API's limits"));
     } catch (const costs::store_error& e) {
-      status = e.code() == "store.bad_value" ? 400 : 503;
-      if (status == 503)
-        std::cerr << "costs-server: " << request.resource() << ": " << e.message() << '\n';
-      leaving.after(status == 400
-                        ? send_error(response, 400, "bad_value", e.message())
-                        : send_error(response, 503, "database_unavailable",
-                                     "the database could not take the write; retry shortly"));
-    } catch (const std::exception& e) {
-      // A connection the database dropped (restart, admin kill) may surface as any libpqxx
-      // error; what matters is whether it is still open. Either way start afresh next time.
-      const bool database_down =
-          dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !ctx.db->connected();
-      ctx.db->reset();
-      if (database_down) {
+      // What the database layer says it means: a bad value is the request's fault; a database
+      // out of reach (down, restarting, or a query past its time) is a 503 to retry; a write
+      // refused is a 503 too; anything else is ours, a 500 logged without reaching the client.
+      const bool unreachable = e.code() == "store.unavailable" || !ctx.db->connected();
+      if (e.code() != "store.bad_value") ctx.db->reset();
+      if (e.code() == "store.bad_value") {
+        status = 400;
+        leaving.after(send_error(response, 400, "bad_value", e.message()));
+      } else if (unreachable) {
         status = 503;
         if (ctx.stats) ctx.stats->database_error();
         response.headers().add<retry_after_header>("5");
         leaving.after(send_error(response, 503, "database_unavailable",
                                  "the database cannot be reached; retry shortly"));
-      } else {
+      } else if (e.code() == "store.query") {
         status = 500;
-        std::cerr << "costs-server: " << request.resource() << " failed: " << e.what() << '\n';
+        std::cerr << "costs-server: " << request.resource() << " failed: " << e.message() << '\n';
         leaving.after(
             send_error(response, 500, "internal", "the server could not answer this request"));
+      } else {
+        status = 503;
+        std::cerr << "costs-server: " << request.resource() << ": " << e.message() << '\n';
+        leaving.after(send_error(response, 503, "database_unavailable",
+                                 "the database could not take the write; retry shortly"));
       }
+    } catch (const std::exception& e) {
+      ctx.db->reset();
+      status = 500;
+      std::cerr << "costs-server: " << request.resource() << " failed: " << e.what() << '\n';
+      leaving.after(
+          send_error(response, 500, "internal", "the server could not answer this request"));
     }
     return Rest::Route::Result::Ok;
   };

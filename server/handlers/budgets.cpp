@@ -13,12 +13,10 @@ namespace {
 // make_rule knows the providers; an agent scope must name an agent the data has seen.
 void check_scope(const budget_rule& rule, api_context& ctx) {
   if (rule.scope_kind == "agent") {
-    pqxx::read_transaction tx(ctx.db->connection());
-    const auto seen = tx.exec_prepared("known_agents");
     std::string list;
-    for (const auto& row : seen) {
-      if (row[0].c_str() == rule.scope_value) return;
-      list += (list.empty() ? "" : ", ") + std::string(row[0].c_str());
+    for (const std::string& agent : ctx.db->reader().known_agents()) {
+      if (agent == rule.scope_value) return;
+      list += (list.empty() ? "" : ", ") + agent;
     }
     throw http_error{400, "bad_budget",
                      "scope: no usage recorded for agent '" + rule.scope_value + "'" +
@@ -53,18 +51,16 @@ nlohmann::json named_channels(const nlohmann::json& body) {
 }  // namespace
 
 nlohmann::json get_budgets(const Pistache::Rest::Request&, api_context& ctx) {
-  pqxx::read_transaction tx(ctx.db->connection());
   nlohmann::json rules = nlohmann::json::array();
-  for (const auto& row : tx.exec_prepared("budgets"))
-    rules.push_back({{"id", row[0].as<long long>()},
-                     {"name", row[1].c_str()},
-                     {"kind", row[2].c_str()},
-                     {"scope", std::string(row[3].c_str()) == "total"
-                                   ? std::string("total")
-                                   : std::string(row[3].c_str()) + ":" + row[4].c_str()},
-                     {"period", row[5].c_str()},
-                     {"threshold_micro_usd", row[6].as<long long>()},
-                     {"warn_ratio", row[7].as<int>() / 1000.0}});
+  for (const budget_view& row : ctx.db->reader().budgets())
+    rules.push_back({{"id", row.id},
+                     {"name", row.name},
+                     {"kind", row.kind},
+                     {"scope", row.scope_kind == "total" ? std::string("total")
+                                                         : row.scope_kind + ":" + row.scope_value},
+                     {"period", row.period},
+                     {"threshold_micro_usd", row.threshold_micro_usd},
+                     {"warn_ratio", row.warn_permille / 1000.0}});
   return {{"budgets", rules}};
 }
 

@@ -12,7 +12,7 @@ namespace costs::server {
 nlohmann::json get_burn(const Pistache::Rest::Request& request, api_context& ctx) {
   std::string zone;
   const civil_day today = request_today(request, ctx, zone);
-  pqxx::read_transaction tx(ctx.db->connection());
+  target& db = ctx.db->reader();
   struct provider_burn {
     std::vector<day_cost> days;
     micro_usd today;
@@ -23,28 +23,26 @@ nlohmann::json get_burn(const Pistache::Rest::Request& request, api_context& ctx
     std::optional<micro_usd> low_balance;
   };
   std::map<std::string, provider_burn> providers;
-  for (const auto& row :
-       tx.exec_prepared("spend_by_provider_day",
-                        civil_day::from_days_since_epoch(today.days_since_epoch() - 7).to_string(),
-                        today.to_string())) {
-    auto& p = providers[row[0].c_str()];
-    const civil_day d = civil_day::parse(row[1].c_str());
-    const micro_usd cost{row[2].is_null() ? 0 : row[2].as<long long>()};
+  for (const provider_day_row& row : db.spend_by_provider_day(
+           civil_day::from_days_since_epoch(today.days_since_epoch() - 7), today)) {
+    auto& p = providers[row.provider];
+    const civil_day d = civil_day::parse(row.date);
+    const micro_usd cost{row.cost_micro_usd.value_or(0)};
     p.days.push_back({d, cost});
     if (d == today) p.today = cost;
-    p.estimated = p.estimated || row[3].as<bool>();
-    p.unpriced_rows += row[4].as<long long>();
+    p.estimated = p.estimated || row.estimated;
+    p.unpriced_rows += row.unpriced_rows;
   }
-  for (const auto& row : tx.exec_prepared("balances")) {
-    auto& p = providers[row[0].c_str()];
+  for (const balance_row& row : db.balances()) {
+    auto& p = providers[row.provider];
     if (!p.balance) {
-      p.balance = micro_usd{row[1].as<long long>()};
-      p.currency = row[2].c_str();
+      p.balance = micro_usd{row.balance_micro_usd};
+      p.currency = row.currency;
     }
   }
-  for (const auto& row : tx.exec_prepared("budgets"))
-    if (std::string(row[2].c_str()) == "low_balance" && std::string(row[3].c_str()) == "provider")
-      providers[row[4].c_str()].low_balance = micro_usd{row[6].as<long long>()};
+  for (const budget_view& row : db.budgets())
+    if (row.kind == "low_balance" && row.scope_kind == "provider")
+      providers[row.scope_value].low_balance = micro_usd{row.threshold_micro_usd};
 
   nlohmann::json out = nlohmann::json::array();
   std::vector<day_cost> all_days;

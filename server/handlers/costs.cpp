@@ -8,14 +8,21 @@
 namespace costs::server {
 namespace {
 
-nlohmann::json nullable_int(const pqxx::field& f) {
-  if (f.is_null()) return nullptr;
-  return f.as<long long>();
+nlohmann::json nullable_int(const std::optional<std::int64_t>& v) {
+  if (!v) return nullptr;
+  return *v;
 }
 
-nlohmann::json embedded_json(const pqxx::field& f) {
-  if (f.is_null()) return nullptr;
-  return nlohmann::json::parse(f.c_str(), nullptr, /*allow_exceptions=*/false);
+nlohmann::json embedded_json(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  return nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+}
+
+nlohmann::json tokens_json(const token_sums& t) {
+  return {{"input", t.input},
+          {"output", t.output},
+          {"cache_read", t.cache_read},
+          {"cache_write", t.cache_write}};
 }
 
 }  // namespace
@@ -37,49 +44,41 @@ const char* freshness(long long age, long interval) {
 }  // namespace
 
 nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx) {
-  std::string local_keys;  // a Postgres array literal of the local sources' keys
+  std::vector<std::string> local_keys;
   for (const auto& p : all_providers())
-    if (p.source == source_kind::local_session)
-      local_keys += (local_keys.empty() ? "" : ",") + std::string(p.key);
-  pqxx::read_transaction tx(ctx.db->connection());
-  const pqxx::result rows = tx.exec_prepared("latest", "{" + local_keys + "}");
+    if (p.source == source_kind::local_session) local_keys.emplace_back(p.key);
   nlohmann::json providers = nlohmann::json::array();
-  for (const auto& row : rows) {
-    const std::string key = row["provider"].c_str();
-    const provider_info* info = find_provider(key);
+  for (const latest_row& row : ctx.db->reader().latest(local_keys)) {
+    const provider_info* info = find_provider(row.provider);
     // A pair whose only news is a failed sync has no snapshot: its source is the registry's.
-    const std::string source = !row["source"].is_null() ? row["source"].c_str()
-                               : info != nullptr        ? to_string(info->source)
-                                                        : "api";
+    const std::string source = row.source        ? *row.source
+                               : info != nullptr ? to_string(info->source)
+                                                 : "api";
     const long interval = expected_interval_seconds(source);
-    const bool never = row["fetched_at"].is_null();
+    const bool never = !row.fetched_at;
+    nlohmann::json tokens = tokens_json(row.tokens);
+    tokens["total"] = row.total_tokens;
     providers.push_back({
-        {"provider", key},
-        {"label", info != nullptr ? std::string(info->label) : key},
+        {"provider", row.provider},
+        {"label", info != nullptr ? std::string(info->label) : row.provider},
         {"source", source},
-        {"host", row["host"].c_str()},
-        {"fetched_at", never ? nlohmann::json() : nlohmann::json(row["fetched_at"].c_str())},
-        {"age_seconds", nullable_int(row["age_seconds"])},
+        {"host", row.host},
+        {"fetched_at", never ? nlohmann::json() : nlohmann::json(*row.fetched_at)},
+        {"age_seconds", nullable_int(row.age_seconds)},
         {"expected_interval_seconds", interval},
-        {"freshness", never ? "never" : freshness(row["age_seconds"].as<long long>(), interval)},
-        {"last_sync", row["sync_status"].is_null()
-                          ? nlohmann::json()
-                          : nlohmann::json{{"status", row["sync_status"].c_str()},
-                                           {"finished_at", row["synced_at"].c_str()},
-                                           {"error", row["sync_error"].c_str()}}},
-        {"sync_failed", row["sync_failed"].as<bool>()},
-        {"total_cost_micro_usd", nullable_int(row["total_cost_micro_usd"])},
-        {"balance_micro_usd", nullable_int(row["balance_micro_usd"])},
-        {"credit_limit_micro_usd", nullable_int(row["credit_limit_micro_usd"])},
-        {"currency", row["currency"].c_str()},
-        {"tokens",
-         {{"input", row["input_tokens"].as<long long>()},
-          {"output", row["output_tokens"].as<long long>()},
-          {"cache_read", row["cache_read_tokens"].as<long long>()},
-          {"cache_write", row["cache_write_tokens"].as<long long>()},
-          {"total", row["total_tokens"].as<long long>()}}},
-        {"units", embedded_json(row["units"])},
-        {"model_breakdown", embedded_json(row["model_breakdown"])},
+        {"freshness", never ? "never" : freshness(row.age_seconds.value_or(0), interval)},
+        {"last_sync", !row.sync_status ? nlohmann::json()
+                                       : nlohmann::json{{"status", *row.sync_status},
+                                                        {"finished_at", row.synced_at},
+                                                        {"error", row.sync_error}}},
+        {"sync_failed", row.sync_failed},
+        {"total_cost_micro_usd", nullable_int(row.total_cost_micro_usd)},
+        {"balance_micro_usd", nullable_int(row.balance_micro_usd)},
+        {"credit_limit_micro_usd", nullable_int(row.credit_limit_micro_usd)},
+        {"currency", row.currency},
+        {"tokens", tokens},
+        {"units", embedded_json(row.units_json)},
+        {"model_breakdown", embedded_json(row.model_breakdown_json)},
     });
   }
   return {{"generated_at", format_timestamp(now())}, {"providers", std::move(providers)}};
@@ -95,18 +94,12 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
   std::string zone;  // "today" is the caller's, as on every route
   const civil_day today = request_today(request, ctx, zone);
   const civil_day from = civil_day::from_days_since_epoch(today.days_since_epoch() - days + 1);
-  pqxx::read_transaction tx(ctx.db->connection());
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row :
-       tx.exec_prepared("daily_" + group, from.to_string(), provider, today.to_string()))
-    rows.push_back({{"date", row[0].c_str()},
-                    {"key", row[1].c_str()},
-                    {"cost_micro_usd", nullable_int(row[2])},
-                    {"tokens",
-                     {{"input", row[3].as<long long>()},
-                      {"output", row[4].as<long long>()},
-                      {"cache_read", row[5].as<long long>()},
-                      {"cache_write", row[6].as<long long>()}}}});
+  for (const daily_row& row : ctx.db->reader().daily(group, from, today, provider))
+    rows.push_back({{"date", row.date},
+                    {"key", row.key},
+                    {"cost_micro_usd", nullable_int(row.cost_micro_usd)},
+                    {"tokens", tokens_json(row.tokens)}});
   return {{"days", days},
           {"group", group},
           {"provider", provider},
@@ -136,19 +129,13 @@ nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context
   const civil_day to = day("to", today);
   const civil_day from = day("from", civil_day::from_days_since_epoch(to.days_since_epoch() - 29));
   if (to < from) throw http_error{400, "bad_parameter", "from must not be after to"};
-  pqxx::read_transaction tx(ctx.db->connection());
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row :
-       tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string(), provider))
-    rows.push_back({{"key", row[0].c_str()},
-                    {"cost_micro_usd", nullable_int(row[1])},
-                    {"priced_cost_micro_usd", nullable_int(row[2])},
-                    {"calls", row[3].as<long long>()},
-                    {"tokens",
-                     {{"input", row[4].as<long long>()},
-                      {"output", row[5].as<long long>()},
-                      {"cache_read", row[6].as<long long>()},
-                      {"cache_write", row[7].as<long long>()}}}});
+  for (const breakdown_row& row : ctx.db->reader().breakdown(by, from, to, provider))
+    rows.push_back({{"key", row.key},
+                    {"cost_micro_usd", nullable_int(row.cost_micro_usd)},
+                    {"priced_cost_micro_usd", nullable_int(row.priced_cost_micro_usd)},
+                    {"calls", row.calls},
+                    {"tokens", tokens_json(row.tokens)}});
   return {{"by", by},          {"from", from.to_string()}, {"to", to.to_string()},
           {"time_zone", zone}, {"provider", provider},     {"rows", rows}};
 }

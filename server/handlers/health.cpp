@@ -4,8 +4,7 @@
 namespace costs::server {
 
 nlohmann::json get_healthz(const Pistache::Rest::Request&, api_context& ctx) {
-  pqxx::nontransaction tx(ctx.db->connection());
-  tx.exec_prepared1("healthz");
+  ctx.db->reader().ping();
   return {{"status", "ok"}, {"database", "ok"}};
 }
 

@@ -49,14 +49,14 @@ nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context
   const civil_day to = request_today(request, ctx, zone);
   const civil_day from = civil_day::from_days_since_epoch(to.days_since_epoch() - days + 1);
   std::map<std::string, std::map<std::string, day_figures>> by_vendor;  // vendor -> date -> figures
-  pqxx::read_transaction tx(ctx.db->connection());
-  for (const auto& row : tx.exec_prepared("billed_by_day", from.to_string(), to.to_string()))
+  target& db = ctx.db->reader();
+  for (const billed_day_row& row : db.billed_by_day(from, to))
     for (const auto& p : pairs)
-      if (std::string(row[0].c_str()) == p.billed_provider)
-        by_vendor[p.vendor][row[1].c_str()].billed = row[2].as<std::int64_t>();
-  for (const auto& row : tx.exec_prepared("estimated_by_model", from.to_string(), to.to_string())) {
-    const std::string vendor(detect_vendor(row[1].c_str()));
-    by_vendor[vendor][row[0].c_str()].estimated += row[2].as<std::int64_t>();
+      if (row.provider == p.billed_provider)
+        by_vendor[p.vendor][row.date].billed = row.cost_micro_usd;
+  for (const estimated_model_row& row : db.estimated_by_model(from, to)) {
+    const std::string vendor(detect_vendor(row.model));
+    by_vendor[vendor][row.date].estimated += row.cost_micro_usd;
   }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& p : pairs) {

@@ -27,9 +27,9 @@ struct spend {
   bool has_billed = false, has_estimated = false;
   long long unpriced_rows = 0;
 
-  void add(bool is_estimated, const pqxx::field& cost, long long unpriced) {
-    if (!cost.is_null()) (is_estimated ? estimated : billed) += micro_usd{cost.as<long long>()};
-    if (!cost.is_null() || unpriced > 0) (is_estimated ? has_estimated : has_billed) = true;
+  void add(bool is_estimated, const std::optional<std::int64_t>& cost, long long unpriced) {
+    if (cost) (is_estimated ? estimated : billed) += micro_usd{*cost};
+    if (cost || unpriced > 0) (is_estimated ? has_estimated : has_billed) = true;
     unpriced_rows += unpriced;
   }
   void add(const spend& other) {
@@ -63,11 +63,11 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
   if (month < first) first = month;
   if (week < first) first = week;
 
-  pqxx::read_transaction tx(ctx.db->connection());
+  target& db = ctx.db->reader();
   std::map<long long, spend> by_day;
-  for (const auto& row : tx.exec_prepared("spend_by_day", first.to_string(), today.to_string()))
-    by_day[civil_day::parse(row[0].c_str()).days_since_epoch()].add(row[1].as<bool>(), row[2],
-                                                                    row[3].as<long long>());
+  for (const spend_day_row& row : db.spend_by_day(first, today))
+    by_day[civil_day::parse(row.date).days_since_epoch()].add(row.estimated, row.cost_micro_usd,
+                                                              row.unpriced_rows);
   auto between = [&](civil_day from, civil_day to) {
     spend s;
     for (const auto& [d, day_spend] : by_day)
@@ -76,9 +76,9 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
   };
   spend all_time;
   std::string since;
-  for (const auto& row : tx.exec_prepared("spend_all_time")) {
-    all_time.add(row[0].as<bool>(), row[1], row[2].as<long long>());
-    const std::string first_day = row[3].c_str();
+  for (const spend_total_row& row : db.spend_all_time()) {
+    all_time.add(row.estimated, row.cost_micro_usd, row.unpriced_rows);
+    const std::string& first_day = row.first_date;
     if (since.empty() || (!first_day.empty() && first_day < since)) since = first_day;
   }
 
@@ -91,8 +91,8 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
     days.push_back({civil_day::from_days_since_epoch(d), day_spend.total()});
   const month_projection projection = project_month(days, today);
   std::vector<hour_cost> hours;
-  for (const auto& row : tx.exec_prepared("spend_by_hour"))
-    hours.push_back({parse_timestamp(row[0].c_str()), {row[1].as<std::int64_t>()}});
+  for (const hour_spend_row& row : db.spend_by_hour())
+    hours.push_back({parse_timestamp(row.hour), {row.cost_micro_usd}});
   const timestamp now_ = now();
   nlohmann::json hour_spikes = nlohmann::json::array();
   for (const auto& s : find_hour_spikes(hours, now_ - std::chrono::hours(23), now_))
@@ -107,15 +107,15 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
 
   nlohmann::json budgets = nlohmann::json::array();
   std::optional<micro_usd> month_budget;
-  for (const auto& row : tx.exec_prepared("budgets")) {
-    const std::string kind = row[2].c_str();
-    const std::string scope_kind = row[3].c_str();
-    const std::string scope_value = row[4].c_str();
-    const std::string period = row[5].c_str();
-    const micro_usd threshold{row[6].as<long long>()};
-    const int warn_permille = row[7].as<int>();
-    nlohmann::json b = {{"id", row[0].as<long long>()},
-                        {"name", row[1].c_str()},
+  for (const budget_view& row : db.budgets()) {
+    const std::string& kind = row.kind;
+    const std::string& scope_kind = row.scope_kind;
+    const std::string& scope_value = row.scope_value;
+    const std::string& period = row.period;
+    const micro_usd threshold{row.threshold_micro_usd};
+    const int warn_permille = row.warn_permille;
+    nlohmann::json b = {{"id", row.id},
+                        {"name", row.name},
                         {"kind", kind},
                         {"scope", scope_kind == "total" ? "total" : scope_kind + ":" + scope_value},
                         {"period", period},
@@ -126,12 +126,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
       continue;
     }
     const civil_day from = period_start(period, today);
-    const std::string statement = scope_kind == "agent" || scope_kind == "model"
-                                      ? "scope_spend_" + scope_kind
-                                      : std::string("scope_spend_total");
-    const micro_usd spent{
-        tx.exec_prepared1(statement, from.to_string(), today.to_string(), scope_value)[0]
-            .as<long long>()};
+    const micro_usd spent{db.scope_spend_micro_usd(scope_kind, scope_value, from, today)};
     b["from"] = from.to_string();
     b["spent_micro_usd"] = spent.value;
     b["used_ratio"] = threshold.value > 0 ? nlohmann::json(static_cast<double>(spent.value) /

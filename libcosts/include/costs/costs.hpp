@@ -21,3 +21,4 @@
 #include "costs/spool.hpp"
 #include "costs/store.hpp"
 #include "costs/sync_run.hpp"
+#include "costs/target.hpp"

@@ -1,0 +1,177 @@
+// costs/target.hpp: the database the dashboard reads, opened from its URL. Every figure a page
+// or a report shows comes from one of these reads; each returns rows of a struct, read from the
+// database by column name, so no caller knows a table's layout or a column's position.
+//
+// Days are the caller's: every read that covers days takes them, worked out in the user's zone
+// by the caller (one definition of "today" for every route and command).
+//
+// Failures are costs::store_error: "store.unavailable" when the database cannot be reached (try
+// again later), "store.bad_value" when a value is out of range for its column (the caller's
+// fault), "store.query" for anything else. A target is not thread-safe: one per thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "costs/calendar.hpp"
+
+namespace costs {
+
+struct token_sums {
+  std::int64_t input = 0, output = 0, cache_read = 0, cache_write = 0;
+};
+
+/// The newest snapshot per provider and host (usage_latest), with that pair's newest sync; or a
+/// pair whose only news is a failed sync (no snapshot: `fetched_at` empty).
+struct latest_row {
+  std::string provider;
+  std::optional<std::string> source;  ///< null for a failed sync without a snapshot
+  std::string host;
+  std::optional<std::string> fetched_at;  ///< ISO 8601 UTC
+  std::optional<std::int64_t> age_seconds;
+  std::optional<std::int64_t> total_cost_micro_usd;
+  std::optional<std::int64_t> balance_micro_usd;
+  std::optional<std::int64_t> credit_limit_micro_usd;
+  std::string currency;
+  token_sums tokens;
+  std::int64_t total_tokens = 0;
+  std::optional<std::string> units_json;
+  std::optional<std::string> model_breakdown_json;
+  std::optional<std::string> sync_status;  ///< null when no sync was logged in 8 days
+  std::string sync_error;
+  std::string synced_at;
+  bool sync_failed = false;
+};
+
+struct balance_row {
+  std::string provider;
+  std::int64_t balance_micro_usd = 0;
+  std::string currency;
+};
+
+/// Cost per day and key; a group with any unpriced row has no cost.
+struct daily_row {
+  std::string date;
+  std::string key;
+  std::optional<std::int64_t> cost_micro_usd;
+  token_sums tokens;
+};
+
+struct breakdown_row {
+  std::string key;                                    ///< "" for billed days with no itemised rows
+  std::optional<std::int64_t> cost_micro_usd;         ///< null when any part is unpriced
+  std::optional<std::int64_t> priced_cost_micro_usd;  ///< the priced part
+  std::int64_t calls = 0;
+  token_sums tokens;
+};
+
+/// One day's spend of one kind: billed (a provider's API) or estimated (local logs).
+struct spend_day_row {
+  std::string date;
+  bool estimated = false;
+  std::optional<std::int64_t> cost_micro_usd;
+  std::int64_t unpriced_rows = 0;
+};
+
+struct spend_total_row {
+  bool estimated = false;
+  std::int64_t cost_micro_usd = 0;
+  std::int64_t unpriced_rows = 0;
+  std::string first_date;  ///< "" when none
+};
+
+struct hour_spend_row {
+  std::string hour;  ///< ISO 8601 UTC, on the hour
+  std::int64_t cost_micro_usd = 0;
+};
+
+struct provider_day_row {
+  std::string provider;
+  std::string date;
+  std::optional<std::int64_t> cost_micro_usd;
+  bool estimated = false;
+  std::int64_t unpriced_rows = 0;
+};
+
+/// Reconciliation: a billing provider's bill per day, or local logs' estimate per day and model.
+struct billed_day_row {
+  std::string provider;
+  std::string date;
+  std::int64_t cost_micro_usd = 0;
+};
+struct estimated_model_row {
+  std::string date;
+  std::string model;
+  std::int64_t cost_micro_usd = 0;
+};
+
+/// An enabled budget rule, as readers may see it (no channels).
+struct budget_view {
+  std::int64_t id = 0;
+  std::string name, kind, scope_kind, scope_value, period;
+  std::int64_t threshold_micro_usd = 0;
+  int warn_permille = 0;
+};
+
+struct sync_row {
+  std::string provider;
+  std::string host;
+  std::string status;
+  std::string started_at, finished_at;  ///< ISO 8601 UTC
+  std::int64_t rows_written = 0;
+  std::string error;
+};
+
+struct target_options {
+  /// Any one statement longer than this is cancelled (store.unavailable): a stuck query never
+  /// holds a caller for long. Zero: the database's own setting.
+  std::chrono::milliseconds statement_timeout{0};
+};
+
+class target {
+ public:
+  virtual ~target() = default;
+
+  /// Does the database answer?
+  virtual void ping() = 0;
+  /// Is the connection still open? False once the database dropped it.
+  virtual bool connected() const noexcept = 0;
+
+  /// `local_keys`: the providers whose sync-log host names the machine the data came from.
+  virtual std::vector<latest_row> latest(const std::vector<std::string>& local_keys) = 0;
+  /// Each provider's newest balance, the first host's where several report one.
+  virtual std::vector<balance_row> balances() = 0;
+  /// `group`: provider (every source), model or agent (itemised sources). `provider` "" for all.
+  virtual std::vector<daily_row> daily(const std::string& group, civil_day from, civil_day to,
+                                       const std::string& provider) = 0;
+  /// `by`: provider, model, agent, project or task; every billed dollar included.
+  virtual std::vector<breakdown_row> breakdown(const std::string& by, civil_day from, civil_day to,
+                                               const std::string& provider) = 0;
+  virtual std::vector<spend_day_row> spend_by_day(civil_day from, civil_day to) = 0;
+  virtual std::vector<spend_total_row> spend_all_time() = 0;
+  /// The last eight days, per UTC hour.
+  virtual std::vector<hour_spend_row> spend_by_hour() = 0;
+  virtual std::vector<provider_day_row> spend_by_provider_day(civil_day from, civil_day to) = 0;
+  virtual std::vector<billed_day_row> billed_by_day(civil_day from, civil_day to) = 0;
+  virtual std::vector<estimated_model_row> estimated_by_model(civil_day from, civil_day to) = 0;
+  virtual std::vector<budget_view> budgets() = 0;
+  /// What a scope ("total", "provider", "agent", "model" with its value) spent in the days.
+  virtual std::int64_t scope_spend_micro_usd(const std::string& scope_kind,
+                                             const std::string& scope_value, civil_day from,
+                                             civil_day to) = 0;
+  virtual std::vector<std::string> known_agents() = 0;
+  /// Each provider's newest sync.
+  virtual std::vector<sync_row> last_syncs() = 0;
+  /// The newest `limit` syncs; `all` includes providers not configured.
+  virtual std::vector<sync_row> sync_log(int limit, bool all) = 0;
+};
+
+/// Opens a postgres:// URL. @throws costs::store_error "store.unavailable" when it cannot
+/// connect, costs::config_error for a URL that is not Postgres's.
+std::unique_ptr<target> open_target(const std::string& url, target_options options = {});
+
+}  // namespace costs

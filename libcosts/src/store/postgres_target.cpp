@@ -1,0 +1,456 @@
+// The dashboard's reads on Postgres: one libpqxx connection, its statements prepared once.
+#include <pqxx/pqxx>
+
+#include "costs/error.hpp"
+#include "costs/store.hpp"
+#include "costs/target.hpp"
+#include "store/pg_error.hpp"
+
+namespace costs {
+namespace {
+
+std::optional<std::int64_t> opt_int(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::int64_t>();
+}
+
+std::optional<std::string> opt_text(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return std::string(f.c_str());
+}
+
+std::string text(const pqxx::field& f) {
+  return f.is_null() ? std::string() : std::string(f.c_str());
+}
+
+token_sums tokens_of(const pqxx::row& r) {
+  return {r["input_tokens"].as<std::int64_t>(), r["output_tokens"].as<std::int64_t>(),
+          r["cache_read_tokens"].as<std::int64_t>(), r["cache_write_tokens"].as<std::int64_t>()};
+}
+
+// Timestamps leave the database as ISO 8601 UTC text with microseconds.
+#define ISO(col) "to_char(" col " at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+void prepare_statements(pqxx::connection& c) {
+  c.prepare("ping", "select 1");
+  // The newest snapshot per provider and host, with that pair's newest sync-log row; then the
+  // pairs whose newest sync failed before any snapshot was stored (fetched_at null), so a key
+  // rejected from the first run still gets a card that says so. Failed syncs sort first.
+  // The log names the machine that ran the sync; account-wide API data has host '', so a log
+  // row's host counts only for the local sources ($1, the keys of local providers).
+  c.prepare("latest", R"sql(
+    with newest_sync as (
+      select distinct on (provider, data_host) provider, data_host as host, status,
+             coalesce(error, '') as error, finished_at
+        from (select *, case when provider = any($1::text[]) then host else '' end as data_host
+                from public.cost_sync_log
+               where started_at > now() - interval '8 days') recent  -- older news: a dead badge
+       order by provider, data_host, started_at desc, id desc),
+    rows as (
+      select l.provider, l.source, l.host, l.fetched_at,
+             (l.total_cost_usd * 1000000)::bigint as total_cost_micro_usd,
+             l.input_tokens, l.output_tokens, l.cache_read_tokens, l.cache_write_tokens,
+             l.total_tokens, (l.balance_usd * 1000000)::bigint as balance_micro_usd,
+             (l.credit_limit_usd * 1000000)::bigint as credit_limit_micro_usd, l.currency,
+             l.units::text as units, l.model_breakdown::text as model_breakdown
+        from public.usage_latest l
+      union all
+      select s.provider, null, s.host, null, null, 0, 0, 0, 0, 0, null, null, 'USD', null, null
+        from newest_sync s
+       where s.status not in ('ok', 'not_configured', 'unavailable')
+         and not exists (select 1 from public.usage_latest l
+                          where l.provider = s.provider and l.host = s.host))
+    select r.provider, r.source, r.host, )sql" ISO("r.fetched_at") R"sql( as fetched_at,
+           floor(extract(epoch from (now() - r.fetched_at)))::bigint as age_seconds,
+           r.total_cost_micro_usd, r.input_tokens, r.output_tokens, r.cache_read_tokens,
+           r.cache_write_tokens, r.total_tokens, r.balance_micro_usd, r.credit_limit_micro_usd,
+           r.currency, r.units, r.model_breakdown,
+           s.status as sync_status, s.error as sync_error,
+           )sql" ISO("s.finished_at") R"sql( as synced_at,
+           coalesce(s.status not in ('ok', 'not_configured', 'unavailable'), false) as sync_failed
+      from rows r
+      left join newest_sync s on s.provider = r.provider and s.host = r.host
+     order by sync_failed desc, r.provider, r.host)sql");
+  c.prepare("balances", R"sql(
+    select provider, (balance_usd * 1000000)::bigint as balance_micro_usd, currency
+      from public.usage_latest
+     where balance_usd is not null order by provider, host)sql");
+  // The timeline: cost per day and key from $1 to $3, optionally one provider ($2). A group
+  // with any unpriced row has no cost (null), never a partial sum shown as whole. By provider
+  // from cost_daily (every source has it); by model or agent from usage_daily.
+  const std::pair<const char*, const char*> daily[] = {
+      {"provider", "cost_daily"}, {"model", "usage_daily"}, {"agent", "usage_daily"}};
+  for (const auto& [key, table] : daily) {
+    c.prepare(std::string("daily_") + key, std::string(R"sql(
+    select date::text as date, )sql") + key + R"sql( as key,
+           (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint
+             as cost_micro_usd,
+           sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
+           sum(cache_read_tokens)::bigint as cache_read_tokens,
+           sum(cache_write_tokens)::bigint as cache_write_tokens
+      from public.)sql" + table + R"sql(
+     where date between $1::date and $3::date and ($2 = '' or provider = $2)
+     group by 1, 2 order by 1, 2)sql");
+  }
+  // A breakdown covers every dollar the chart does: usage_daily's itemised rows, plus each
+  // billed cost_daily day that has no itemised rows (e.g. OpenAI's admin costs, OpenRouter's
+  // today from /key) under the key '' ("not itemised"). Optionally one provider ($3).
+  for (const char* key : {"provider", "model", "agent", "project", "task"}) {
+    const std::string k = key;
+    const std::string billed_key = k == "provider" ? "provider" : "''::text";
+    c.prepare("breakdown_" + k, R"sql(
+    select key,
+           (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint
+             as cost_micro_usd,
+           (sum(cost_usd) * 1000000)::bigint as priced_cost_micro_usd, sum(calls)::bigint as calls,
+           sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
+           sum(cache_read_tokens)::bigint as cache_read_tokens,
+           sum(cache_write_tokens)::bigint as cache_write_tokens
+      from (select )sql" + k + R"sql( as key, cost_usd, calls, input_tokens, output_tokens,
+                   cache_read_tokens, cache_write_tokens
+              from public.usage_daily
+             where date between $1::date and $2::date and ($3 = '' or provider = $3)
+            union all
+            select )sql" + billed_key +
+                                    R"sql(, d.cost_usd, 0, d.input_tokens, d.output_tokens,
+                   d.cache_read_tokens, d.cache_write_tokens
+              from public.cost_daily d
+             where d.date between $1::date and $2::date and ($3 = '' or d.provider = $3)
+               and d.source <> 'local_session'
+               and not exists (select 1 from public.usage_daily u
+                                where u.provider = d.provider and u.date = d.date)) rows
+     group by 1 order by 3 desc nulls last, 1)sql");
+  }
+  // Daily spend between $1 and $2, split into billed (a provider's API) and estimated (priced
+  // from local logs); unpriced rows are counted, never summed as $0. A local day's cost holds
+  // only what could be priced, so its unpriced part is counted from usage_daily's rows without
+  // a price; an API day without a cost counts once.
+  c.prepare("spend_by_day", R"sql(
+    select date::text as date, source = 'local_session' as estimated,
+           (sum(cost_usd) * 1000000)::bigint as cost_micro_usd,
+           count(*) filter (where cost_usd is null and source <> 'local_session') as unpriced_rows
+      from public.cost_daily
+     where date between $1::date and $2::date
+     group by 1, 2
+    union all
+    select date::text, true, null, count(*)
+      from public.usage_daily
+     where date between $1::date and $2::date and cost_usd is null
+     group by 1
+     order by 1)sql");
+  c.prepare("spend_by_hour", R"sql(
+    select to_char(hour at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as hour,
+           coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
+      from public.cost_hourly where hour >= now() - interval '8 days' group by 1)sql");
+  c.prepare("spend_all_time", R"sql(
+    select source = 'local_session' as estimated,
+           coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd,
+           count(*) filter (where cost_usd is null and source <> 'local_session') as unpriced_rows,
+           coalesce(min(date)::text, '') as first_date
+      from public.cost_daily group by 1
+    union all
+    select true, 0, count(*), '' from public.usage_daily where cost_usd is null)sql");
+  c.prepare("spend_by_provider_day", R"sql(
+    select provider, date::text as date, (sum(cost_usd) * 1000000)::bigint as cost_micro_usd,
+           bool_or(source = 'local_session') as estimated,
+           count(*) filter (where cost_usd is null) as unpriced_rows
+      from public.cost_daily
+     where date between $1::date and $2::date
+     group by 1, 2 order by 1, 2)sql");
+  // Reconciliation: billed per admin-API provider and day; estimated per day and model from the
+  // local sources (the vendor is told from the model's name by the caller).
+  c.prepare("billed_by_day", R"sql(
+    select provider, date::text as date, (sum(cost_usd) * 1000000)::bigint as cost_micro_usd
+      from public.cost_daily
+     where date between $1::date and $2::date and source <> 'local_session'
+       and provider in ('anthropic_api', 'openai_api') and cost_usd is not null
+     group by 1, 2)sql");
+  c.prepare("estimated_by_model", R"sql(
+    select date::text as date, model,
+           coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
+      from public.usage_daily
+     where date between $1::date and $2::date
+       and provider in ('claude_local', 'codex_local', 'openclaw_local', 'gemini_local')
+     group by 1, 2)sql");
+  c.prepare("budgets", R"sql(
+    select id, name, kind, scope_kind, scope_value, period,
+           (threshold_usd * 1000000)::bigint as threshold_micro_usd,
+           (warn_ratio * 1000)::int as warn_permille
+      from public.budgets where enabled order by id)sql");
+  // What a budget's scope spent from $1 to $2: totals and providers from cost_daily, agents and
+  // models from usage_daily.
+  c.prepare("scope_spend_total", R"sql(
+    select coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
+      from public.cost_daily
+     where date between $1::date and $2::date and ($3 = '' or provider = $3))sql");
+  for (const char* key : {"agent", "model"})
+    c.prepare(std::string("scope_spend_") + key, std::string(R"sql(
+    select coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
+      from public.usage_daily
+     where date between $1::date and $2::date and )sql") +
+                                                     key + " = $3");
+  c.prepare("known_agents",
+            "select distinct agent from public.usage_daily where agent <> '' order by 1");
+  c.prepare("last_syncs", R"sql(
+    select distinct on (provider) provider, host, status,
+           )sql" ISO("started_at") R"sql( as started_at,
+           )sql" ISO("finished_at") R"sql( as finished_at, rows_written,
+           coalesce(error, '') as error
+      from public.cost_sync_log order by provider, finished_at desc)sql");
+  c.prepare("sync_log", R"sql(
+    select )sql" ISO("started_at") R"sql( as started_at,
+           )sql" ISO("finished_at") R"sql( as finished_at,
+           provider, host, status, rows_written, coalesce(error, '') as error
+      from public.cost_sync_log
+     where $2 or status not in ('not_configured', 'unavailable')
+     order by started_at desc, id desc limit $1)sql");
+}
+
+#undef ISO
+
+sync_row sync_of(const pqxx::row& r) {
+  return {text(r["provider"]),   text(r["host"]),        text(r["status"]),
+          text(r["started_at"]), text(r["finished_at"]), r["rows_written"].as<std::int64_t>(),
+          text(r["error"])};
+}
+
+class postgres_target final : public target {
+ public:
+  postgres_target(const std::string& url, target_options options) {
+    try {
+      c_ = std::make_unique<pqxx::connection>(url);
+      if (options.statement_timeout.count() > 0) {
+        pqxx::nontransaction tx(*c_);
+        tx.exec0("set statement_timeout = " + std::to_string(options.statement_timeout.count()));
+      }
+      prepare_statements(*c_);
+    } catch (const pqxx::broken_connection& e) {
+      throw store_error("store.unavailable",
+                        "cannot reach the database: " + std::string(e.what()).substr(0, 200));
+    } catch (const pqxx::failure& e) {
+      throw detail::to_store_error(e, "opening the database");
+    }
+  }
+
+  bool connected() const noexcept override { return c_ && c_->is_open(); }
+
+  void ping() override {
+    read("ping", [](pqxx::transaction_base& tx) { tx.exec_prepared1("ping"); });
+  }
+
+  std::vector<latest_row> latest(const std::vector<std::string>& local_keys) override {
+    std::string array = "{";
+    for (const auto& k : local_keys) array += (array.size() > 1 ? "," : "") + k;
+    array += "}";
+    std::vector<latest_row> out;
+    read("latest", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("latest", array)) {
+        latest_row l;
+        l.provider = text(r["provider"]);
+        l.source = opt_text(r["source"]);
+        l.host = text(r["host"]);
+        l.fetched_at = opt_text(r["fetched_at"]);
+        l.age_seconds = opt_int(r["age_seconds"]);
+        l.total_cost_micro_usd = opt_int(r["total_cost_micro_usd"]);
+        l.balance_micro_usd = opt_int(r["balance_micro_usd"]);
+        l.credit_limit_micro_usd = opt_int(r["credit_limit_micro_usd"]);
+        l.currency = text(r["currency"]);
+        l.tokens = tokens_of(r);
+        l.total_tokens = r["total_tokens"].as<std::int64_t>();
+        l.units_json = opt_text(r["units"]);
+        l.model_breakdown_json = opt_text(r["model_breakdown"]);
+        l.sync_status = opt_text(r["sync_status"]);
+        l.sync_error = text(r["sync_error"]);
+        l.synced_at = text(r["synced_at"]);
+        l.sync_failed = r["sync_failed"].as<bool>();
+        out.push_back(std::move(l));
+      }
+    });
+    return out;
+  }
+
+  std::vector<balance_row> balances() override {
+    std::vector<balance_row> out;
+    read("balances", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("balances"))
+        out.push_back(
+            {text(r["provider"]), r["balance_micro_usd"].as<std::int64_t>(), text(r["currency"])});
+    });
+    return out;
+  }
+
+  std::vector<daily_row> daily(const std::string& group, civil_day from, civil_day to,
+                               const std::string& provider) override {
+    if (group != "provider" && group != "model" && group != "agent")
+      throw config_error("target.bad_group", "group is provider, model or agent");
+    std::vector<daily_row> out;
+    read("the daily costs", [&](pqxx::transaction_base& tx) {
+      for (const auto& r :
+           tx.exec_prepared("daily_" + group, from.to_string(), provider, to.to_string()))
+        out.push_back(
+            {text(r["date"]), text(r["key"]), opt_int(r["cost_micro_usd"]), tokens_of(r)});
+    });
+    return out;
+  }
+
+  std::vector<breakdown_row> breakdown(const std::string& by, civil_day from, civil_day to,
+                                       const std::string& provider) override {
+    if (by != "provider" && by != "model" && by != "agent" && by != "project" && by != "task")
+      throw config_error("target.bad_group", "by is provider, model, agent, project or task");
+    std::vector<breakdown_row> out;
+    read("the breakdown", [&](pqxx::transaction_base& tx) {
+      for (const auto& r :
+           tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string(), provider))
+        out.push_back({text(r["key"]), opt_int(r["cost_micro_usd"]),
+                       opt_int(r["priced_cost_micro_usd"]), r["calls"].as<std::int64_t>(),
+                       tokens_of(r)});
+    });
+    return out;
+  }
+
+  std::vector<spend_day_row> spend_by_day(civil_day from, civil_day to) override {
+    std::vector<spend_day_row> out;
+    read("the spend by day", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("spend_by_day", from.to_string(), to.to_string()))
+        out.push_back({text(r["date"]), r["estimated"].as<bool>(), opt_int(r["cost_micro_usd"]),
+                       r["unpriced_rows"].as<std::int64_t>()});
+    });
+    return out;
+  }
+
+  std::vector<spend_total_row> spend_all_time() override {
+    std::vector<spend_total_row> out;
+    read("the spend of all time", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("spend_all_time"))
+        out.push_back({r["estimated"].as<bool>(), r["cost_micro_usd"].as<std::int64_t>(),
+                       r["unpriced_rows"].as<std::int64_t>(), text(r["first_date"])});
+    });
+    return out;
+  }
+
+  std::vector<hour_spend_row> spend_by_hour() override {
+    std::vector<hour_spend_row> out;
+    read("the spend by hour", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("spend_by_hour"))
+        out.push_back({text(r["hour"]), r["cost_micro_usd"].as<std::int64_t>()});
+    });
+    return out;
+  }
+
+  std::vector<provider_day_row> spend_by_provider_day(civil_day from, civil_day to) override {
+    std::vector<provider_day_row> out;
+    read("the spend by provider", [&](pqxx::transaction_base& tx) {
+      for (const auto& r :
+           tx.exec_prepared("spend_by_provider_day", from.to_string(), to.to_string()))
+        out.push_back({text(r["provider"]), text(r["date"]), opt_int(r["cost_micro_usd"]),
+                       r["estimated"].as<bool>(), r["unpriced_rows"].as<std::int64_t>()});
+    });
+    return out;
+  }
+
+  std::vector<billed_day_row> billed_by_day(civil_day from, civil_day to) override {
+    std::vector<billed_day_row> out;
+    read("the bills", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("billed_by_day", from.to_string(), to.to_string()))
+        out.push_back(
+            {text(r["provider"]), text(r["date"]), r["cost_micro_usd"].as<std::int64_t>()});
+    });
+    return out;
+  }
+
+  std::vector<estimated_model_row> estimated_by_model(civil_day from, civil_day to) override {
+    std::vector<estimated_model_row> out;
+    read("the estimates", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("estimated_by_model", from.to_string(), to.to_string()))
+        out.push_back({text(r["date"]), text(r["model"]), r["cost_micro_usd"].as<std::int64_t>()});
+    });
+    return out;
+  }
+
+  std::vector<budget_view> budgets() override {
+    std::vector<budget_view> out;
+    read("the budgets", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("budgets"))
+        out.push_back({r["id"].as<std::int64_t>(), text(r["name"]), text(r["kind"]),
+                       text(r["scope_kind"]), text(r["scope_value"]), text(r["period"]),
+                       r["threshold_micro_usd"].as<std::int64_t>(), r["warn_permille"].as<int>()});
+    });
+    return out;
+  }
+
+  std::int64_t scope_spend_micro_usd(const std::string& scope_kind, const std::string& value,
+                                     civil_day from, civil_day to) override {
+    const std::string statement = scope_kind == "agent" || scope_kind == "model"
+                                      ? "scope_spend_" + scope_kind
+                                      : std::string("scope_spend_total");
+    std::int64_t spent = 0;
+    read("a budget's spend", [&](pqxx::transaction_base& tx) {
+      spent =
+          tx.exec_prepared1(statement, from.to_string(), to.to_string(), value)["cost_micro_usd"]
+              .as<std::int64_t>();
+    });
+    return spent;
+  }
+
+  std::vector<std::string> known_agents() override {
+    std::vector<std::string> out;
+    read("the agents", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("known_agents")) out.push_back(text(r["agent"]));
+    });
+    return out;
+  }
+
+  std::vector<sync_row> last_syncs() override {
+    std::vector<sync_row> out;
+    read("the last syncs", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("last_syncs")) out.push_back(sync_of(r));
+    });
+    return out;
+  }
+
+  std::vector<sync_row> sync_log(int limit, bool all) override {
+    std::vector<sync_row> out;
+    read("the sync log", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("sync_log", limit, all)) out.push_back(sync_of(r));
+    });
+    return out;
+  }
+
+ private:
+  // One read-only transaction; libpqxx's failures become store_errors by what they mean.
+  template <typename F>
+  void read(const char* what, F&& body) {
+    try {
+      pqxx::read_transaction tx(*c_);
+      body(tx);
+    } catch (const pqxx::broken_connection&) {
+      throw store_error("store.unavailable",
+                        std::string("reading ") + what + ": the database connection was lost");
+    } catch (const pqxx::failure& e) {
+      // 57014: cancelled, here by statement_timeout (libpqxx 6 has no class for it).
+      const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+      if (sql != nullptr && (sql->sqlstate() == "57014" ||
+                             std::string(e.what()).find("statement timeout") != std::string::npos))
+        throw store_error("store.unavailable",
+                          std::string("reading ") + what + ": the query took too long");
+      if (!connected())
+        throw store_error("store.unavailable",
+                          std::string("reading ") + what + ": the database connection was lost");
+      const store_error mapped = detail::to_store_error(e, std::string("reading ") + what);
+      throw store_error(mapped.code() == "store.bad_value" ? "store.bad_value" : "store.query",
+                        mapped.message());
+    }
+  }
+
+  std::unique_ptr<pqxx::connection> c_;
+};
+
+}  // namespace
+
+std::unique_ptr<target> open_target(const std::string& url, target_options options) {
+  if (!is_postgres_url(url))
+    throw config_error("target.not_postgres", "the dashboard reads a postgres:// database URL");
+  return std::make_unique<postgres_target>(url, options);
+}
+
+}  // namespace costs

@@ -1,0 +1,126 @@
+// The dashboard's reads (costs::target) against a real, migrated database: each read returns
+// the rows a sync wrote, by name, and a database that is gone or stuck is store.unavailable
+// within the statement timeout, never a hang.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "costs/error.hpp"
+#include "costs/store.hpp"
+#include "costs/target.hpp"
+#include "support/test_db.hpp"
+
+namespace {
+
+using costs::civil_day;
+using costs::test::as_role;
+using costs::test::test_database;
+
+class target_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_.migrate();
+    costs::sync_batch batch;
+    batch.run_id = "run-1";
+    costs::daily_cost billed;
+    billed.provider = "openrouter";
+    billed.source = "api";
+    billed.date = day_;
+    billed.cost = costs::parse_usd("2.500000");
+    billed.tokens.input = 100;
+    costs::daily_cost unbilled = billed;
+    unbilled.provider = "openai_api";
+    unbilled.cost.reset();  // usage without a bill yet
+    costs::daily_usage priced;
+    priced.date = day_;
+    priced.provider = "claude_local";
+    priced.host = "laptop";
+    priced.model = "claude-sonnet-4-6";
+    priced.agent = "main";
+    priced.tokens.output = 7;
+    priced.calls = 3;
+    priced.cost = costs::parse_usd("0.750000");
+    costs::daily_usage unpriced = priced;
+    unpriced.model = "mystery-model";
+    unpriced.calls = 1;
+    unpriced.cost.reset();
+    costs::daily_cost local;
+    local.provider = "claude_local";
+    local.source = "local_session";
+    local.host = "laptop";
+    local.date = day_;
+    local.cost = costs::parse_usd("0.750000");
+    batch.daily_costs = {billed, unbilled, local};
+    batch.daily_usage = {priced, unpriced};
+    costs::open_postgres_store(as_role(db_.url(), "service_role"))->write(batch);
+  }
+
+  civil_day day_ = civil_day::parse("2026-11-20");
+  test_database db_;
+};
+
+TEST_F(target_test, each_read_returns_what_the_sync_wrote_by_name) {
+  auto t = costs::open_target(db_.url());
+  t->ping();
+  const auto by_provider = t->daily("provider", day_, day_, "");
+  ASSERT_EQ(by_provider.size(), 3u);
+  EXPECT_EQ(by_provider[0].key, "claude_local");
+  EXPECT_EQ(by_provider[0].cost_micro_usd, 750'000);
+  EXPECT_EQ(by_provider[1].key, "openai_api");
+  EXPECT_FALSE(by_provider[1].cost_micro_usd) << "unbilled is null, never $0";
+  EXPECT_EQ(by_provider[2].key, "openrouter");
+  EXPECT_EQ(by_provider[2].tokens.input, 100);
+
+  const auto models = t->breakdown("model", day_, day_, "claude_local");
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[0].key, "claude-sonnet-4-6");
+  EXPECT_EQ(models[0].calls, 3);
+  EXPECT_EQ(models[0].tokens.output, 7);
+  EXPECT_EQ(models[1].key, "mystery-model");
+  EXPECT_FALSE(models[1].cost_micro_usd);
+
+  std::int64_t billed = 0, estimated = 0, unpriced = 0;
+  for (const auto& r : t->spend_by_day(day_, day_)) {
+    EXPECT_EQ(r.date, "2026-11-20");
+    (r.estimated ? estimated : billed) += r.cost_micro_usd.value_or(0);
+    unpriced += r.unpriced_rows;
+  }
+  EXPECT_EQ(billed, 2'500'000);
+  EXPECT_EQ(estimated, 750'000);
+  EXPECT_EQ(unpriced, 2) << "OpenAI's unbilled day and the unpriced model";
+  EXPECT_EQ(t->scope_spend_micro_usd("total", "", day_, day_), 3'250'000);
+  EXPECT_EQ(t->scope_spend_micro_usd("agent", "main", day_, day_), 750'000);
+  EXPECT_EQ(t->known_agents(), std::vector<std::string>{"main"});
+}
+
+TEST_F(target_test, a_query_stuck_behind_a_lock_ends_at_the_statement_timeout) {
+  auto locker = db_.connect();
+  pqxx::work hold(locker);
+  hold.exec0("lock table public.cost_daily in access exclusive mode");
+  costs::target_options options;
+  options.statement_timeout = std::chrono::milliseconds(300);
+  auto t = costs::open_target(db_.url(), options);
+  try {
+    t->spend_by_day(day_, day_);
+    FAIL() << "a read behind an exclusive lock returned";
+  } catch (const costs::store_error& e) {
+    EXPECT_EQ(e.code(), "store.unavailable");
+    EXPECT_NE(e.message().find("took too long"), std::string::npos) << e.message();
+  }
+  hold.abort();
+  EXPECT_EQ(t->spend_by_day(day_, day_).size(), 3u) << "the same target reads on afterwards";
+}
+
+TEST(target_open_test, a_database_that_is_not_there_is_unavailable_and_other_urls_are_refused) {
+  try {
+    costs::open_target("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2");
+    FAIL() << "opened a database that is not there";
+  } catch (const costs::store_error& e) {
+    EXPECT_EQ(e.code(), "store.unavailable");
+  }
+  EXPECT_THROW(costs::open_target("https://example.supabase.co"), costs::config_error);
+}
+
+}  // namespace
