@@ -211,6 +211,7 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
       const bool admin =
           !ctx.admin_token.empty() && auth && same_secret(*auth, "Bearer " + ctx.admin_token);
       if (!auth || (!same_secret(*auth, "Bearer " + ctx.token) && !admin)) {
+        status = 401;  // counted in /metrics as what it was
         response.headers().add<authenticate_header>("Bearer");
         leaving.after(send_error(response, 401, "unauthorized",
                                  "send Authorization: Bearer <the server's token>"));

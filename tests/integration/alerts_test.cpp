@@ -274,4 +274,100 @@ TEST_F(alerts_test, a_low_balance_rule_fires_under_its_threshold) {
   EXPECT_NE(hook["text"].get<std::string>().find("balance $8.25"), std::string::npos);
 }
 
+// A rule stored with a channel of the wrong shape (by hand, or by an older version) fails
+// alone: one line says which budget and what to do, and every other budget's alert still goes.
+TEST_F(alerts_test, one_malformed_rule_is_skipped_and_every_other_alert_still_goes) {
+  for (const char* period : {"day", "month"})
+    ASSERT_EQ(sync({"budgets", "add", "--period", period, "--threshold", "5", "--webhook",
+                    receiver_.base() + "/hook"})
+                  .exit_code,
+              0);
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec0(
+        "update public.budgets set channels = '[{\"channel\": 5}, {\"type\": \"slack\","
+        " \"url\": 7}]'::jsonb where period = 'day'");
+    tx.commit();
+  }
+  spend_today("6.00");
+  const auto r = sync({"run", "--local-only", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto summary = nlohmann::json::parse(r.out);  // the report is printed all the same
+  EXPECT_EQ(summary["alert_failures"], 2);
+  EXPECT_EQ(to("/hook").size(), 1u) << "the month budget's alert went out";
+  EXPECT_NE(r.err.find("names no channel"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("malformed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fix or remove the rule"), std::string::npos) << r.err;
+}
+
+// Only http:// and https:// leave the machine: other schemes are refused when a rule or a
+// channel is written, and never sent even when a stored rule holds one.
+TEST_F(alerts_test, only_http_and_https_urls_are_accepted_or_sent_to) {
+  for (const std::string& url :
+       std::vector<std::string>{"gopher://127.0.0.1:70/x", "dict://127.0.0.1:2628/d",
+                                "file:///etc/passwd", "https://a.example/\x01"}) {
+    const auto r =
+        sync({"budgets", "add", "--period", "day", "--threshold", "5", "--webhook", url});
+    EXPECT_EQ(r.exit_code, 2) << url;
+    EXPECT_NE(r.err.find("http:// or https://"), std::string::npos) << r.err;
+  }
+  spend_today("6.00");
+  home_.write("config",
+              "COSTS_CHANNEL_OPS = webhook=gopher://127.0.0.1/x\n"
+              "COSTS_BUDGET_DAY = scope=total period=day threshold=5 channel=ops\n");
+  const auto bad_channel = run();
+  EXPECT_EQ(bad_channel.exit_code, 1);
+  EXPECT_NE(bad_channel.err.find("COSTS_CHANNEL_OPS: a channel is one of"), std::string::npos)
+      << bad_channel.err;
+  EXPECT_NE(bad_channel.err.find("http:// or https://"), std::string::npos) << bad_channel.err;
+  home_.write("config", "");
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec0("delete from public.alert_events");
+    tx.exec0("delete from public.budgets");
+    tx.commit();
+  }
+
+  // A rule stored by hand pointing gopher:// at the receiver's port: nothing reaches it.
+  ASSERT_EQ(sync({"budgets", "add", "--period", "day", "--threshold", "5", "--webhook",
+                  receiver_.base() + "/hook"})
+                .exit_code,
+            0);
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    const std::string gopher = "gopher://" + receiver_.base().substr(7) + "/_POST%20/hook";
+    tx.exec_params0(
+        "update public.budgets set channels = jsonb_build_array(jsonb_build_object("
+        "'type', 'webhook', 'url', $1::text))",
+        gopher);
+    tx.commit();
+  }
+  spend_today("6.00");
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("only http:// and https:// URLs are sent to"), std::string::npos) << r.err;
+  EXPECT_TRUE(receiver_.requests().empty()) << "not one byte reached the local port";
+}
+
+// A channel that never answers holds nobody up: a few seconds, one retry, and the alert is
+// kept for the next run (COSTS_ALERT_TIMEOUT_MS shortens the wait for this test).
+TEST_F(alerts_test, a_channel_that_never_answers_is_given_up_on_and_the_alert_kept) {
+  receiver_.on("/slow", {{200, "ok", {}, 60'000}});
+  ASSERT_EQ(sync({"budgets", "add", "--period", "day", "--threshold", "5", "--webhook",
+                  receiver_.base() + "/slow", "--webhook", receiver_.base() + "/hook"})
+                .exit_code,
+            0);
+  spend_today("6.00");
+  home_.write("config", "COSTS_ALERT_TIMEOUT_MS = 300\n");
+  const auto r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("webhook channel: timed out"), std::string::npos) << r.err;
+  EXPECT_EQ(to("/slow").size(), 2u) << "one try and one retry";
+  EXPECT_EQ(to("/hook").size(), 1u) << "the other channel took it";
+  EXPECT_EQ(query("select delivered_at is null from public.alert_events"), "t|\n");
+}
+
 }  // namespace

@@ -447,6 +447,12 @@ TEST_F(server_test, a_token_guards_the_api_and_cors_answers_only_the_configured_
   EXPECT_EQ(
       http_get(server.base() + "/api/costs/latest", {{"Authorization", "Bearer wrong"}}).status,
       401);
+  // Refused requests are counted as what they were answered, never as 200s.
+  const std::string metrics = http_get(server.base() + "/metrics").body;
+  EXPECT_NE(metrics.find("costs_http_requests_total{route=\"/api/costs/latest\",status=\"401\"} 2"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(metrics.find("route=\"/api/costs/latest\",status=\"200\""), std::string::npos);
   const auto ok = http_get(
       server.base() + "/api/costs/latest",
       {{"Authorization", "Bearer CANARY-API-TOKEN"}, {"Origin", "https://costs.example.app"}});

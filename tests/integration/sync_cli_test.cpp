@@ -336,6 +336,25 @@ TEST(sync_cli_test,
   EXPECT_EQ(tx.exec1("select count(*) from public.usage_daily")[0].as<int>(), 1);
 }
 
+// A run killed while writing its spool file leaves run-<id>.json.tmp: never a spooled run,
+// removed by the next run, which sends nothing of it.
+TEST(sync_cli_test, a_half_written_spool_file_of_a_killed_run_is_removed_by_the_next) {
+  costs::test::temp_home home;
+  test_database db;
+  db.migrate();
+  home.write("c/spool/run-20261204T000000000000Z-dead.json.tmp", "{\"run_id\": \"dead\", \"snap");
+  home.write("c/spool/notes.txt", "not ours");
+  const auto r =
+      sync({"run", "--target", db.url(), "--provider", "brave"},
+           {{"HOME", home.path().string()}, {"COSTS_HOME", (home.path() / "c").string()}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(home.path() / "c" / "spool"))
+    left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"notes.txt"}) << "only what is not a run's stays";
+  EXPECT_EQ(r.out.find("earlier run"), std::string::npos) << r.out;
+}
+
 TEST(sync_cli_test, a_run_resent_after_a_crash_adds_nothing_twice) {
   costs::test::temp_home home;
   test_database db;

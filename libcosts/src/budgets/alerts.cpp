@@ -45,11 +45,28 @@ bool valid_channel_name(const std::string& name) {
          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
 }
 
+// Where an alert may be sent: an http:// or https:// URL with no control characters. Anything
+// else (gopher://, dict://, file://, a NUL byte) would let a rule reach past the web.
+bool web_url(const nlohmann::json& value) {
+  if (!value.is_string()) return false;
+  const std::string& url = value.get_ref<const std::string&>();
+  std::string scheme = url.substr(0, url.find("://"));
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if ((scheme != "http" && scheme != "https") || url.size() <= scheme.size() + 3 ||
+      url.size() > 2048)
+    return false;
+  for (unsigned char c : url)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
 // One channel word of the config file: webhook=URL, slack=URL, ntfy=URL,
 // telegram=BOT_TOKEN:CHAT_ID or channel=NAME; nullopt when `key` is none of these.
 std::optional<nlohmann::json> channel_word(const std::string& key, const std::string& value) {
-  if (key == "webhook" || key == "slack" || key == "ntfy")
+  if (key == "webhook" || key == "slack" || key == "ntfy") {
+    if (!web_url(value)) return std::nullopt;
     return nlohmann::json{{"type", key}, {"url", value}};
+  }
   if (key == "telegram" && value.rfind(':') != std::string::npos && value.rfind(':') > 0)
     return nlohmann::json{{"type", "telegram"},
                           {"token", value.substr(0, value.rfind(':'))},
@@ -99,12 +116,14 @@ budget_rule make_rule(const budget_spec& spec) {
                        c["channel"].is_string() && valid_channel_name(c["channel"]);
     const bool ok =
         named || ((type == "webhook" || type == "slack" || type == "ntfy")
-                      ? c.contains("url") && c["url"].is_string()
-                      : type == "telegram" && c.contains("token") && c.contains("chat_id"));
+                      ? c.contains("url") && web_url(c["url"])
+                      : type == "telegram" && c.contains("token") && c["token"].is_string() &&
+                            c.contains("chat_id") &&
+                            (c["chat_id"].is_string() || c["chat_id"].is_number_integer()));
     if (!ok)
       throw config_error("budgets.bad_channels",
-                         "a channel is {channel: NAME}, {type: webhook|slack|ntfy, url} or "
-                         "{type: telegram, token, chat_id}");
+                         "a channel is {channel: NAME}, {type: webhook|slack|ntfy, url: an "
+                         "http:// or https:// URL} or {type: telegram, token, chat_id}");
   }
   rule.channels = spec.channels;
   return rule;
@@ -217,8 +236,8 @@ std::map<std::string, nlohmann::json> configured_channels() {
     if (!valid_channel_name(name) || !channel || channel->contains("channel"))
       throw config_error("config.bad_channel",
                          key +
-                             ": a channel is one of webhook=URL, slack=URL, ntfy=URL or "
-                             "telegram=BOT_TOKEN:CHAT_ID");
+                             ": a channel is one of webhook=URL, slack=URL, ntfy=URL (an http:// "
+                             "or https:// URL) or telegram=BOT_TOKEN:CHAT_ID");
     out[name] = *channel;
   }
   return out;
@@ -293,10 +312,34 @@ std::string channel_id(const nlohmann::json& channel) {
   return channel.value("type", std::string("channel")) + "-" + out;
 }
 
+namespace {
+
+std::string deliver_checked(const budget_alert& a, const nlohmann::json& given,
+                            const std::string& page_url);
+
+}  // namespace
+
 std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
                           const std::string& page_url) {
+  try {
+    return deliver_checked(a, given, page_url);
+  } catch (const nlohmann::json::exception&) {
+    // A member of the wrong type in a stored rule: this channel fails, the others still go.
+    return "a channel of this rule is malformed (a member has the wrong type); fix or remove "
+           "the rule";
+  }
+}
+
+namespace {
+
+std::string deliver_checked(const budget_alert& a, const nlohmann::json& given,
+                            const std::string& page_url) {
+  // A rule stored by hand or by an older version may hold anything: it fails alone, said plainly.
+  if (!given.is_object()) return "a channel of this rule is not an object; fix or remove the rule";
   nlohmann::json channel = given;
   if (given.contains("channel")) {
+    if (!given["channel"].is_string())
+      return "a channel of this rule names no channel (not a string); fix or remove the rule";
     const std::string name = given["channel"].get<std::string>();
     const auto configured = configured_channels();
     const auto it = configured.find(name);
@@ -334,7 +377,8 @@ std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
     request.url = detail::base_url("telegram", "https://api.telegram.org") + "/bot" +
                   channel.value("token", std::string()) + "/sendMessage";
     request.body = nlohmann::json{
-        {"chat_id", channel.value("chat_id", std::string())},
+        {"chat_id", channel["chat_id"].is_string() ? channel["chat_id"].get<std::string>()
+                                                   : channel["chat_id"].dump()},
         {"text", text},
         {"disable_web_page_preview",
          true}}.dump();
@@ -349,7 +393,19 @@ std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
     return "unknown channel type '" + type + "'";
   }
   if (request.url.empty()) return type + " channel has no url";
+  if (type != "telegram" && !web_url(request.url))
+    return type + " channel: only http:// and https:// URLs are sent to; fix or remove the rule";
   request.public_only = setting("COSTS_ALLOW_PRIVATE_CHANNELS").value_or("") != "1";
+  // An alert waits for no channel: a few seconds, one retry, then it is kept for the next run.
+  request.timeout_ms = 5'000;
+  if (const auto v = setting("COSTS_ALERT_TIMEOUT_MS")) {
+    try {
+      request.timeout_ms = std::max(100L, std::stol(*v));
+    } catch (const std::exception&) {
+      return "COSTS_ALERT_TIMEOUT_MS must be milliseconds, not '" + v->substr(0, 20) + "'";
+    }
+  }
+  request.max_attempts = 2;
   const auto response = detail::http_send(request);
   if (response.ok()) return "";
   // Never the URL: webhook URLs and bot tokens are secrets.
@@ -360,5 +416,7 @@ std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
   if (!response.error.empty()) return type + " channel: " + response.error;
   return type + " channel answered " + std::to_string(response.status);
 }
+
+}  // namespace
 
 }  // namespace costs

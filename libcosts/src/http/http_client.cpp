@@ -94,11 +94,14 @@ http_response send_once(const http_request& request, long timeout_ms) {
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
+  // Only HTTP(S) ever leaves the machine, for the request and any redirect: a gopher://,
+  // dict:// or file:// URL in a channel could otherwise write raw bytes to a local port.
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   if (request.public_only) {
     curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &open_public_socket);
     curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &r.refused);
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // the address checked is the one reached
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   }
   const CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
@@ -165,9 +168,10 @@ deadline_scope::~deadline_scope() {
 }
 
 http_response http_send(const http_request& request) {
-  const long timeout_ms = env_ms("COSTS_HTTP_TIMEOUT_MS", 30'000);
+  const long timeout_ms =
+      request.timeout_ms > 0 ? request.timeout_ms : env_ms("COSTS_HTTP_TIMEOUT_MS", 30'000);
   const long backoff_ms = env_ms("COSTS_HTTP_BACKOFF_MS", 500);
-  constexpr int max_attempts = 3;
+  const int max_attempts = std::max(1, request.max_attempts);
   thread_local std::mt19937 jitter{std::random_device{}()};
   http_response r;
   for (int attempt = 1;; ++attempt) {

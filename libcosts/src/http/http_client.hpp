@@ -25,6 +25,8 @@ struct http_request {
   /// Refuse to connect to private, loopback, link-local or multicast addresses, checked on the
   /// address actually connected to (so a name that resolves differently later cannot slip by).
   bool public_only = false;
+  long timeout_ms = 0;   ///< per attempt; 0: COSTS_HTTP_TIMEOUT_MS, else 30 s
+  int max_attempts = 3;  ///< retries of 429, 5xx and transport failures included
 };
 
 struct http_response {

@@ -22,6 +22,17 @@ spool::spool(fs::path dir) : dir_(std::move(dir)) {
 }
 
 fs::path spool::put(const sync_batch& batch) {
+  // A run writes here holding the run lock, so a half-written file of another run is one that
+  // run was killed before finishing: it never became a spooled run, and is removed.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("run-", 0) == 0 && name.size() > 9 &&
+        name.compare(name.size() - 9, 9, ".json.tmp") == 0) {
+      std::error_code gone;
+      fs::remove(entry.path(), gone);
+    }
+  }
   // Names sort by creation: the run id starts with the time in microseconds.
   const fs::path file = dir_ / ("run-" + batch.run_id + ".json");
   const fs::path temp = file.string() + ".tmp";

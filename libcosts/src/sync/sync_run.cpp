@@ -249,8 +249,23 @@ class runner {
     apply_config_rules(book, config_budget_rules());  // the config file's rules, kept in step
     const std::string page = setting("COSTS_PAGE_URL").value_or("");
     for (const auto& a : book.pending_alerts(today)) {
+      try {
+        deliver(book, a, page);
+      } catch (const std::exception& e) {
+        // One bad rule never silences the others: it is skipped, said, and retried next run.
+        ++report_.alert_failures;
+        notice("alert for budget " + std::to_string(a.rule.id) + " skipped (" + e.what() +
+               "); fix or remove that rule; the other budgets were still checked");
+      }
+    }
+  }
+
+  void deliver(budget_book& book, const budget_alert& a, const std::string& page) {
+    {
       std::vector<std::string> took = a.delivered;
       std::string errors;
+      if (!a.rule.channels.is_array())
+        throw error("budgets.bad_channels", "its channels are not a list");
       for (const auto& channel : a.rule.channels) {
         const std::string id = channel_id(channel);
         if (std::find(took.begin(), took.end(), id) != took.end()) continue;
