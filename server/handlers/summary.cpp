@@ -90,10 +90,10 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
   for (const auto& [d, day_spend] : by_day)
     days.push_back({civil_day::from_days_since_epoch(d), day_spend.total()});
   const month_projection projection = project_month(days, today);
-  std::vector<hour_cost> hours;
-  for (const hour_spend_row& row : db.spend_by_hour())
-    hours.push_back({parse_timestamp(row.hour), {row.cost_micro_usd}});
   const timestamp now_ = now();
+  std::vector<hour_cost> hours;
+  for (const hour_spend_row& row : db.spend_by_hour(now_ - std::chrono::hours(8 * 24)))
+    hours.push_back({parse_timestamp(row.hour), {row.cost_micro_usd}});
   nlohmann::json hour_spikes = nlohmann::json::array();
   for (const auto& s : find_hour_spikes(hours, now_ - std::chrono::hours(23), now_))
     hour_spikes.push_back({{"hour", format_timestamp(s.hour)},

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <tuple>
+
 #include "costs/calendar.hpp"
+#include "costs/error.hpp"
+#include "costs/target.hpp"
 #include "support/fake_http.hpp"
 
 #include "support/postgrest.hpp"
@@ -205,6 +209,131 @@ TEST_F(rest_target_test, budgets_alerts_and_summaries_work_through_rest_too) {
   EXPECT_EQ(sync({"budgets", "rm", "1"}).exit_code, 0);
   EXPECT_EQ(count("budgets"), 0);
   for (const auto& out : {r.out, r.err}) EXPECT_EQ(out.find("CANARY"), std::string::npos);
+}
+
+// The command line's reads and the budget book through REST answer what the same target over
+// Postgres does: one target, two ways to reach it.
+TEST_F(rest_target_test, the_target_reads_and_keeps_budgets_through_rest_as_through_postgres) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(
+        "insert into public.cost_daily (provider, host, date, source, cost_usd) values "
+        "('openrouter', '', '2026-11-19', 'api', 1.25), ('openrouter', '', '2026-11-20', 'api', 2),"
+        "('openai_api', '', '2026-11-20', 'admin_api', null),"
+        "('claude_local', 'a', '2026-11-20', 'local_session', 0.5),"
+        "('claude_local', 'b', '2026-11-20', 'local_session', 0.25)");
+    tx.exec(
+        "insert into public.usage_daily (provider, host, date, model, agent, calls, cost_usd) "
+        "values ('claude_local', 'a', '2026-11-20', 'claude-sonnet-4-6', 'main', 2, 0.5),"
+        "('claude_local', 'b', '2026-11-20', 'claude-sonnet-4-6', 'ops', 1, 0.25)");
+    // Two hosts report a balance: the newer one is the provider's.
+    tx.exec(
+        "insert into public.usage_snapshots (provider, source, host, fetched_at, balance_usd) "
+        "values ('openrouter', 'api', 'a', now() - interval '2 hours', 40),"
+        "('openrouter', 'api', 'b', now() - interval '1 hour', 38.5)");
+    tx.exec(
+        "insert into public.cost_hourly (provider, host, hour, source, cost_usd) values "
+        "('claude_local', 'a', date_trunc('hour', now()) - interval '1 hour', 'local_session', "
+        "0.1),"
+        "('claude_local', 'b', date_trunc('hour', now()) - interval '1 hour', 'local_session', "
+        "0.2),"
+        "('claude_local', 'a', date_trunc('hour', now()) - interval '30 days', 'local_session', "
+        "9)");
+    tx.commit();
+  }
+  costs::target_options rest_options;
+  rest_options.rest_key = service_key;
+  auto rest = costs::open_target(rest_.base(), rest_options);
+  auto pg = costs::open_target(db_.url());
+  rest->ping();
+  const auto from = costs::civil_day::parse("2026-11-19");
+  const auto to = costs::civil_day::parse("2026-11-20");
+
+  const auto balances = rest->balances();
+  ASSERT_EQ(balances.size(), 1u);
+  EXPECT_EQ(balances[0].balance_micro_usd, 38'500'000) << "the newest host's balance";
+  ASSERT_EQ(pg->balances().size(), 1u);
+  EXPECT_EQ(pg->balances()[0].balance_micro_usd, 38'500'000);
+
+  auto days_text = [](const std::vector<costs::provider_day_row>& rows) {
+    std::string out;
+    for (const auto& r : rows)
+      out += r.provider + " " + r.date + " " +
+             (r.cost_micro_usd ? std::to_string(*r.cost_micro_usd) : "null") + " " +
+             (r.estimated ? "estimated" : "billed") + " " + std::to_string(r.unpriced_rows) + "\n";
+    return out;
+  };
+  EXPECT_EQ(days_text(rest->spend_by_provider_day(from, to)),
+            "claude_local 2026-11-20 750000 estimated 0\n"
+            "openai_api 2026-11-20 null billed 1\n"
+            "openrouter 2026-11-19 1250000 billed 0\n"
+            "openrouter 2026-11-20 2000000 billed 0\n");
+  EXPECT_EQ(days_text(rest->spend_by_provider_day(from, to)),
+            days_text(pg->spend_by_provider_day(from, to)));
+
+  const auto since = costs::now() - std::chrono::hours(8 * 24);
+  const auto hours = rest->spend_by_hour(since);
+  ASSERT_EQ(hours.size(), 1u) << "the 30-day-old hour is outside";
+  EXPECT_EQ(hours[0].cost_micro_usd, 300'000);
+  const auto pg_hours = pg->spend_by_hour(since);
+  ASSERT_EQ(pg_hours.size(), 1u);
+  EXPECT_EQ(costs::parse_timestamp(hours[0].hour), costs::parse_timestamp(pg_hours[0].hour));
+
+  for (const auto& [kind, value, micro] :
+       std::vector<std::tuple<std::string, std::string, std::int64_t>>{
+           {"total", "", 4'000'000},
+           {"provider", "openrouter", 3'250'000},
+           {"agent", "ops", 250'000},
+           {"model", "claude-sonnet-4-6", 750'000}}) {
+    EXPECT_EQ(rest->scope_spend_micro_usd(kind, value, from, to), micro) << kind;
+    EXPECT_EQ(pg->scope_spend_micro_usd(kind, value, from, to), micro) << kind;
+  }
+
+  // A budget added over REST is the database's, and its alert is recorded once.
+  costs::budget_record b;
+  b.name = "daily cap";
+  b.scope_kind = "provider";
+  b.scope_value = "openrouter";
+  b.period = "day";
+  b.threshold_micro_usd = 1'500'000;
+  b.warn_permille = 750;
+  b.channels_json = R"([{"channel":"ops"}])";
+  const auto id = rest->add_budget(b);
+  const auto stored = pg->budget_records();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, id);
+  EXPECT_EQ(stored[0].threshold_micro_usd, 1'500'000);
+  EXPECT_EQ(stored[0].warn_permille, 750);
+  EXPECT_EQ(nlohmann::json::parse(stored[0].channels_json), nlohmann::json::parse(b.channels_json));
+  EXPECT_EQ(nlohmann::json::parse(rest->budget_records()[0].channels_json),
+            nlohmann::json::parse(stored[0].channels_json));
+  costs::alert_record a;
+  a.budget_id = id;
+  a.period_start = to;
+  a.level = "exceeded";
+  a.spent_micro_usd = 2'000'000;
+  a.threshold_micro_usd = 1'500'000;
+  rest->record_alerts({a});
+  pg->record_alerts({a});  // the same level in the same period: kept once
+  auto pending = rest->undelivered_alerts();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].spent_micro_usd, 2'000'000);
+  EXPECT_EQ(pg->undelivered_alerts()[0].id, pending[0].id);
+  rest->record_delivery(pending[0].id, {"ops-1"}, false, "ntfy answered 500");
+  EXPECT_EQ(pg->undelivered_alerts()[0].delivered_channels, std::vector<std::string>{"ops-1"});
+  pg->record_delivery(pending[0].id, {"ops-1", "ops-2"}, true, "");
+  EXPECT_TRUE(rest->undelivered_alerts().empty());
+  EXPECT_TRUE(rest->remove_budget(id));
+  EXPECT_FALSE(pg->remove_budget(id)) << "already gone";
+
+  // What needs SQL says where to get it.
+  try {
+    rest->breakdown("model", from, to, "");
+    FAIL() << "a breakdown over REST";
+  } catch (const costs::store_error& e) {
+    EXPECT_NE(e.message().find("postgres://"), std::string::npos) << e.message();
+  }
 }
 
 }  // namespace

@@ -54,7 +54,13 @@ class target_test : public ::testing::Test {
     local.cost = costs::parse_usd("0.750000");
     batch.daily_costs = {billed, unbilled, local};
     batch.daily_usage = {priced, unpriced};
-    costs::open_postgres_store(as_role(db_.url(), "service_role"))->write(batch);
+    // Written through the target as the sync writes; sent twice, as a resent run is, it
+    // counts once.
+    auto writer = costs::open_target(as_role(db_.url(), "service_role"));
+    writer->write(batch);
+    const auto again = writer->write(batch);
+    EXPECT_EQ(again.daily_costs, 3);
+    EXPECT_EQ(again.snapshots, 0);
   }
 
   civil_day day_ = civil_day::parse("2026-11-20");

@@ -1,6 +1,7 @@
-// costs/target.hpp: the database the dashboard reads, opened from its URL. Every figure a page
-// or a report shows comes from one of these reads; each returns rows of a struct, read from the
-// database by column name, so no caller knows a table's layout or a column's position.
+// costs/target.hpp: the database, opened from its URL (Postgres, or Supabase's REST API). It
+// owns every table and view: a sync run is written through it, every figure a page or a report
+// shows is one of its reads, and budgets and their alerts are its rows. Reads return structs,
+// read by column name, so no caller knows a table's layout or a column's position.
 //
 // Days are the caller's: every read that covers days takes them, worked out in the user's zone
 // by the caller (one definition of "today" for every route and command).
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "costs/calendar.hpp"
+#include "costs/store.hpp"
 
 namespace costs {
 
@@ -126,10 +128,38 @@ struct sync_row {
   std::string error;
 };
 
+/// A budget rule as the table holds it, every one (enabled or not), with its channels as JSON
+/// text: costs::budget_book turns it into a budget_rule.
+struct budget_record {
+  std::int64_t id = 0;
+  std::string name;
+  std::string kind = "spend";  ///< or "low_balance"
+  std::string scope_kind = "total";
+  std::string scope_value;
+  std::string period = "month";
+  std::int64_t threshold_micro_usd = 0;
+  int warn_permille = 800;
+  std::string channels_json = "[]";
+  bool enabled = true;
+};
+
+/// An alert_events row: a rule reached a level in a period; delivered to these channels so far.
+struct alert_record {
+  std::int64_t id = 0;
+  std::int64_t budget_id = 0;
+  civil_day period_start;
+  std::string level;
+  std::int64_t spent_micro_usd = 0;  ///< for low-balance rules: the balance
+  std::int64_t threshold_micro_usd = 0;
+  std::vector<std::string> delivered_channels;
+};
+
 struct target_options {
   /// Any one statement longer than this is cancelled (store.unavailable): a stuck query never
   /// holds a caller for long. Zero: the database's own setting.
   std::chrono::milliseconds statement_timeout{0};
+  /// For a Supabase / PostgREST base URL: the service key (legacy JWT or sb_secret_).
+  std::string rest_key;
 };
 
 class target {
@@ -143,7 +173,7 @@ class target {
 
   /// `local_keys`: the providers whose sync-log host names the machine the data came from.
   virtual std::vector<latest_row> latest(const std::vector<std::string>& local_keys) = 0;
-  /// Each provider's newest balance, the first host's where several report one.
+  /// Each provider's newest balance (of any host).
   virtual std::vector<balance_row> balances() = 0;
   /// `group`: provider (every source), model or agent (itemised sources). `provider` "" for all.
   virtual std::vector<daily_row> daily(const std::string& group, civil_day from, civil_day to,
@@ -153,8 +183,8 @@ class target {
                                                const std::string& provider) = 0;
   virtual std::vector<spend_day_row> spend_by_day(civil_day from, civil_day to) = 0;
   virtual std::vector<spend_total_row> spend_all_time() = 0;
-  /// The last eight days, per UTC hour.
-  virtual std::vector<hour_spend_row> spend_by_hour() = 0;
+  /// Spend per UTC hour from `since` on.
+  virtual std::vector<hour_spend_row> spend_by_hour(timestamp since) = 0;
   virtual std::vector<provider_day_row> spend_by_provider_day(civil_day from, civil_day to) = 0;
   virtual std::vector<billed_day_row> billed_by_day(civil_day from, civil_day to) = 0;
   virtual std::vector<estimated_model_row> estimated_by_model(civil_day from, civil_day to) = 0;
@@ -168,10 +198,32 @@ class target {
   virtual std::vector<sync_row> last_syncs() = 0;
   /// The newest `limit` syncs; `all` includes providers not configured.
   virtual std::vector<sync_row> sync_log(int limit, bool all) = 0;
+
+  /// Writes one sync run: in one transaction on Postgres; over REST as idempotent upserts, so
+  /// a run resent whole after a failure adds nothing twice. @throws costs::store_error.
+  virtual write_summary write(const sync_batch& batch) = 0;
+
+  // Budgets and their alerts, as costs::budget_book keeps them.
+  virtual std::vector<budget_record> budget_records() = 0;
+  /// @returns the new rule's id.
+  virtual std::int64_t add_budget(const budget_record& rule) = 0;
+  /// @returns false when no rule had that id.
+  virtual bool remove_budget(std::int64_t id) = 0;
+  /// Records each alert once: one already there for its rule, period and level is left alone.
+  virtual void record_alerts(const std::vector<alert_record>& alerts) = 0;
+  /// Alerts not yet delivered to every channel, oldest first.
+  virtual std::vector<alert_record> undelivered_alerts() = 0;
+  /// `took`: the channels that have the alert now; `all`: every channel of its rule has it.
+  virtual void record_delivery(std::int64_t alert_id, const std::vector<std::string>& took,
+                               bool all, const std::string& errors) = 0;
 };
 
-/// Opens a postgres:// URL. @throws costs::store_error "store.unavailable" when it cannot
-/// connect, costs::config_error for a URL that is not Postgres's.
+/// Opens a postgres:// URL, or a Supabase / PostgREST base URL with `options.rest_key`. Over
+/// REST, what needs SQL (the latest snapshots, the timeline, breakdowns, the sync log) throws
+/// store_error "store.query" saying to use the database URL; the command line's reads and the
+/// budget book work either way.
+/// @throws costs::store_error "store.unavailable" when it cannot connect, costs::config_error for
+/// a REST URL without a key.
 std::unique_ptr<target> open_target(const std::string& url, target_options options = {});
 
 }  // namespace costs

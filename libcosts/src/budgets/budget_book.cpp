@@ -1,127 +1,101 @@
-// Budget rules and alert_events in Postgres.
-
-#include <pqxx/pqxx>
+// The budget book over a costs::target: rules, alerts and deliveries are the target's rows
+// (Postgres or Supabase's REST API alike); judging them is the same for both.
 
 #include "budgets/judge.hpp"
-#include "budgets/rest_budget_book.hpp"
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
-#include "costs/store.hpp"
-#include "store/pg_error.hpp"
+#include "costs/target.hpp"
 
 namespace costs {
 namespace {
 
-micro_usd micro_of(const pqxx::field& f) {
-  return parse_usd(f.c_str());
+budget_rule rule_of(const budget_record& r) {
+  budget_rule rule;
+  rule.id = r.id;
+  rule.name = r.name;
+  rule.kind = r.kind;
+  rule.scope_kind = r.scope_kind;
+  rule.scope_value = r.scope_value;
+  rule.period = r.period;
+  rule.threshold = micro_usd{r.threshold_micro_usd};
+  rule.warn_permille = r.warn_permille;
+  // A rule written by hand into the table may hold anything: its channels are then none, and
+  // sending says so (deliver_alert), rather than this whole list failing.
+  rule.channels = nlohmann::json::parse(r.channels_json, nullptr, false);
+  if (rule.channels.is_discarded()) rule.channels = nlohmann::json::array();
+  rule.enabled = r.enabled;
+  return rule;
 }
 
-std::vector<std::string> parse_text_array(const std::string& text) {
-  // '{a,b}': channel ids are [a-z0-9-] only, so no quoting to undo.
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char c : text) {
-    if (c == '{' || c == '}' || c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
-class postgres_budget_book : public budget_book {
+class target_budget_book final : public budget_book {
  public:
-  explicit postgres_budget_book(const std::string& url) : c_(url) {}
+  explicit target_budget_book(std::unique_ptr<target> t) : t_(std::move(t)) {}
 
   std::vector<budget_rule> list() override {
-    pqxx::read_transaction tx(c_);
     std::vector<budget_rule> out;
-    for (const auto& row : tx.exec(
-             "select id, name, kind, scope_kind, scope_value, period, threshold_usd::text, "
-             "(warn_ratio * 1000)::int, channels::text, enabled from public.budgets order by id")) {
-      budget_rule r;
-      r.id = row[0].as<std::int64_t>();
-      r.name = row[1].c_str();
-      r.kind = row[2].c_str();
-      r.scope_kind = row[3].c_str();
-      r.scope_value = row[4].c_str();
-      r.period = row[5].c_str();
-      r.threshold = micro_of(row[6]);
-      r.warn_permille = row[7].as<int>();
-      r.channels = nlohmann::json::parse(row[8].c_str());
-      r.enabled = row[9].as<bool>();
-      out.push_back(std::move(r));
-    }
+    for (const auto& r : t_->budget_records()) out.push_back(rule_of(r));
     return out;
   }
 
-  std::int64_t add(const budget_rule& r) override {
-    try {
-      pqxx::work tx(c_);
-      const auto row = tx.exec_params1(
-          "insert into public.budgets (name, kind, scope_kind, scope_value, period, threshold_usd, "
-          "warn_ratio, channels, enabled) values ($1, $2, $3, $4, $5, $6::numeric, "
-          "$7::numeric / 1000, $8::jsonb, $9) returning id",
-          r.name, r.kind, r.scope_kind, r.scope_value, r.period, to_decimal_string(r.threshold),
-          r.warn_permille, r.channels.dump(), r.enabled);
-      tx.commit();
-      return row[0].as<std::int64_t>();
-    } catch (const pqxx::failure& e) {
-      throw detail::to_store_error(e, "adding a budget");
-    }
+  std::int64_t add(const budget_rule& rule) override {
+    budget_record r;
+    r.name = rule.name;
+    r.kind = rule.kind;
+    r.scope_kind = rule.scope_kind;
+    r.scope_value = rule.scope_value;
+    r.period = rule.period;
+    r.threshold_micro_usd = rule.threshold.value;
+    r.warn_permille = rule.warn_permille;
+    r.channels_json = rule.channels.dump();
+    r.enabled = rule.enabled;
+    return t_->add_budget(r);
   }
 
-  bool remove(std::int64_t id) override {
-    pqxx::work tx(c_);
-    const auto r = tx.exec_params("delete from public.budgets where id = $1", id);
-    tx.commit();
-    return r.affected_rows() > 0;
+  bool remove(std::int64_t id) override { return t_->remove_budget(id); }
+
+  micro_usd spent_in(const budget_rule& rule, civil_day from, civil_day to) override {
+    return micro_usd{t_->scope_spend_micro_usd(rule.scope_kind, rule.scope_value, from, to)};
   }
 
   std::vector<budget_alert> pending_alerts(civil_day today) override {
     const auto rules = list();
-    {
-      pqxx::work tx(c_);
-      const auto fired = detail::judge_rules(
-          rules, today,
-          [&](const std::string& provider) -> std::optional<micro_usd> {
-            const auto rows = tx.exec_params(
-                "select balance_usd::text from public.usage_latest where provider = $1 and "
-                "balance_usd is not null and currency = 'USD' order by fetched_at desc limit 1",
-                provider);
-            if (rows.empty()) return std::nullopt;
-            return micro_of(rows[0][0]);
-          },
-          [&](const budget_rule& r, civil_day from, civil_day to) {
-            return spent(tx, r, from, to);
-          });
-      for (const auto& f : fired)
-        tx.exec_params(
-            "insert into public.alert_events (budget_id, period_start, level, spent_usd, "
-            "threshold_usd) values ($1, $2::date, $3, $4::numeric, $5::numeric) "
-            "on conflict (budget_id, period_start, level) do nothing",
-            f.rule->id, f.period_start.to_string(), f.level, to_decimal_string(f.measured),
-            to_decimal_string(f.rule->threshold));
-      tx.commit();
+    std::vector<balance_row> balances;
+    bool balances_read = false;
+    std::vector<alert_record> fired;
+    for (const auto& f : detail::judge_rules(
+             rules, today,
+             [&](const std::string&provider) -> std::optional<micro_usd> {
+               if (!balances_read) balances = t_->balances();
+               balances_read = true;
+               for (const auto& b : balances)
+                 if (b.provider == provider && b.currency == "USD")
+                   return micro_usd{b.balance_micro_usd};
+               return std::nullopt;
+             },
+             [&](const budget_rule&r, civil_day from, civil_day to) {
+               return spent_in(r, from, to);
+             })) {
+      alert_record a;
+      a.budget_id = f.rule->id;
+      a.period_start = f.period_start;
+      a.level = f.level;
+      a.spent_micro_usd = f.measured.value;
+      a.threshold_micro_usd = f.rule->threshold.value;
+      fired.push_back(std::move(a));
     }
-    pqxx::read_transaction tx(c_);
+    t_->record_alerts(fired);
     std::vector<budget_alert> out;
-    for (const auto& row :
-         tx.exec("select id, budget_id, period_start::text, level, spent_usd::text, "
-                 "threshold_usd::text, delivered_channels::text from public.alert_events "
-                 "where delivered_at is null order by id")) {
-      budget_alert a;
-      a.event_id = row[0].as<std::int64_t>();
-      const budget_rule* rule = detail::find_rule(rules, row[1].as<std::int64_t>());
+    for (const auto& row : t_->undelivered_alerts()) {
+      const budget_rule* rule = detail::find_rule(rules, row.budget_id);
       if (rule == nullptr) continue;
+      budget_alert a;
+      a.event_id = row.id;
       a.rule = *rule;
-      a.period_start = civil_day::parse(row[2].c_str());
-      a.level = row[3].c_str();
-      a.spent = micro_of(row[4]);
-      a.threshold = micro_of(row[5]);
-      a.delivered = parse_text_array(row[6].c_str());
+      a.period_start = row.period_start;
+      a.level = row.level;
+      a.spent = micro_usd{row.spent_micro_usd};
+      a.threshold = micro_usd{row.threshold_micro_usd};
+      a.delivered = row.delivered_channels;
       out.push_back(std::move(a));
     }
     return out;
@@ -129,48 +103,19 @@ class postgres_budget_book : public budget_book {
 
   void record_delivery(const budget_alert& a, const std::vector<std::string>& took,
                        const std::string& errors) override {
-    std::string array = "{";
-    for (const auto& id : took) array += (array.size() > 1 ? "," : "") + id;
-    array += "}";
-    const bool all = detail::delivered_everywhere(a, took);
-    pqxx::work tx(c_);
-    tx.exec_params(
-        "update public.alert_events set delivered_channels = $2::text[], "
-        "delivered_at = case when $3 then now() end, delivery_error = nullif($4, '') "
-        "where id = $1",
-        a.event_id, array, all, errors);
-    tx.commit();
-  }
-
-  micro_usd spent_in(const budget_rule& r, civil_day from, civil_day to) override {
-    pqxx::work tx(c_);
-    return spent(tx, r, from, to);
+    t_->record_delivery(a.event_id, took, detail::delivered_everywhere(a, took), errors);
   }
 
  private:
-  micro_usd spent(pqxx::work& tx, const budget_rule& r, civil_day from, civil_day to) {
-    const bool by_usage = r.scope_kind == "agent" || r.scope_kind == "model";
-    const std::string sql =
-        by_usage ? "select coalesce(sum(cost_usd), 0)::text from public.usage_daily where date "
-                   "between $1::date and $2::date and " +
-                       r.scope_kind + " = $3"
-                 : "select coalesce(sum(cost_usd), 0)::text from public.cost_daily where date "
-                   "between $1::date and $2::date and ($3 = '' or provider = $3)";
-    return micro_of(tx.exec_params1(sql, from.to_string(), to.to_string(), r.scope_value)[0]);
-  }
-
-  pqxx::connection c_;
+  std::unique_ptr<target> t_;
 };
 
 }  // namespace
 
 std::unique_ptr<budget_book> open_budget_book(const std::string& url, const std::string& rest_key) {
-  if (!is_postgres_url(url)) return detail::open_rest_budget_book(url, rest_key);
-  try {
-    return std::make_unique<postgres_budget_book>(url);
-  } catch (const pqxx::failure& e) {
-    throw detail::to_store_error(e, "connecting");
-  }
+  target_options options;
+  options.rest_key = rest_key;
+  return std::make_unique<target_budget_book>(open_target(url, options));
 }
 
 }  // namespace costs

@@ -2,9 +2,12 @@
 #include <pqxx/pqxx>
 
 #include "costs/error.hpp"
+#include "costs/money.hpp"
 #include "costs/store.hpp"
 #include "costs/target.hpp"
 #include "store/pg_error.hpp"
+#include "store/pg_writes.hpp"
+#include "store/rest_target.hpp"
 
 namespace costs {
 namespace {
@@ -26,6 +29,27 @@ std::string text(const pqxx::field& f) {
 token_sums tokens_of(const pqxx::row& r) {
   return {r["input_tokens"].as<std::int64_t>(), r["output_tokens"].as<std::int64_t>(),
           r["cache_read_tokens"].as<std::int64_t>(), r["cache_write_tokens"].as<std::int64_t>()};
+}
+
+// Channel ids are [a-z0-9-] only, so a text[] needs no quoting either way: '{a,b}'.
+std::vector<std::string> text_array(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char c : text) {
+    if (c == '{' || c == '}' || c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+std::string to_text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) out += (out.size() > 1 ? "," : "") + item;
+  return out + "}";
 }
 
 // Timestamps leave the database as ISO 8601 UTC text with microseconds.
@@ -72,9 +96,10 @@ void prepare_statements(pqxx::connection& c) {
       left join newest_sync s on s.provider = r.provider and s.host = r.host
      order by sync_failed desc, r.provider, r.host)sql");
   c.prepare("balances", R"sql(
-    select provider, (balance_usd * 1000000)::bigint as balance_micro_usd, currency
+    select distinct on (provider) provider,
+           (balance_usd * 1000000)::bigint as balance_micro_usd, currency
       from public.usage_latest
-     where balance_usd is not null order by provider, host)sql");
+     where balance_usd is not null order by provider, fetched_at desc)sql");
   // The timeline: cost per day and key from $1 to $3, optionally one provider ($2). A group
   // with any unpriced row has no cost (null), never a partial sum shown as whole. By provider
   // from cost_daily (every source has it); by model or agent from usage_daily.
@@ -141,7 +166,7 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("spend_by_hour", R"sql(
     select to_char(hour at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as hour,
            coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
-      from public.cost_hourly where hour >= now() - interval '8 days' group by 1)sql");
+      from public.cost_hourly where hour >= $1::timestamptz group by 1 order by 1)sql");
   c.prepare("spend_all_time", R"sql(
     select source = 'local_session' as estimated,
            coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd,
@@ -189,6 +214,32 @@ void prepare_statements(pqxx::connection& c) {
       from public.usage_daily
      where date between $1::date and $2::date and )sql") +
                                                      key + " = $3");
+  // Budgets and their alerts: what the budget book reads and writes.
+  c.prepare("budget_records", R"sql(
+    select id, name, kind, scope_kind, scope_value, period,
+           (threshold_usd * 1000000)::bigint as threshold_micro_usd,
+           (warn_ratio * 1000)::int as warn_permille, channels::text as channels, enabled
+      from public.budgets order by id)sql");
+  c.prepare("add_budget", R"sql(
+    insert into public.budgets (name, kind, scope_kind, scope_value, period, threshold_usd,
+                                warn_ratio, channels, enabled)
+    values ($1, $2, $3, $4, $5, $6::numeric, $7::numeric / 1000, $8::jsonb, $9)
+    returning id)sql");
+  c.prepare("remove_budget", "delete from public.budgets where id = $1");
+  c.prepare("record_alert", R"sql(
+    insert into public.alert_events (budget_id, period_start, level, spent_usd, threshold_usd)
+    values ($1, $2::date, $3, $4::numeric, $5::numeric)
+    on conflict (budget_id, period_start, level) do nothing)sql");
+  c.prepare("undelivered_alerts", R"sql(
+    select id, budget_id, period_start::text as period_start, level,
+           (spent_usd * 1000000)::bigint as spent_micro_usd,
+           (threshold_usd * 1000000)::bigint as threshold_micro_usd,
+           delivered_channels::text as delivered_channels
+      from public.alert_events where delivered_at is null order by id)sql");
+  c.prepare("record_delivery", R"sql(
+    update public.alert_events set delivered_channels = $2::text[],
+           delivered_at = case when $3 then now() end, delivery_error = nullif($4, '')
+     where id = $1)sql");
   c.prepare("known_agents",
             "select distinct agent from public.usage_daily where agent <> '' order by 1");
   c.prepare("last_syncs", R"sql(
@@ -225,8 +276,10 @@ class postgres_target final : public target {
       }
       prepare_statements(*c_);
     } catch (const pqxx::broken_connection& e) {
-      throw store_error("store.unavailable",
-                        "cannot reach the database: " + std::string(e.what()).substr(0, 200));
+      std::string why = e.what();
+      if (const auto nl = why.find('\n'); nl != std::string::npos) why.erase(nl);
+      throw store_error("store.unavailable", "cannot reach the database: " + why.substr(0, 200) +
+                                                 "; check the target URL and that it is up");
     } catch (const pqxx::failure& e) {
       throw detail::to_store_error(e, "opening the database");
     }
@@ -239,9 +292,7 @@ class postgres_target final : public target {
   }
 
   std::vector<latest_row> latest(const std::vector<std::string>& local_keys) override {
-    std::string array = "{";
-    for (const auto& k : local_keys) array += (array.size() > 1 ? "," : "") + k;
-    array += "}";
+    const std::string array = to_text_array(local_keys);
     std::vector<latest_row> out;
     read("latest", [&](pqxx::transaction_base& tx) {
       for (const auto& r : tx.exec_prepared("latest", array)) {
@@ -328,10 +379,10 @@ class postgres_target final : public target {
     return out;
   }
 
-  std::vector<hour_spend_row> spend_by_hour() override {
+  std::vector<hour_spend_row> spend_by_hour(timestamp since) override {
     std::vector<hour_spend_row> out;
     read("the spend by hour", [&](pqxx::transaction_base& tx) {
-      for (const auto& r : tx.exec_prepared("spend_by_hour"))
+      for (const auto& r : tx.exec_prepared("spend_by_hour", format_timestamp(since)))
         out.push_back({text(r["hour"]), r["cost_micro_usd"].as<std::int64_t>()});
     });
     return out;
@@ -416,40 +467,135 @@ class postgres_target final : public target {
     return out;
   }
 
+  write_summary write(const sync_batch& batch) override {
+    if (!writes_prepared_) {
+      try {
+        detail::prepare_writes(*c_);
+      } catch (const pqxx::failure& e) {
+        throw detail::to_store_error(e, "writing the sync run");
+      }
+      writes_prepared_ = true;
+    }
+    return detail::write_batch(*c_, batch);
+  }
+
+  std::vector<budget_record> budget_records() override {
+    std::vector<budget_record> out;
+    read("the budgets", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("budget_records")) {
+        budget_record b;
+        b.id = r["id"].as<std::int64_t>();
+        b.name = text(r["name"]);
+        b.kind = text(r["kind"]);
+        b.scope_kind = text(r["scope_kind"]);
+        b.scope_value = text(r["scope_value"]);
+        b.period = text(r["period"]);
+        b.threshold_micro_usd = r["threshold_micro_usd"].as<std::int64_t>();
+        b.warn_permille = r["warn_permille"].as<int>();
+        b.channels_json = text(r["channels"]);
+        b.enabled = r["enabled"].as<bool>();
+        out.push_back(std::move(b));
+      }
+    });
+    return out;
+  }
+
+  std::int64_t add_budget(const budget_record& b) override {
+    std::int64_t id = 0;
+    write("adding a budget", [&](pqxx::work& tx) {
+      id = tx.exec_prepared1("add_budget", b.name, b.kind, b.scope_kind, b.scope_value, b.period,
+                             to_decimal_string(micro_usd{b.threshold_micro_usd}), b.warn_permille,
+                             b.channels_json, b.enabled)["id"]
+               .as<std::int64_t>();
+    });
+    return id;
+  }
+
+  bool remove_budget(std::int64_t id) override {
+    bool removed = false;
+    write("removing a budget", [&](pqxx::work& tx) {
+      removed = tx.exec_prepared("remove_budget", id).affected_rows() > 0;
+    });
+    return removed;
+  }
+
+  void record_alerts(const std::vector<alert_record>& alerts) override {
+    if (alerts.empty()) return;
+    write("recording alerts", [&](pqxx::work& tx) {
+      for (const auto& a : alerts)
+        tx.exec_prepared("record_alert", a.budget_id, a.period_start.to_string(), a.level,
+                         to_decimal_string(micro_usd{a.spent_micro_usd}),
+                         to_decimal_string(micro_usd{a.threshold_micro_usd}));
+    });
+  }
+
+  std::vector<alert_record> undelivered_alerts() override {
+    std::vector<alert_record> out;
+    read("the alerts", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("undelivered_alerts")) {
+        alert_record a;
+        a.id = r["id"].as<std::int64_t>();
+        a.budget_id = r["budget_id"].as<std::int64_t>();
+        a.period_start = civil_day::parse(text(r["period_start"]));
+        a.level = text(r["level"]);
+        a.spent_micro_usd = r["spent_micro_usd"].as<std::int64_t>();
+        a.threshold_micro_usd = r["threshold_micro_usd"].as<std::int64_t>();
+        a.delivered_channels = text_array(text(r["delivered_channels"]));
+        out.push_back(std::move(a));
+      }
+    });
+    return out;
+  }
+
+  void record_delivery(std::int64_t alert_id, const std::vector<std::string>& took, bool all,
+                       const std::string& errors) override {
+    write("recording a delivery", [&](pqxx::work& tx) {
+      tx.exec_prepared("record_delivery", alert_id, to_text_array(took), all, errors);
+    });
+  }
+
  private:
   // One read-only transaction; libpqxx's failures become store_errors by what they mean.
   template <typename F>
   void read(const char* what, F&& body) {
+    run<pqxx::read_transaction>(std::string("reading ") + what, body);
+  }
+  template <typename F>
+  void write(const char* doing, F&& body) {
+    run<pqxx::work>(doing, [&](pqxx::work& tx) {
+      body(tx);
+      tx.commit();
+    });
+  }
+  template <typename transaction, typename F>
+  void run(const std::string& doing, F&& body) {
     try {
-      pqxx::read_transaction tx(*c_);
+      transaction tx(*c_);
       body(tx);
     } catch (const pqxx::broken_connection&) {
-      throw store_error("store.unavailable",
-                        std::string("reading ") + what + ": the database connection was lost");
+      throw store_error("store.unavailable", doing + ": the database connection was lost");
     } catch (const pqxx::failure& e) {
       // 57014: cancelled, here by statement_timeout (libpqxx 6 has no class for it).
       const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
       if (sql != nullptr && (sql->sqlstate() == "57014" ||
                              std::string(e.what()).find("statement timeout") != std::string::npos))
-        throw store_error("store.unavailable",
-                          std::string("reading ") + what + ": the query took too long");
+        throw store_error("store.unavailable", doing + ": the query took too long");
       if (!connected())
-        throw store_error("store.unavailable",
-                          std::string("reading ") + what + ": the database connection was lost");
-      const store_error mapped = detail::to_store_error(e, std::string("reading ") + what);
+        throw store_error("store.unavailable", doing + ": the database connection was lost");
+      const store_error mapped = detail::to_store_error(e, doing);
       throw store_error(mapped.code() == "store.bad_value" ? "store.bad_value" : "store.query",
                         mapped.message());
     }
   }
 
   std::unique_ptr<pqxx::connection> c_;
+  bool writes_prepared_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<target> open_target(const std::string& url, target_options options) {
-  if (!is_postgres_url(url))
-    throw config_error("target.not_postgres", "the dashboard reads a postgres:// database URL");
+  if (!is_postgres_url(url)) return detail::open_rest_target(url, options.rest_key);
   return std::make_unique<postgres_target>(url, options);
 }
 

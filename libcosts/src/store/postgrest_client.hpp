@@ -10,6 +10,7 @@
 
 #include "costs/error.hpp"
 #include "costs/money.hpp"
+#include "costs/store.hpp"
 
 namespace costs::detail {
 
@@ -33,5 +34,9 @@ class postgrest_client {
 
 /// A PostgREST value (a JSON number or string) as exact money; nullopt for null.
 std::optional<micro_usd> rest_money(const nlohmann::json& value);
+
+/// A sync run written through the REST API: idempotent upserts, table by table.
+/// @throws costs::store_error with one line.
+write_summary write_batch_rest(const postgrest_client& client, const sync_batch& batch);
 
 }  // namespace costs::detail

@@ -20,6 +20,7 @@
 #include "costs/provider.hpp"
 #include "costs/registry.hpp"
 #include "costs/spool.hpp"
+#include "costs/target.hpp"
 #include "http/http_client.hpp"
 
 #if !defined(_WIN32)
@@ -214,9 +215,9 @@ class runner {
     spool waiting(costs_home() / "spool");
     const auto mine = waiting.put(batch);
     try {
-      const auto db = is_postgres_url(options_.target)
-                          ? open_postgres_store(options_.target)
-                          : open_postgrest_store(options_.target, options_.supabase_key);
+      target_options how;
+      how.rest_key = options_.supabase_key;
+      const auto db = open_target(options_.target, how);
       for (const auto& file : waiting.pending()) {
         if (file == mine) {
           report_.written = db->write(batch);
