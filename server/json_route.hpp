@@ -14,6 +14,7 @@
 #include "costs/calendar.hpp"
 #include "db.hpp"
 #include "metrics.hpp"
+#include "query_pool.hpp"
 #include "result_cache.hpp"
 
 namespace costs::server {
@@ -71,6 +72,7 @@ struct api_context {
   std::string time_zone = "UTC";          ///< the zone whose days "today" and "this week" mean
   int cache_seconds = 0;                  ///< Cache-Control max-age
   std::string admin_url;  ///< a database role that may write budgets; empty: writes refused
+  query_pool* pool = nullptr;  ///< where handlers wait on the database; null: on Pistache's threads
 };
 
 /// A request header's value, raw or as Pistache parsed it.
@@ -110,9 +112,10 @@ civil_day request_today(const Pistache::Rest::Request& request, const api_contex
 using json_handler = std::function<nlohmann::json(const Pistache::Rest::Request&, api_context&)>;
 
 /// `route` names the route in /metrics. A read is cached and answers 200 (or 304); a write is
-/// never cached and answers `write_status` (201 for a creation).
+/// never cached and answers `write_status` (201 for a creation). The handler runs on the query
+/// pool (ctx.pool), unless `on_pool` is false (a route that never waits on the database).
 Pistache::Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handler handler,
-                                          int write_status = 0);
+                                          int write_status = 0, bool on_pool = true);
 
 /// Sends the error envelope.
 Pistache::Async::Promise<ssize_t> send_error(Pistache::Http::ResponseWriter& response, int status,

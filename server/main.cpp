@@ -5,7 +5,9 @@
 // It prints one line, "listening on http://HOST:PORT", once it accepts connections (tests
 // and scripts wait for it), and exits 0 on SIGTERM or SIGINT after in-flight requests end.
 #include <pthread.h>
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -53,6 +55,8 @@ int main(int argc, char** argv) {
   std::string time_zone = costs::env("COSTS_TIMEZONE").value_or("UTC");
   long cache_ms = 5000;
   long drain_seconds = 10;
+  int db_threads = 4;
+  long statement_timeout_ms = 5000;
   std::string admin_url = costs::env("COSTS_ADMIN_DATABASE_URL").value_or("");
   std::string admin_token = costs::env("COSTS_ADMIN_TOKEN").value_or("");
   if (auto origins = costs::env("COSTS_CORS_ORIGINS")) {
@@ -86,7 +90,11 @@ int main(int argc, char** argv) {
       "writes need Authorization: Bearer T (env COSTS_ADMIN_TOKEN); alert channels are picked "
       "by name from COSTS_CHANNEL_<NAME> in the environment or config file")(
       "drain-seconds", po::value(&drain_seconds)->value_name("S"),
-      "on SIGTERM, wait up to S seconds for requests in flight (default 10)");
+      "on SIGTERM, wait up to S seconds for requests in flight (default 10)")(
+      "db-threads", po::value(&db_threads)->value_name("N"),
+      "threads that wait on the database, each with its own connection (default 4)")(
+      "statement-timeout-ms", po::value(&statement_timeout_ms)->value_name("MS"),
+      "a query running longer is cancelled and answered 503 (default 5000)");
 
   listen_address address;
   try {
@@ -105,6 +113,10 @@ int main(int argc, char** argv) {
       throw std::invalid_argument("--cache-ms must be 0..3600000");
     if (drain_seconds < 0 || drain_seconds > 600)
       throw std::invalid_argument("--drain-seconds must be 0..600");
+    if (db_threads < 1 || db_threads > 256)
+      throw std::invalid_argument("--db-threads must be 1..256");
+    if (statement_timeout_ms < 100 || statement_timeout_ms > 600'000)
+      throw std::invalid_argument("--statement-timeout-ms must be 100..600000");
     costs::time_zone::named(time_zone);  // a zone the system lacks is bad configuration
     costs::configured_channels();        // a malformed COSTS_CHANNEL_* line, said at start
   } catch (const std::exception& e) {
@@ -120,7 +132,13 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  costs::server::database db(database_url);
+  costs::target_options db_options;
+  db_options.statement_timeout = std::chrono::milliseconds(statement_timeout_ms);
+  db_options.connect_timeout = std::chrono::seconds(3);
+  costs::server::database db(database_url, db_options);
+  // A request waits for a query thread no longer than a query may run.
+  costs::server::query_pool pool(db_threads, 1024,
+                                 std::chrono::milliseconds(std::max(2000L, statement_timeout_ms)));
   costs::server::metrics stats;
   costs::server::result_cache cache{std::chrono::milliseconds(cache_ms)};
   costs::server::drain_gate gate;
@@ -135,6 +153,7 @@ int main(int argc, char** argv) {
   ctx.cache_seconds = static_cast<int>((cache_ms + 999) / 1000);
   ctx.admin_url = admin_url;
   ctx.admin_token = admin_token;
+  ctx.pool = &pool;
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
     endpoint.init(Http::Endpoint::options()
@@ -151,9 +170,13 @@ int main(int argc, char** argv) {
     int received = 0;
     sigwait(&signals, &received);
     // New requests get 503 from here on; the ones in flight finish before the endpoint stops.
-    if (!gate.drain(std::chrono::seconds(drain_seconds)))
+    if (!gate.drain(std::chrono::seconds(drain_seconds))) {
+      // A query thread held by a database that stopped answering would hold the exit too.
       std::cerr << "costs-server: requests still running after " << drain_seconds
                 << " s; stopping anyway\n";
+      std::_Exit(0);
+    }
+    pool.stop();  // nothing may answer through the endpoint once it is gone
     endpoint.shutdown();
   } catch (const std::exception& e) {
     std::cerr << "costs-server: cannot serve on " << listen << ": " << e.what() << '\n';

@@ -167,127 +167,181 @@ std::string choice_param(const Rest::Request& request, const std::string& name,
   throw http_error{400, "bad_parameter", name + " must be one of: " + list};
 }
 
+namespace {
+
+// One request from its arrival to its answer, on whichever thread answers it: counted in
+// /metrics however it ends, and in flight for the drain until its bytes are handed to Pistache's
+// event loop (a shutdown before that would lose the answer).
+struct exchange {
+  exchange(api_context& c, const std::string& r, Rest::Request q, Http::ResponseWriter w)
+      : ctx(c), route(r), request(std::move(q)), response(std::move(w)) {}
+  exchange(const exchange&) = delete;
+  exchange& operator=(const exchange&) = delete;
+  ~exchange() {
+    count();
+    if (in_gate && !handed_off) ctx.gate->leave();
+  }
+
+  // Counted before the answer leaves, so a client that reads /metrics next sees it.
+  void count() {
+    if (counted || ctx.stats == nullptr) return;
+    counted = true;
+    ctx.stats->observe(route, status, std::chrono::steady_clock::now() - started);
+  }
+
+  // A client that hung up has no answer to take: its request simply ends.
+  template <typename F>
+  void send(F&& how) {
+    count();
+    try {
+      Async::Promise<ssize_t> sent = how();
+      if (!in_gate) return;
+      handed_off = true;
+      drain_gate* g = ctx.gate;
+      sent.then([g](ssize_t) { g->leave(); }, [g](std::exception_ptr&) { g->leave(); });
+    } catch (const std::exception&) {
+    }
+  }
+
+  api_context& ctx;
+  std::string route;
+  Rest::Request request;
+  Http::ResponseWriter response;
+  int status = 200;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  bool in_gate = false;
+  bool handed_off = false;
+  bool counted = false;
+};
+
+void answer_unavailable(exchange& x, const std::string& code, const std::string& message) {
+  x.status = 503;
+  x.response.headers().add<retry_after_header>("5");
+  x.send([&] { return send_error(x.response, 503, code, message); });
+}
+
+// Runs the handler and sends its answer, or the error its failure means.
+void answer(exchange& x, const json_handler& handler, int write_status) {
+  api_context& ctx = x.ctx;
+  const Rest::Request& request = x.request;
+  Http::ResponseWriter& response = x.response;
+  try {
+    if (write_status != 0) {
+      const std::string body = handler(request, ctx).dump();
+      x.status = write_status;
+      x.send([&] {
+        return response.send(static_cast<Http::Code>(write_status), body, MIME(Application, Json));
+      });
+      return;
+    }
+    const auto answer =
+        ctx.cache->get(cache_key(request), [&] { return handler(request, ctx).dump(); });
+    ctx.db->answered();
+    const std::string& etag = answer->etag;
+    response.headers().add<etag_header>(etag);
+    // Private: answers may sit behind a token. max-age matches the server's own cache, so a
+    // browser re-asks no sooner than the answer could change; the ETag makes re-asking cheap.
+    response.headers().add<Http::Header::CacheControl>(std::vector<Http::CacheDirective>{
+        Http::CacheDirective(Http::CacheDirective::Private),
+        Http::CacheDirective(Http::CacheDirective::MaxAge,
+                             std::chrono::seconds(ctx.cache_seconds))});
+    const auto if_none_match = header_value(request, "If-None-Match");
+    if (if_none_match &&
+        (if_none_match->find(etag) != std::string::npos || *if_none_match == "*")) {
+      x.status = 304;
+      x.send([&] { return response.send(Http::Code::Not_Modified); });
+    } else {
+      x.send([&] { return response.send(Http::Code::Ok, answer->body, MIME(Application, Json)); });
+    }
+  } catch (const http_error& e) {
+    x.status = e.status;
+    if (e.status == 401) response.headers().add<authenticate_header>("Bearer");
+    if (e.status == 503) response.headers().add<retry_after_header>("5");
+    x.send([&] { return send_error(response, e.status, e.code, e.message); });
+  } catch (const costs::store_error& e) {
+    // What the database layer says it means: a bad value is the request's fault; a database
+    // out of reach (down, restarting, or a query past its time) is a 503 to retry; a write
+    // refused is a 503 too; anything else is ours, a 500 logged without reaching the client.
+    // A query past its time leaves its connection open and usable: only a lost one is dropped
+    // and counts against the database (the reconnect backoff).
+    const bool lost = !ctx.db->connected();
+    const bool unreachable = e.code() == "store.unavailable" || lost;
+    if (e.code() != "store.bad_value" && (lost || e.code() != "store.unavailable")) ctx.db->reset();
+    if (e.code() == "store.bad_value") {
+      x.status = 400;
+      x.send([&] { return send_error(response, 400, "bad_value", e.message()); });
+    } else if (unreachable) {
+      if (lost) ctx.db->could_not_reach(e.message());
+      if (ctx.stats) ctx.stats->database_error();
+      answer_unavailable(x, "database_unavailable",
+                         "the database cannot be reached; retry shortly");
+    } else if (e.code() == "store.query") {
+      x.status = 500;
+      std::cerr << "costs-server: " << request.resource() << " failed: " << e.message() << '\n';
+      x.send([&] {
+        return send_error(response, 500, "internal", "the server could not answer this request");
+      });
+    } else {
+      std::cerr << "costs-server: " << request.resource() << ": " << e.message() << '\n';
+      answer_unavailable(x, "database_unavailable",
+                         "the database could not take the write; retry shortly");
+    }
+  } catch (const std::exception& e) {
+    ctx.db->reset();
+    x.status = 500;
+    std::cerr << "costs-server: " << request.resource() << " failed: " << e.what() << '\n';
+    x.send([&] {
+      return send_error(response, 500, "internal", "the server could not answer this request");
+    });
+  }
+}
+
+}  // namespace
+
 Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handler handler,
-                                int write_status) {
-  return [&ctx, route = std::move(route), handler = std::move(handler), write_status](
+                                int write_status, bool on_pool) {
+  return [&ctx, route = std::move(route), handler = std::move(handler), write_status, on_pool](
              const Rest::Request& request, Http::ResponseWriter response) {
-    const auto started = std::chrono::steady_clock::now();
-    int status = 200;
-    struct record {  // counted however the request ends
-      api_context& ctx;
-      const std::string& route;
-      int& status;
-      std::chrono::steady_clock::time_point started;
-      ~record() {
-        if (ctx.stats)
-          ctx.stats->observe(route, status, std::chrono::steady_clock::now() - started);
-      }
-    } recorder{ctx, route, status, started};
-    add_cors(request, response, ctx);
+    auto x = std::make_shared<exchange>(ctx, route, request, std::move(response));
+    add_cors(x->request, x->response, ctx);
     if (ctx.gate != nullptr && !ctx.gate->enter()) {
-      status = 503;
-      response.headers().add<retry_after_header>("5");
-      response.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
-      send_error(response, 503, "shutting_down", "the server is stopping; retry shortly");
+      x->response.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+      answer_unavailable(*x, "shutting_down", "the server is stopping; retry shortly");
       return Rest::Route::Result::Ok;
     }
-    // The request stays in flight until its bytes are written: Pistache writes from its event
-    // loop after the handler returns, and a shutdown before that would lose the answer.
-    struct leave_gate {
-      drain_gate* gate;
-      bool handed_off = false;
-      void after(Async::Promise<ssize_t> sent) {
-        if (gate == nullptr) return;
-        handed_off = true;
-        drain_gate* g = gate;
-        sent.then([g](ssize_t) { g->leave(); }, [g](std::exception_ptr&) { g->leave(); });
-      }
-      ~leave_gate() {
-        if (gate != nullptr && !handed_off) gate->leave();
-      }
-    } leaving{ctx.gate};
+    x->in_gate = ctx.gate != nullptr;
     if (!ctx.token.empty() && request.resource().rfind("/api/", 0) == 0) {
       const auto auth = header_value(request, "Authorization");
       const bool admin =
           !ctx.admin_token.empty() && auth && same_secret(*auth, "Bearer " + ctx.admin_token);
       if (!auth || (!same_secret(*auth, "Bearer " + ctx.token) && !admin)) {
-        status = 401;  // counted in /metrics as what it was
-        response.headers().add<authenticate_header>("Bearer");
-        leaving.after(send_error(response, 401, "unauthorized",
-                                 "send Authorization: Bearer <the server's token>"));
+        x->status = 401;  // counted in /metrics as what it was
+        x->response.headers().add<authenticate_header>("Bearer");
+        x->send([&] {
+          return send_error(x->response, 401, "unauthorized",
+                            "send Authorization: Bearer <the server's token>");
+        });
         return Rest::Route::Result::Ok;
       }
     }
-    try {
-      if (write_status != 0) {
-        const std::string body = handler(request, ctx).dump();
-        status = write_status;
-        leaving.after(
-            response.send(static_cast<Http::Code>(write_status), body, MIME(Application, Json)));
-        return Rest::Route::Result::Ok;
-      }
-      const auto answer =
-          ctx.cache->get(cache_key(request), [&] { return handler(request, ctx).dump(); });
-      const std::string& etag = answer->etag;
-      response.headers().add<etag_header>(etag);
-      // Private: answers may sit behind a token. max-age matches the server's own cache, so a
-      // browser re-asks no sooner than the answer could change; the ETag makes re-asking cheap.
-      response.headers().add<Http::Header::CacheControl>(std::vector<Http::CacheDirective>{
-          Http::CacheDirective(Http::CacheDirective::Private),
-          Http::CacheDirective(Http::CacheDirective::MaxAge,
-                               std::chrono::seconds(ctx.cache_seconds))});
-      const auto if_none_match = header_value(request, "If-None-Match");
-      if (if_none_match &&
-          (if_none_match->find(etag) != std::string::npos || *if_none_match == "*")) {
-        status = 304;
-        leaving.after(response.send(Http::Code::Not_Modified));
-      } else {
-        leaving.after(response.send(Http::Code::Ok, answer->body, MIME(Application, Json)));
-      }
-    } catch (const http_error& e) {
-      status = e.status;
-      if (e.status == 401) response.headers().add<authenticate_header>("Bearer");
-      leaving.after(send_error(response, e.status, e.code, e.message));
-    } catch (const costs::store_error& e) {
-      // What the database layer says it means: a bad value is the request's fault; a database
-      // out of reach (down, restarting, or a query past its time) is a 503 to retry; a write
-      // refused is a 503 too; anything else is ours, a 500 logged without reaching the client.
-      const bool unreachable = e.code() == "store.unavailable" || !ctx.db->connected();
-      if (e.code() != "store.bad_value") ctx.db->reset();
-      if (e.code() == "store.bad_value") {
-        status = 400;
-        leaving.after(send_error(response, 400, "bad_value", e.message()));
-      } else if (unreachable) {
-        status = 503;
-        if (ctx.stats) ctx.stats->database_error();
-        response.headers().add<retry_after_header>("5");
-        leaving.after(send_error(response, 503, "database_unavailable",
-                                 "the database cannot be reached; retry shortly"));
-      } else if (e.code() == "store.query") {
-        status = 500;
-        std::cerr << "costs-server: " << request.resource() << " failed: " << e.message() << '\n';
-        leaving.after(
-            send_error(response, 500, "internal", "the server could not answer this request"));
-      } else {
-        status = 503;
-        std::cerr << "costs-server: " << request.resource() << ": " << e.message() << '\n';
-        leaving.after(send_error(response, 503, "database_unavailable",
-                                 "the database could not take the write; retry shortly"));
-      }
-    } catch (const std::exception& e) {
-      ctx.db->reset();
-      status = 500;
-      std::cerr << "costs-server: " << request.resource() << " failed: " << e.what() << '\n';
-      leaving.after(
-          send_error(response, 500, "internal", "the server could not answer this request"));
+    if (!on_pool || ctx.pool == nullptr) {
+      answer(*x, handler, write_status);
+      return Rest::Route::Result::Ok;
     }
+    // The database's work runs on the query pool; this thread goes back to its connections.
+    ctx.pool->post([x, handler, write_status] { answer(*x, handler, write_status); },
+                   [x] {
+                     answer_unavailable(*x, "busy",
+                                        "every database connection is busy; retry shortly");
+                   });
     return Rest::Route::Result::Ok;
   };
 }
 
 void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem::path& static_dir) {
-  Rest::Routes::Get(router, "/healthz", json_route(ctx, "/healthz", &get_healthz));
-  Rest::Routes::Get(router, "/openapi.json", json_route(ctx, "/openapi.json", &get_openapi));
+  Rest::Routes::Get(router, "/healthz", json_route(ctx, "/healthz", &get_healthz, 0, false));
+  Rest::Routes::Get(router, "/openapi.json",
+                    json_route(ctx, "/openapi.json", &get_openapi, 0, false));
   Rest::Routes::Get(
       router, "/metrics", [&ctx](const Rest::Request&, Http::ResponseWriter response) {
         std::string text = ctx.stats ? ctx.stats->text() : std::string();

@@ -158,6 +158,9 @@ struct target_options {
   /// Any one statement longer than this is cancelled (store.unavailable): a stuck query never
   /// holds a caller for long. Zero: the database's own setting.
   std::chrono::milliseconds statement_timeout{0};
+  /// Connecting gives up after this (a database host that accepts and never answers). Zero:
+  /// the URL's own connect_timeout, else none. A URL that sets one keeps its own.
+  std::chrono::seconds connect_timeout{0};
   /// For a Supabase / PostgREST base URL: the service key (legacy JWT or sb_secret_).
   std::string rest_key;
 };

@@ -269,7 +269,13 @@ class postgres_target final : public target {
  public:
   postgres_target(const std::string& url, target_options options) {
     try {
-      c_ = std::make_unique<pqxx::connection>(url);
+      std::string conninfo = url;
+      if (options.connect_timeout.count() > 0 &&
+          conninfo.find("connect_timeout=") == std::string::npos)
+        conninfo += (conninfo.find('?') == std::string::npos ? "?" : "&") +
+                    std::string("connect_timeout=") +
+                    std::to_string(options.connect_timeout.count());
+      c_ = std::make_unique<pqxx::connection>(conninfo);
       if (options.statement_timeout.count() > 0) {
         pqxx::nontransaction tx(*c_);
         tx.exec0("set statement_timeout = " + std::to_string(options.statement_timeout.count()));
