@@ -116,10 +116,12 @@ nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context
     const auto text = query_value(request, name);
     if (!text) return fallback;
     try {
-      return civil_day::parse(*text);
+      const civil_day d = civil_day::parse(*text);
+      if (!(d < civil_day::parse("1970-01-01")) && !(civil_day::parse("9999-12-31") < d)) return d;
     } catch (const std::exception&) {
-      throw http_error{400, "bad_parameter", std::string(name) + " must be a date, YYYY-MM-DD"};
     }
+    throw http_error{400, "bad_parameter",
+                     std::string(name) + " must be a date from 1970-01-01 to 9999-12-31"};
   };
   std::string zone;
   const civil_day today = request_today(request, ctx, zone);

@@ -277,7 +277,7 @@ TEST_F(alerts_test, a_low_balance_rule_fires_under_its_threshold) {
 // A rule stored with a channel of the wrong shape (by hand, or by an older version) fails
 // alone: one line says which budget and what to do, and every other budget's alert still goes.
 TEST_F(alerts_test, one_malformed_rule_is_skipped_and_every_other_alert_still_goes) {
-  for (const char* period : {"day", "month"})
+  for (const char* period : {"day", "week", "month"})
     ASSERT_EQ(sync({"budgets", "add", "--period", period, "--threshold", "5", "--webhook",
                     receiver_.base() + "/hook"})
                   .exit_code,
@@ -288,17 +288,30 @@ TEST_F(alerts_test, one_malformed_rule_is_skipped_and_every_other_alert_still_go
     tx.exec0(
         "update public.budgets set channels = '[{\"channel\": 5}, {\"type\": \"slack\","
         " \"url\": 7}]'::jsonb where period = 'day'");
+    tx.exec0("update public.budgets set channels = '{\"x\": 1}'::jsonb where period = 'week'");
     tx.commit();
   }
   spend_today("6.00");
   const auto r = sync({"run", "--local-only", "--json"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto summary = nlohmann::json::parse(r.out);  // the report is printed all the same
-  EXPECT_EQ(summary["alert_failures"], 2);
+  EXPECT_EQ(summary["alert_failures"], 3);
   EXPECT_EQ(to("/hook").size(), 1u) << "the month budget's alert went out";
   EXPECT_NE(r.err.find("names no channel"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("malformed"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("fix or remove the rule"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("alert for budget 2 skipped (its channels are not a list)"),
+            std::string::npos)
+      << r.err;
+  // The skipped rule is in the sync log too, where the page shows failures.
+  auto c = db_.connect();
+  pqxx::read_transaction tx(c);
+  const auto logged =
+      tx.exec("select status, error from public.cost_sync_log where provider = 'alerts'");
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(std::string(logged[0][0].c_str()), "failed");
+  EXPECT_NE(std::string(logged[0][1].c_str()).find("budget 2 skipped"), std::string::npos)
+      << logged[0][1].c_str();
 }
 
 // Only http:// and https:// leave the machine: other schemes are refused when a rule or a

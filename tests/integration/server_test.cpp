@@ -297,7 +297,9 @@ TEST_F(server_test, bad_parameters_are_400s_that_say_what_is_wanted) {
         "/api/costs/summary?tz=%ZZ", "/api/costs/summary?tz=Europe%2F..%2F..%2Fetc%2Fpasswd",
         "/api/costs/breakdown?from=2026-11-02&to=2026-11-01", "/api/sync/log?limit=0",
         "/api/sync/log?limit=100000", "/api/costs/summary?tz=Mars/Olympus",
-        "/api/costs/burn?tz=..%2Fetc"}) {
+        "/api/costs/burn?tz=..%2Fetc", "/api/costs/breakdown?from=0000-01-01",
+        "/api/costs/breakdown?from=0001-01-01&to=9999-12-31",
+        "/api/costs/breakdown?to=99999-01-01"}) {
     const auto r = http_get(server.base() + path);
     EXPECT_EQ(r.status, 400) << path;
     const auto body = nlohmann::json::parse(r.body);
@@ -756,15 +758,25 @@ TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_th
       {R"({"threshold_usd": 5, "channels": ["http://attacker.example/x"]})", "channel"},
       {R"({"threshold_usd": 5, "channels": ["pager"]})", "ops"},
       {R"({"threshold_usd": 5, "channels": "ops"})", "channels"},
+      {R"({"threshold_usd": 1e6})", "threshold_usd"},
+      {R"({"threshold_usd": 1e12})", "threshold_usd"},
+      {R"({"threshold_usd": 5, "warn_ratio": 0.0001})", "warn_ratio"},
+      {R"({"threshold_usd": 5, "name": "x\u0000y"})", "name"},
+      {R"({"threshold_usd": 5, "channels": ["o\u0000ps"]})", "channel"},
+      {R"({"threshold_usd": 5, "scope": "agent:a\u0000b"})", "scope"},
+      {R"({"threshold_usd": 5, "name": )" + std::string(20'000, '[') + std::string(20'000, ']') +
+           "}",
+       "name"},
+      {std::string(30'000, '[') + std::string(30'000, ']'), "JSON object"},
       {R"([1, 2])", "JSON object"},
       {"not json", "JSON object"}};
   for (const auto& [body, named] : bad) {
     const auto r = post(body, admin);
-    EXPECT_EQ(r.status, 400) << body << ": " << r.body;
+    EXPECT_EQ(r.status, 400) << body.substr(0, 120) << ": " << r.body;
     const auto parsed = nlohmann::json::parse(r.body, nullptr, false);
     ASSERT_TRUE(parsed.is_object()) << r.body;
     EXPECT_NE(parsed["error"]["message"].get<std::string>().find(named), std::string::npos)
-        << body << ": " << r.body;
+        << body.substr(0, 120) << ": " << r.body;
   }
   const std::string path = server.base() + "/api/budgets/" + std::to_string(id);
   EXPECT_EQ(costs::test::http_send("DELETE", path, "", reader).status, 401);

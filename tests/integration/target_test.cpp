@@ -101,6 +101,22 @@ TEST_F(target_test, each_read_returns_what_the_sync_wrote_by_name) {
   EXPECT_EQ(t->known_agents(), std::vector<std::string>{"main"});
 }
 
+TEST_F(target_test, a_row_the_table_refuses_is_a_bad_value_that_names_its_rule) {
+  auto t = costs::open_target(db_.url());
+  costs::budget_record b;
+  b.threshold_micro_usd = 5'000'000;
+  b.warn_permille = 0;  // warn_ratio > 0 is the table's rule
+  try {
+    t->add_budget(b);
+    FAIL() << "a warn ratio of 0 was stored";
+  } catch (const costs::store_error& e) {
+    EXPECT_EQ(e.code(), "store.bad_value");
+    EXPECT_NE(e.message().find("warn_ratio"), std::string::npos) << e.message();
+  }
+  b.warn_permille = 800;
+  EXPECT_GT(t->add_budget(b), 0) << "the same target writes on afterwards";
+}
+
 TEST_F(target_test, a_query_stuck_behind_a_lock_ends_at_the_statement_timeout) {
   auto locker = db_.connect();
   pqxx::work hold(locker);

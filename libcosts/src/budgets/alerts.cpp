@@ -79,6 +79,15 @@ std::optional<nlohmann::json> channel_word(const std::string& key, const std::st
 
 budget_rule make_rule(const budget_spec& spec) {
   budget_rule rule;
+  // Postgres text holds no NUL, and a control character in a name is a mistake either way.
+  auto printable = [](const std::string& text) {
+    return std::none_of(text.begin(), text.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  };
+  if (!printable(spec.name))
+    throw config_error("budgets.bad_name", "name: text without control characters");
+  if (!printable(spec.scope))
+    throw config_error("budgets.bad_scope", "scope: text without control characters");
   rule.name = spec.name;
   if (spec.kind != "spend" && spec.kind != "low_balance")
     throw config_error("budgets.bad_kind", "a budget's kind is spend or low_balance");
@@ -106,8 +115,10 @@ budget_rule make_rule(const budget_spec& spec) {
         "threshold_usd: dollars from 0 to 999999.99, not '" + spec.threshold.substr(0, 40) + "'");
   rule.threshold = *threshold;
   const auto ratio = try_parse_usd(spec.warn_ratio);  // a plain decimal, read exactly
-  if (!ratio || ratio->value <= 0 || ratio->value > 1'000'000)
-    throw config_error("budgets.bad_ratio", "warn_ratio: a warning ratio above 0 and at most 1");
+  // Kept to the thousandth (numeric(4, 3)): a ratio that rounds to 0 would never warn.
+  if (!ratio || ratio->value < 1000 || ratio->value > 1'000'000)
+    throw config_error("budgets.bad_ratio", "warn_ratio: a warning ratio from 0.001 to 1, not '" +
+                                                spec.warn_ratio.substr(0, 40) + "'");
   rule.warn_permille = static_cast<int>(ratio->value / 1000);
   if (!spec.channels.is_array()) throw config_error("budgets.bad_channels", "channels are a list");
   for (const auto& c : spec.channels) {

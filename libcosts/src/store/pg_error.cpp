@@ -30,6 +30,12 @@ store_error to_store_error(const pqxx::failure& e, const std::string& doing) {
     if (dynamic_cast<const pqxx::data_exception*>(&e) != nullptr || state.rfind("22", 0) == 0)
       return store_error("store.bad_value",
                          doing + " failed: a value is out of range: " + first_line(sql->what()));
+    // Class 23 (a check, not-null or foreign-key rule): the row was wrong, not the database.
+    if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e) != nullptr ||
+        state.rfind("23", 0) == 0)
+      return store_error(
+          "store.bad_value",
+          doing + " failed: a value breaks a rule of the table: " + first_line(sql->what()));
     return store_error("store.sql", doing + " failed: " + first_line(sql->what()) +
                                         (state.empty() ? "" : " (SQLSTATE " + state + ")") + hint);
   }

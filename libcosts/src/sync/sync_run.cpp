@@ -249,16 +249,41 @@ class runner {
   void send_alerts(budget_book& book, civil_day today) {
     apply_config_rules(book, config_budget_rules());  // the config file's rules, kept in step
     const std::string page = setting("COSTS_PAGE_URL").value_or("");
+    std::string skipped;
+    // One bad rule never silences the others: it is skipped, said, and retried next run.
+    auto skip = [&](const budget_alert& a, const std::string& what) {
+      ++report_.alert_failures;
+      const std::string why =
+          "alert for budget " + std::to_string(a.rule.id) + " skipped (" + what + ")";
+      notice(why + "; fix or remove that rule; the other budgets were still checked");
+      skipped += (skipped.empty() ? "" : "; ") + why;
+    };
     for (const auto& a : book.pending_alerts(today)) {
       try {
         deliver(book, a, page);
+      } catch (const error& e) {
+        skip(a, e.message());
       } catch (const std::exception& e) {
-        // One bad rule never silences the others: it is skipped, said, and retried next run.
-        ++report_.alert_failures;
-        notice("alert for budget " + std::to_string(a.rule.id) + " skipped (" + e.what() +
-               "); fix or remove that rule; the other budgets were still checked");
+        skip(a, e.what());
       }
     }
+    if (!skipped.empty()) log_skipped(skipped);
+  }
+
+  // Skipped rules go into the sync log too (provider "alerts"), where the page and
+  // /api/sync/log show failures, not only on this run's standard error.
+  void log_skipped(const std::string& why) {
+    sync_batch batch;
+    batch.run_id = report_.run_id.empty() ? new_run_id() : report_.run_id + "-alerts";
+    sync_log_entry entry;
+    entry.provider = "alerts";
+    entry.started_at = entry.finished_at = now();
+    entry.status = "failed";
+    entry.error = why.substr(0, 500) + "; fix or remove the rule (costs-sync budgets)";
+    batch.log.push_back(entry);
+    target_options how;
+    how.rest_key = options_.supabase_key;
+    open_target(options_.target, how)->write(batch);
   }
 
   void deliver(budget_book& book, const budget_alert& a, const std::string& page) {
