@@ -5,6 +5,7 @@
 // It prints one line, "listening on http://HOST:PORT", once it accepts connections (tests
 // and scripts wait for it), and exits 0 on SIGTERM or SIGINT after in-flight requests end.
 #include <pthread.h>
+#include <sys/resource.h>
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "costs/paths.hpp"
 #include "costs/secrets.hpp"
 #include "db.hpp"
+#include "framing_guard.hpp"
 #include "routes.hpp"
 
 namespace {
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   long drain_seconds = 10;
   int db_threads = 4;
   long statement_timeout_ms = 5000;
+  long header_timeout_ms = 10'000;
   std::string admin_url = costs::env("COSTS_ADMIN_DATABASE_URL").value_or("");
   std::string admin_token = costs::env("COSTS_ADMIN_TOKEN").value_or("");
   if (auto origins = costs::env("COSTS_CORS_ORIGINS")) {
@@ -94,7 +97,10 @@ int main(int argc, char** argv) {
       "db-threads", po::value(&db_threads)->value_name("N"),
       "threads that wait on the database, each with its own connection (default 4)")(
       "statement-timeout-ms", po::value(&statement_timeout_ms)->value_name("MS"),
-      "a query running longer is cancelled and answered 503 (default 5000)");
+      "a query running longer is cancelled and answered 503 (default 5000)")(
+      "header-timeout-ms", po::value(&header_timeout_ms)->value_name("MS"),
+      "a client that has not sent its request's headers by then gets 408 and is dropped "
+      "(default 10000; the body gets three times as long)");
 
   listen_address address;
   try {
@@ -117,11 +123,20 @@ int main(int argc, char** argv) {
       throw std::invalid_argument("--db-threads must be 1..256");
     if (statement_timeout_ms < 100 || statement_timeout_ms > 600'000)
       throw std::invalid_argument("--statement-timeout-ms must be 100..600000");
+    if (header_timeout_ms < 100 || header_timeout_ms > 600'000)
+      throw std::invalid_argument("--header-timeout-ms must be 100..600000");
     costs::time_zone::named(time_zone);  // a zone the system lacks is bad configuration
     costs::configured_channels();        // a malformed COSTS_CHANNEL_* line, said at start
   } catch (const std::exception& e) {
     std::cerr << "costs-server: " << e.what() << "; see 'costs-server --help'\n";
     return 2;
+  }
+
+  // Every connection is a descriptor: take the most the system allows (systemd's soft limit
+  // is 1,024 while its hard limit is far higher), so many slow clients do not starve the rest.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
 
   // Block the signals before any thread starts, so every worker inherits the mask and only
@@ -156,13 +171,19 @@ int main(int argc, char** argv) {
   ctx.pool = &pool;
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
+    // A client gets --header-timeout-ms to send its headers and three times that for its body,
+    // and an idle keep-alive connection is closed after 60 s: a slow or stalled sender never
+    // holds a descriptor long.
     endpoint.init(Http::Endpoint::options()
                       .threads(threads)
                       .flags(Tcp::Options::ReuseAddr)
-                      .maxRequestSize(64 * 1024));
+                      .maxRequestSize(64 * 1024)
+                      .headerTimeout(std::chrono::milliseconds(header_timeout_ms))
+                      .bodyTimeout(std::chrono::milliseconds(3 * header_timeout_ms))
+                      .keepaliveTimeout(std::chrono::seconds(60)));
     Rest::Router router;
     costs::server::setup_routes(router, ctx, static_dir);
-    endpoint.setHandler(router.handler());
+    endpoint.setHandler(costs::server::guarded_handler(router, 64 * 1024));
     endpoint.serveThreaded();
     std::cout << "listening on http://" << address.host << ':'
               << static_cast<std::uint16_t>(endpoint.getPort()) << " (database "

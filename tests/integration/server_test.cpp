@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -1002,6 +1003,152 @@ TEST_F(server_test, a_database_that_never_answers_is_a_503_in_seconds_and_is_not
   EXPECT_GE(hung.accepted(), 1);
   EXPECT_EQ(server.stop(), 0) << server.err();
   EXPECT_EQ(server.err().find("CANARY-HUNG-PASS"), std::string::npos) << server.err();
+}
+
+TEST_F(server_test, sigterm_answers_every_request_it_received_and_a_hung_up_client_holds_nothing) {
+  running_server server(as_role(db_.url(), "costs_reader"),
+                        {"--cache-ms", "0", "--db-threads", "2", "--drain-seconds", "60",
+                         "--statement-timeout-ms", "30000"});
+  auto locker = db_.connect();
+  pqxx::work hold(locker);
+  hold.exec0("lock table public.usage_snapshots in access exclusive mode");
+  // A client that gives up while its request waits.
+  EXPECT_THROW(http_get(server.base() + "/api/costs/latest", {}, 300), std::runtime_error);
+  std::vector<std::future<costs::test::http_response>> waiting;
+  for (int i = 0; i < 20; ++i)
+    waiting.push_back(std::async(std::launch::async, [&] {
+      return http_get(server.base() + "/api/costs/latest", {}, 30'000);
+    }));
+  wait_for_lock_waiters(db_, 2);
+  server.process().signal(SIGTERM);
+  long refused = 0;
+  for (int i = 0; i < 500 && refused != 503; ++i) {  // until the server has begun draining
+    refused = http_get(server.base() + "/healthz", {}, 2000).status;
+    if (refused != 503) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(refused, 503) << "a request after SIGTERM is refused";
+  hold.abort();
+  int answered = 0, empty = 0;
+  for (auto& f : waiting) {
+    try {
+      const auto r = f.get();
+      EXPECT_TRUE(r.status == 200 || r.status == 503) << r.status << " " << r.body;
+      answered += r.status == 200 ? 1 : 0;
+    } catch (const std::runtime_error& e) {
+      ++empty;
+    }
+  }
+  EXPECT_EQ(empty, 0) << "every request received before SIGTERM is answered";
+  EXPECT_EQ(answered, 20) << "and finished, since the database came back in time";
+  // The client that hung up is not waited for: the drain ends with the last real request.
+  auto exited = std::async(std::launch::async, [&] { return server.process().wait(); });
+  ASSERT_EQ(exited.wait_for(std::chrono::seconds(20)), std::future_status::ready)
+      << "the drain waited on the client that hung up (--drain-seconds 60)";
+  EXPECT_EQ(exited.get(), 0) << server.err();
+}
+
+// Connections that never finish their request, more than the server has descriptors for: each
+// is dropped at the header timeout, and the server answers a real request again.
+TEST_F(server_test, clients_that_never_finish_their_request_are_dropped_and_others_served) {
+  child_process server({"/bin/sh", "-c", "ulimit -n 128 && exec \"$0\" \"$@\"", COSTS_SERVER_PATH,
+                        "--listen", "127.0.0.1:0", "--database-url", db_.url(),
+                        "--header-timeout-ms", "1000"});
+  const auto& line = server.first_line();
+  ASSERT_NE(line.find("http://"), std::string::npos) << line;
+  const std::string base = line.substr(line.find("http://"),
+                                       line.find(' ', line.find("http://")) - line.find("http://"));
+  const int port = std::stoi(base.substr(base.rfind(':') + 1));
+  std::vector<int> slow;
+  for (int i = 0; i < 200; ++i) {  // more than the 128 descriptors the server may hold
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const std::string half = "GET /healthz HTTP/1.1\r\nHost: x\r\n";  // never the blank line
+    ASSERT_EQ(::send(fd, half.data(), half.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(half.size()));
+    slow.push_back(fd);
+  }
+  // Each slow one is dropped after a second (408), so the server has descriptors again.
+  costs::test::http_response health;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (health.status != 200 && std::chrono::steady_clock::now() < deadline) {
+    try {
+      health = http_get(base + "/healthz", {}, 3000);
+    } catch (const std::runtime_error&) {
+    }
+  }
+  EXPECT_EQ(health.status, 200) << "the server answers again once the slow clients are dropped";
+  char reply[256] = {};
+  const ssize_t got = ::recv(slow.front(), reply, sizeof reply - 1, 0);
+  ASSERT_GT(got, 0);
+  EXPECT_EQ(std::string(reply).rfind("HTTP/1.1 408", 0), 0u) << reply;
+  for (const int fd : slow) ::close(fd);
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.err();
+}
+
+// Sends raw bytes and reads one answer: the status line and the body.
+std::pair<std::string, std::string> raw_exchange(const std::string& base,
+                                                 const std::string& bytes) {
+  const int port = std::stoi(base.substr(base.rfind(':') + 1));
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    throw std::runtime_error("cannot connect");
+  timeval wait{3, 0};  // an answer comes at once, or the test fails
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  std::string got;
+  char chunk[4096];
+  for (;;) {
+    const auto head_end = got.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      const auto at = got.find("Content-Length: ");
+      const std::size_t length = at == std::string::npos ? 0 : std::stoul(got.substr(at + 16));
+      if (got.size() >= head_end + 4 + length) break;
+    }
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) break;
+    got.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  const auto head_end = got.find("\r\n\r\n");
+  return {got.substr(0, got.find("\r\n")),
+          head_end == std::string::npos ? std::string() : got.substr(head_end + 4)};
+}
+
+TEST_F(server_test, malformed_framing_is_a_400_at_once_never_a_500_or_a_hang) {
+  running_server server(db_.url());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", "400"},
+      {"POST /api/budgets HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n",
+       "400"},
+      {"POST /api/budgets HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n", "413"},
+      {"POST /api/budgets HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\n", "400"},
+      {"GET /healthz HTTP/1.1\nHost: x\n\n", "400"},
+      {"GET /healthz\r\nHost: x\r\n\r\n", "400"},
+      {"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", "400"},
+      {"GET /healthz HTTP/1.1\r\nno colon here\r\n\r\n", "400"}};
+  for (const auto& [bytes, status] : cases) {
+    const auto [line, body] = raw_exchange(server.base(), bytes);
+    EXPECT_EQ(line.substr(0, 12), "HTTP/1.1 " + status) << bytes << " -> " << line;
+    const auto parsed = nlohmann::json::parse(body, nullptr, false);
+    ASSERT_TRUE(parsed.is_object()) << bytes << " -> " << body;
+    EXPECT_FALSE(parsed["error"]["message"].get<std::string>().empty());
+  }
+  // Well-formed requests, with and without a body, still go through.
+  EXPECT_EQ(raw_exchange(server.base(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").first,
+            "HTTP/1.1 200 OK");
+  EXPECT_EQ(raw_exchange(server.base(),
+                         "POST /api/budgets HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+                .first.substr(0, 12),
+            "HTTP/1.1 403");
+  EXPECT_EQ(server.stop(), 0) << server.err();
 }
 
 // A cluster of its own, so stopping it does not disturb the other tests.
