@@ -17,12 +17,12 @@
 #include <pistache/endpoint.h>
 #include <boost/program_options.hpp>
 
+#include "connection_guard.hpp"
 #include "costs/budgets.hpp"
 #include "costs/calendar.hpp"
 #include "costs/paths.hpp"
 #include "costs/secrets.hpp"
 #include "db.hpp"
-#include "framing_guard.hpp"
 #include "routes.hpp"
 
 namespace {
@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   int db_threads = 4;
   long statement_timeout_ms = 5000;
   long header_timeout_ms = 10'000;
+  long max_connections = 0;  // 0: from the open-file limit
   std::string admin_url = costs::env("COSTS_ADMIN_DATABASE_URL").value_or("");
   std::string admin_token = costs::env("COSTS_ADMIN_TOKEN").value_or("");
   if (auto origins = costs::env("COSTS_CORS_ORIGINS")) {
@@ -100,7 +101,10 @@ int main(int argc, char** argv) {
       "a query running longer is cancelled and answered 503 (default 5000)")(
       "header-timeout-ms", po::value(&header_timeout_ms)->value_name("MS"),
       "a client that has not sent its request's headers by then gets 408 and is dropped "
-      "(default 10000; the body gets three times as long)");
+      "(default 10000; the body gets three times as long)")(
+      "max-connections", po::value(&max_connections)->value_name("N"),
+      "open connections past which new ones get 503 at once (default: the open-file limit less "
+      "a margin for the database and files, at most 10000)");
 
   listen_address address;
   try {
@@ -123,6 +127,8 @@ int main(int argc, char** argv) {
       throw std::invalid_argument("--db-threads must be 1..256");
     if (statement_timeout_ms < 100 || statement_timeout_ms > 600'000)
       throw std::invalid_argument("--statement-timeout-ms must be 100..600000");
+    if (max_connections < 0 || max_connections > 1'000'000)
+      throw std::invalid_argument("--max-connections must be 1..1000000 (0: from the limit)");
     if (header_timeout_ms < 100 || header_timeout_ms > 600'000)
       throw std::invalid_argument("--header-timeout-ms must be 100..600000");
     costs::time_zone::named(time_zone);  // a zone the system lacks is bad configuration
@@ -134,9 +140,16 @@ int main(int argc, char** argv) {
 
   // Every connection is a descriptor: take the most the system allows (systemd's soft limit
   // is 1,024 while its hard limit is far higher), so many slow clients do not starve the rest.
-  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
-    files.rlim_cur = files.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &files);
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    if (files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &files);
+      getrlimit(RLIMIT_NOFILE, &files);
+    }
+    // Room is kept for the database connections, the page's files and the process itself.
+    const long room = static_cast<long>(std::min<rlim_t>(files.rlim_cur, 1'000'000)) - 64 -
+                      4 * static_cast<long>(db_threads);
+    if (max_connections == 0) max_connections = std::clamp(room, 16L, 10'000L);
   }
 
   // Block the signals before any thread starts, so every worker inherits the mask and only
@@ -183,7 +196,9 @@ int main(int argc, char** argv) {
                       .keepaliveTimeout(std::chrono::seconds(60)));
     Rest::Router router;
     costs::server::setup_routes(router, ctx, static_dir);
-    endpoint.setHandler(costs::server::guarded_handler(router, 64 * 1024));
+    costs::server::guard_limits limits;
+    limits.max_connections = static_cast<std::size_t>(max_connections);
+    endpoint.setHandler(costs::server::guarded_handler(router, limits, &stats));
     endpoint.serveThreaded();
     std::cout << "listening on http://" << address.host << ':'
               << static_cast<std::uint16_t>(endpoint.getPort()) << " (database "

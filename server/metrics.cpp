@@ -20,6 +20,11 @@ void metrics::database_error() noexcept {
   ++database_errors_;
 }
 
+void metrics::connection_refused() noexcept {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++connections_refused_;
+}
+
 std::string metrics::text() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::ostringstream out;
@@ -44,7 +49,10 @@ std::string metrics::text() const {
   }
   out << "# HELP costs_database_errors_total Requests that found the database unreachable.\n"
          "# TYPE costs_database_errors_total counter\n"
-      << "costs_database_errors_total " << database_errors_ << '\n';
+      << "costs_database_errors_total " << database_errors_ << '\n'
+      << "# HELP costs_connections_refused_total Connections answered 503 over the cap.\n"
+         "# TYPE costs_connections_refused_total counter\n"
+      << "costs_connections_refused_total " << connections_refused_ << '\n';
   return out.str();
 }
 

@@ -12,6 +12,7 @@ class metrics {
  public:
   void observe(const std::string& route, int status, std::chrono::nanoseconds elapsed);
   void database_error() noexcept;
+  void connection_refused() noexcept;
   std::string text() const;
 
  private:
@@ -25,6 +26,7 @@ class metrics {
   mutable std::mutex mutex_;
   std::map<std::string, route_stats> routes_;
   unsigned long long database_errors_ = 0;
+  unsigned long long connections_refused_ = 0;
 };
 
 }  // namespace costs::server

@@ -1151,6 +1151,52 @@ TEST_F(server_test, malformed_framing_is_a_400_at_once_never_a_500_or_a_hang) {
   EXPECT_EQ(server.stop(), 0) << server.err();
 }
 
+TEST_F(server_test, connections_past_the_cap_are_told_503_at_once_and_closed) {
+  running_server server(db_.url(), {"--max-connections", "20"});
+  const int port = std::stoi(server.base().substr(server.base().rfind(':') + 1));
+  std::vector<int> idle;
+  for (int i = 0; i < 30; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    timeval wait{0, 150'000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    idle.push_back(fd);
+  }
+  // 20 wait for a request; 10 are answered 503 unasked, then closed (which 10 depends on the
+  // order the server's threads took them in).
+  int refused = 0, closed = 0, waiting = 0;
+  for (const int fd : idle) {
+    char reply[512] = {};
+    std::string got;
+    ssize_t n = ::recv(fd, reply, sizeof reply - 1, 0);
+    if (n > 0) {
+      got.assign(reply, static_cast<std::size_t>(n));
+      n = ::recv(fd, reply, sizeof reply - 1, 0);
+    }
+    refused += got.rfind("HTTP/1.1 503", 0) == 0 ? 1 : 0;
+    closed += n == 0 ? 1 : 0;
+    waiting += n < 0 && got.empty() ? 1 : 0;
+  }
+  EXPECT_EQ(refused, 10);
+  EXPECT_EQ(closed, 10) << "the refused connections are closed, giving their descriptors back";
+  EXPECT_EQ(waiting, 20);
+  for (const int fd : idle) ::close(fd);
+  // With the idle ones gone, the server takes requests again, and counted what it refused.
+  costs::test::http_response health;
+  for (int i = 0; i < 100 && health.status != 200; ++i) {
+    health = http_get(server.base() + "/healthz", {}, 3000);
+    if (health.status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(health.status, 200);
+  EXPECT_NE(http_get(server.base() + "/metrics").body.find("costs_connections_refused_total 10\n"),
+            std::string::npos);
+  EXPECT_EQ(server.stop(), 0) << server.err();
+}
+
 // A cluster of its own, so stopping it does not disturb the other tests.
 class private_cluster {
  public:

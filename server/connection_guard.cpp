@@ -1,11 +1,15 @@
-#include "framing_guard.hpp"
+#include "connection_guard.hpp"
+
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pistache/http.h>
 #include <pistache/peer.h>
@@ -56,6 +60,27 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The connections open now. Pistache tells a handler of the ones the client closed but not of
+// those it closed itself (after a timeout), so a connection counts while its peer lives.
+class connections {
+ public:
+  /// Counts `peer` in unless `cap` are open already.
+  bool admit(const std::shared_ptr<Tcp::Peer>& peer, std::size_t cap) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (peers_.size() >= cap)  // only then is it worth looking for the ones gone
+      peers_.erase(std::remove_if(peers_.begin(), peers_.end(),
+                                  [](const std::weak_ptr<Tcp::Peer>& p) { return p.expired(); }),
+                   peers_.end());
+    if (peers_.size() >= cap) return false;
+    peers_.push_back(peer);
+    return true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::weak_ptr<Tcp::Peer>> peers_;
+};
+
 struct refusal {
   int status = 0;  // 0: none
   std::string why;
@@ -63,8 +88,12 @@ struct refusal {
 
 class guard final : public Rest::Private::RouterHandler {
  public:
-  guard(std::shared_ptr<Rest::Router> routes, std::size_t max_body)
-      : Rest::Private::RouterHandler(routes), router_(std::move(routes)), max_body_(max_body) {}
+  guard(std::shared_ptr<Rest::Router> routes, guard_limits limits, metrics* stats)
+      : Rest::Private::RouterHandler(routes),
+        router_(std::move(routes)),
+        max_body_(limits.max_body),
+        max_connections_(limits.max_connections),
+        stats_(stats) {}
 
   // Each transport gets its own copy, with its own inner handler.
   std::shared_ptr<Tcp::Handler> clone() const override {
@@ -74,6 +103,42 @@ class guard final : public Rest::Private::RouterHandler {
   }
 
  private:
+  void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    inner().onConnection(peer);  // Pistache's own setup: the connection's request parser
+    if (open_->admit(peer, max_connections_)) return;
+    // Over the cap: told so at once and closed. Written straight to the new socket (its send
+    // buffer is empty, so this short answer goes whole): Pistache's write queue does not yet
+    // know a connection it is still setting up. Pistache then sees the close and lets it go.
+    auto state = std::make_shared<framing>();
+    state->at = framing::mode::refused;
+    peer->putData(framing_key, state);
+    if (stats_ != nullptr) stats_->connection_refused();
+    static const std::string busy = [] {
+      const std::string body =
+          R"({"error":{"code":"busy","message":"the server has too many connections; retry )"
+          R"(shortly"}})";
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+             "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    [[maybe_unused]] const auto sent =
+        ::send(peer->fd(), busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(peer->fd(), SHUT_RDWR);
+  }
+
+  // The router's own handler, given this transport, to which checked input is handed.
+  Tcp::Handler& inner() {
+    if (!inner_) {
+      inner_ = std::make_shared<Rest::Private::RouterHandler>(router_);
+      (*inner_).*member(transport_of{}) = transport();
+      inner_->setMaxRequestSize(getMaxRequestSize());
+      inner_->setMaxResponseSize(getMaxResponseSize());
+      inner_->setHeaderTimeout(getHeaderTimeout());
+      inner_->setBodyTimeout(getBodyTimeout());
+    }
+    return *inner_;
+  }
+
   void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
     auto state = std::static_pointer_cast<framing>(peer->tryGetData(framing_key));
     if (!state) {
@@ -89,15 +154,7 @@ class guard final : public Rest::Private::RouterHandler {
       send_error(response, r.status, r.status == 413 ? "too_large" : "bad_request", r.why);
       return;
     }
-    if (!inner_) {
-      inner_ = std::make_shared<Rest::Private::RouterHandler>(router_);
-      (*inner_).*member(transport_of{}) = transport();
-      inner_->setMaxRequestSize(getMaxRequestSize());
-      inner_->setMaxResponseSize(getMaxResponseSize());
-      inner_->setHeaderTimeout(getHeaderTimeout());
-      inner_->setBodyTimeout(getBodyTimeout());
-    }
-    static_cast<Tcp::Handler&>(*inner_).onInput(buffer, len, peer);
+    inner().onInput(buffer, len, peer);
   }
 
   // Follows the requests' lines and bodies; a line is judged once it is whole.
@@ -159,13 +216,17 @@ class guard final : public Rest::Private::RouterHandler {
 
   std::shared_ptr<Rest::Router> router_;
   std::size_t max_body_;
+  std::size_t max_connections_;
+  metrics* stats_;
+  std::shared_ptr<connections> open_ = std::make_shared<connections>();  // shared by copies
   std::shared_ptr<Rest::Private::RouterHandler> inner_;
 };
 
 }  // namespace
 
-std::shared_ptr<Http::Handler> guarded_handler(const Rest::Router& router, std::size_t max_body) {
-  return std::make_shared<guard>(std::make_shared<Rest::Router>(router), max_body);
+std::shared_ptr<Http::Handler> guarded_handler(const Rest::Router& router, guard_limits limits,
+                                               metrics* stats) {
+  return std::make_shared<guard>(std::make_shared<Rest::Router>(router), limits, stats);
 }
 
 }  // namespace costs::server
