@@ -44,11 +44,8 @@ const char* freshness(long long age, long interval) {
 }  // namespace
 
 nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx) {
-  std::vector<std::string> local_keys;
-  for (const auto& p : all_providers())
-    if (p.source == source_kind::local_session) local_keys.emplace_back(p.key);
   nlohmann::json providers = nlohmann::json::array();
-  for (const latest_row& row : ctx.db->reader().latest(local_keys)) {
+  for (const latest_row& row : ctx.db->reader().latest(provider_keys(source_kind::local_session))) {
     const provider_info* info = find_provider(row.provider);
     // A pair whose only news is a failed sync has no snapshot: its source is the registry's.
     const std::string source = row.source        ? *row.source

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "costs/model_names.hpp"
+#include "costs/registry.hpp"
 #include "routes.hpp"
 
 namespace costs::server {
@@ -50,11 +51,14 @@ nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context
   const civil_day from = civil_day::from_days_since_epoch(to.days_since_epoch() - days + 1);
   std::map<std::string, std::map<std::string, day_figures>> by_vendor;  // vendor -> date -> figures
   target& db = ctx.db->reader();
-  for (const billed_day_row& row : db.billed_by_day(from, to))
+  std::vector<std::string> billing;
+  for (const auto& p : pairs) billing.emplace_back(p.billed_provider);
+  const std::vector<std::string> local = provider_keys(source_kind::local_session);
+  for (const billed_day_row& row : db.billed_by_day(from, to, billing))
     for (const auto& p : pairs)
       if (row.provider == p.billed_provider)
         by_vendor[p.vendor][row.date].billed = row.cost_micro_usd;
-  for (const estimated_model_row& row : db.estimated_by_model(from, to)) {
+  for (const estimated_model_row& row : db.estimated_by_model(from, to, local)) {
     const std::string vendor(detect_vendor(row.model));
     by_vendor[vendor][row.date].estimated += row.cost_micro_usd;
   }

@@ -1047,6 +1047,18 @@ TEST_F(server_test, sigterm_answers_every_request_it_received_and_a_hung_up_clie
   EXPECT_EQ(exited.get(), 0) << server.err();
 }
 
+// A plain TCP connection to the server on this machine; -1 when refused.
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
 // Connections that never finish their request, more than the server has descriptors for: each
 // is dropped at the header timeout, and the server answers a real request again.
 TEST_F(server_test, clients_that_never_finish_their_request_are_dropped_and_others_served) {
@@ -1060,12 +1072,8 @@ TEST_F(server_test, clients_that_never_finish_their_request_are_dropped_and_othe
   const int port = std::stoi(base.substr(base.rfind(':') + 1));
   std::vector<int> slow;
   for (int i = 0; i < 200; ++i) {  // more than the 128 descriptors the server may hold
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const int fd = connect_to(port);
+    ASSERT_GE(fd, 0);
     const std::string half = "GET /healthz HTTP/1.1\r\nHost: x\r\n";  // never the blank line
     ASSERT_EQ(::send(fd, half.data(), half.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(half.size()));
@@ -1092,14 +1100,8 @@ TEST_F(server_test, clients_that_never_finish_their_request_are_dropped_and_othe
 // Sends raw bytes and reads one answer: the status line and the body.
 std::pair<std::string, std::string> raw_exchange(const std::string& base,
                                                  const std::string& bytes) {
-  const int port = std::stoi(base.substr(base.rfind(':') + 1));
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
-    throw std::runtime_error("cannot connect");
+  const int fd = connect_to(std::stoi(base.substr(base.rfind(':') + 1)));
+  if (fd < 0) throw std::runtime_error("cannot connect");
   timeval wait{3, 0};  // an answer comes at once, or the test fails
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
   ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
@@ -1156,12 +1158,8 @@ TEST_F(server_test, connections_past_the_cap_are_told_503_at_once_and_closed) {
   const int port = std::stoi(server.base().substr(server.base().rfind(':') + 1));
   std::vector<int> idle;
   for (int i = 0; i < 30; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const int fd = connect_to(port);
+    ASSERT_GE(fd, 0);
     timeval wait{0, 150'000};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
     idle.push_back(fd);

@@ -4,6 +4,7 @@
 // stable: they are stored in the database.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,5 +31,8 @@ const std::vector<provider_info>& all_providers();
 
 /// The provider with `key`, or nullptr.
 const provider_info* find_provider(std::string_view key) noexcept;
+
+/// The keys of every provider of one kind, e.g. the local logs' (local_session).
+std::vector<std::string> provider_keys(source_kind kind);
 
 }  // namespace costs

@@ -189,8 +189,12 @@ class target {
   /// Spend per UTC hour from `since` on.
   virtual std::vector<hour_spend_row> spend_by_hour(timestamp since) = 0;
   virtual std::vector<provider_day_row> spend_by_provider_day(civil_day from, civil_day to) = 0;
-  virtual std::vector<billed_day_row> billed_by_day(civil_day from, civil_day to) = 0;
-  virtual std::vector<estimated_model_row> estimated_by_model(civil_day from, civil_day to) = 0;
+  /// What `providers` (billing APIs) billed per day; days without a bill are left out.
+  virtual std::vector<billed_day_row> billed_by_day(civil_day from, civil_day to,
+                                                    const std::vector<std::string>& providers) = 0;
+  /// What the local logs of `providers` price per day and model.
+  virtual std::vector<estimated_model_row> estimated_by_model(
+      civil_day from, civil_day to, const std::vector<std::string>& providers) = 0;
   virtual std::vector<budget_view> budgets() = 0;
   /// What a scope ("total", "provider", "agent", "model" with its value) spent in the days.
   virtual std::int64_t scope_spend_micro_usd(const std::string& scope_kind,

@@ -54,6 +54,13 @@ const provider_info* find_provider(std::string_view key) noexcept {
   return nullptr;
 }
 
+std::vector<std::string> provider_keys(source_kind kind) {
+  std::vector<std::string> out;
+  for (const auto& p : all_providers())
+    if (p.source == kind) out.emplace_back(p.key);
+  return out;
+}
+
 const char* to_string(collect_status status) noexcept {
   switch (status) {
     case collect_status::ok: return "ok";

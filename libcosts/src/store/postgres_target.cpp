@@ -188,14 +188,14 @@ void prepare_statements(pqxx::connection& c) {
     select provider, date::text as date, (sum(cost_usd) * 1000000)::bigint as cost_micro_usd
       from public.cost_daily
      where date between $1::date and $2::date and source <> 'local_session'
-       and provider in ('anthropic_api', 'openai_api') and cost_usd is not null
+       and provider = any($3::text[]) and cost_usd is not null
      group by 1, 2)sql");
   c.prepare("estimated_by_model", R"sql(
     select date::text as date, model,
            coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
       from public.usage_daily
      where date between $1::date and $2::date
-       and provider in ('claude_local', 'codex_local', 'openclaw_local', 'gemini_local')
+       and provider = any($3::text[])
      group by 1, 2)sql");
   c.prepare("budgets", R"sql(
     select id, name, kind, scope_kind, scope_value, period,
@@ -405,20 +405,24 @@ class postgres_target final : public target {
     return out;
   }
 
-  std::vector<billed_day_row> billed_by_day(civil_day from, civil_day to) override {
+  std::vector<billed_day_row> billed_by_day(civil_day from, civil_day to,
+                                            const std::vector<std::string>& providers) override {
     std::vector<billed_day_row> out;
     read("the bills", [&](pqxx::transaction_base& tx) {
-      for (const auto& r : tx.exec_prepared("billed_by_day", from.to_string(), to.to_string()))
+      for (const auto& r : tx.exec_prepared("billed_by_day", from.to_string(), to.to_string(),
+                                            to_text_array(providers)))
         out.push_back(
             {text(r["provider"]), text(r["date"]), r["cost_micro_usd"].as<std::int64_t>()});
     });
     return out;
   }
 
-  std::vector<estimated_model_row> estimated_by_model(civil_day from, civil_day to) override {
+  std::vector<estimated_model_row> estimated_by_model(
+      civil_day from, civil_day to, const std::vector<std::string>& providers) override {
     std::vector<estimated_model_row> out;
     read("the estimates", [&](pqxx::transaction_base& tx) {
-      for (const auto& r : tx.exec_prepared("estimated_by_model", from.to_string(), to.to_string()))
+      for (const auto& r : tx.exec_prepared("estimated_by_model", from.to_string(), to.to_string(),
+                                            to_text_array(providers)))
         out.push_back({text(r["date"]), text(r["model"]), r["cost_micro_usd"].as<std::int64_t>()});
     });
     return out;

@@ -100,10 +100,12 @@ class rest_target final : public target {
     return out;
   }
 
-  std::vector<billed_day_row> billed_by_day(civil_day, civil_day) override {
+  std::vector<billed_day_row> billed_by_day(civil_day, civil_day,
+                                            const std::vector<std::string>&) override {
     unsupported("the bills");
   }
-  std::vector<estimated_model_row> estimated_by_model(civil_day, civil_day) override {
+  std::vector<estimated_model_row> estimated_by_model(civil_day, civil_day,
+                                                      const std::vector<std::string>&) override {
     unsupported("the estimates");
   }
 
