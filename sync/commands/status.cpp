@@ -10,6 +10,8 @@
 #include "commands/summaries.hpp"
 #include "costs/budgets.hpp"
 #include "costs/error.hpp"
+#include "costs/summary.hpp"
+#include "costs/target.hpp"
 #include "output.hpp"
 
 namespace costs::sync {
@@ -50,29 +52,28 @@ std::string used_percent(const budget_use& b) {
 int status_command(const std::vector<std::string>& args) {
   po::options_description options("status options");
   summary_input in;
-  if (!load_summary(args, "status", options, 40, in)) return exit_ok;
-  const auto days = total_by_day(in.providers);
-  const civil_day yesterday = civil_day::from_days_since_epoch(in.today.days_since_epoch() - 1);
-  const micro_usd today = spend_between(days, in.today, in.today);
-  const micro_usd before = spend_between(days, yesterday, yesterday);
-  const micro_usd change = today - before;
-  const month_projection month = project_month(days, in.today);
-  const auto spikes = find_spikes(
-      days, civil_day::from_days_since_epoch(in.today.days_since_epoch() - 6), in.today);
-  // Hours of the last day against a week of working hours.
+  if (!load_summary(args, "status", options, 0, in)) return exit_ok;
+  // The same summary as the page's, from the same reads.
+  target_options how;
+  how.rest_key = in.rest_key;
   const timestamp now_ = now();
-  const auto hour_spikes =
-      find_hour_spikes(read_hourly(in.target, now_ - std::chrono::hours(8 * 24), in.rest_key),
-                       now_ - std::chrono::hours(23), now_);
+  const spend_summary summary = summarize_spend(*open_target(in.target, how), in.today, now_);
+  const micro_usd today = summary.today_spend.total();
+  const micro_usd billed = summary.today_spend.billed;
+  const micro_usd estimated = summary.today_spend.estimated;
+  const std::int64_t unpriced = summary.today_spend.unpriced_rows;
+  const micro_usd before = summary.yesterday.total();
+  const micro_usd change = summary.change;
+  const month_projection& month = summary.projection;
+  const auto& spikes = summary.spikes;
+  const auto& hour_spikes = summary.hour_spikes;
   auto hour_text = [](timestamp t) {  // "2026-11-22 14:00 UTC"
     const std::string iso = format_timestamp(t);
     return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
   };
   std::vector<std::pair<micro_usd, std::string>> top;
-  micro_usd billed, estimated;
   for (const auto& p : in.providers) {
     const micro_usd t = spend_between(p.days, in.today, in.today);
-    (p.estimated ? estimated : billed) += t;
     if (t.value > 0) top.push_back({t, p.provider});
   }
   std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return b.first < a.first; });
@@ -85,6 +86,8 @@ int status_command(const std::vector<std::string>& args) {
                           {"today_usd", to_decimal_string(today)},
                           {"billed_usd", to_decimal_string(billed)},
                           {"estimated_usd", to_decimal_string(estimated)},
+                          {"basis", summary.today_spend.basis()},
+                          {"unpriced_rows", unpriced},
                           {"yesterday_usd", to_decimal_string(before)},
                           {"change_usd", to_decimal_string(change)},
                           {"month_to_date_usd", to_decimal_string(month.to_date)},
@@ -123,9 +126,9 @@ int status_command(const std::vector<std::string>& args) {
     return exit_ok;
   }
   if (in.format == "chat") {
-    std::cout << "💸 Today " << format_usd(today) << " (" << arrow << format_usd(magnitude)
-              << " vs yesterday) · Month " << format_usd(month.to_date) << " → ~"
-              << format_usd(month.projected) << '\n';
+    std::cout << "💸 Today " << format_usd(today) << (unpriced > 0 ? " + unpriced" : "") << " ("
+              << arrow << format_usd(magnitude) << " vs yesterday) · Month "
+              << format_usd(month.to_date) << " → ~" << format_usd(month.projected) << '\n';
     if (!top.empty()) {
       std::cout << "Top:";
       for (std::size_t i = 0; i < top.size() && i < 3; ++i)
@@ -148,8 +151,12 @@ int status_command(const std::vector<std::string>& args) {
   }
   std::cout << "Today       " << format_usd(today) << "  (billed " << format_usd(billed)
             << ", estimated " << format_usd(estimated) << ")  " << arrow << format_usd(magnitude)
-            << " vs yesterday\n"
-            << "This month  " << format_usd(month.to_date) << "  → ~" << format_usd(month.projected)
+            << " vs yesterday\n";
+  if (unpriced > 0)
+    std::cout
+        << "            + " << unpriced << " row" << (unpriced == 1 ? "" : "s")
+        << " of usage with no price, not in these dollars (costs-sync report names the models)\n";
+  std::cout << "This month  " << format_usd(month.to_date) << "  → ~" << format_usd(month.projected)
             << " by month-end (" << format_usd(month.daily_rate) << "/day over the last 7 days, "
             << month.days_left << " days left)\n";
   for (const auto& s : spikes)

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <tuple>
 
 #include "costs/calendar.hpp"
@@ -271,6 +272,27 @@ TEST_F(rest_target_test, the_target_reads_and_keeps_budgets_through_rest_as_thro
             "openrouter 2026-11-20 2000000 billed 0\n");
   EXPECT_EQ(days_text(rest->spend_by_provider_day(from, to)),
             days_text(pg->spend_by_provider_day(from, to)));
+
+  // The summary's reads (status over REST): the same rows either way.
+  auto spend_text = [](const std::vector<costs::spend_day_row>& rows) {
+    std::multiset<std::string> out;
+    for (const auto& r : rows)
+      out.insert(r.date + (r.estimated ? " estimated " : " billed ") +
+                 (r.cost_micro_usd ? std::to_string(*r.cost_micro_usd) : "null") + " " +
+                 std::to_string(r.unpriced_rows));
+    return out;
+  };
+  EXPECT_EQ(spend_text(rest->spend_by_day(from, to)), spend_text(pg->spend_by_day(from, to)));
+  auto totals_text = [](const std::vector<costs::spend_total_row>& rows) {
+    std::multiset<std::string> out;
+    for (const auto& r : rows)
+      out.insert(std::string(r.estimated ? "estimated " : "billed ") +
+                 std::to_string(r.cost_micro_usd) + " " + std::to_string(r.unpriced_rows) + " " +
+                 r.first_date);
+    return out;
+  };
+  EXPECT_EQ(totals_text(rest->spend_all_time()), totals_text(pg->spend_all_time()));
+  EXPECT_EQ(totals_text(rest->spend_all_time()).count("billed 3250000 1 2026-11-19"), 1u);
 
   const auto since = costs::now() - std::chrono::hours(8 * 24);
   const auto hours = rest->spend_by_hour(since);

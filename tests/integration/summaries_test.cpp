@@ -8,6 +8,8 @@
 #include "costs/calendar.hpp"
 #include "costs/forecast.hpp"
 #include "costs/money.hpp"
+#include "costs/summary.hpp"
+#include "costs/target.hpp"
 #include "support/fake_http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
@@ -155,6 +157,40 @@ TEST_F(summaries_test, status_names_an_hour_far_above_a_typical_working_hour) {
   EXPECT_EQ(s["hour_spikes"][0]["median_usd"], "1.200000");
   const auto chat = sync({"status", "--format", "chat"}).out;
   EXPECT_NE(chat.find("UTC $5.00 (usually $1.20/h)"), std::string::npos) << chat;
+}
+
+// status and the page's summary are one computation (costs::summarize_spend): the same figures,
+// and usage with no price is said, never counted as $0.
+TEST_F(summaries_test, status_agrees_with_the_summary_and_says_what_is_unpriced) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into public.usage_daily (date, provider, host, model, calls, cost_usd) values "
+        "($1::date, 'claude_local', 'mac', 'claude-sonnet-4-6', 3, 1.00), "
+        "($1::date, 'claude_local', 'mac', 'my-local-model', 2, null)",
+        day_text(0));
+    tx.commit();
+  }
+  const auto r = sync({"status", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto status = nlohmann::json::parse(r.out);
+  auto t = costs::open_target(db_.url());
+  const auto today = costs::utc_day(costs::now());
+  const auto summary = costs::summarize_spend(*t, today, costs::now());
+  EXPECT_EQ(status["today_usd"], costs::to_decimal_string(summary.today_spend.total()));
+  EXPECT_EQ(status["billed_usd"], costs::to_decimal_string(summary.today_spend.billed));
+  EXPECT_EQ(status["estimated_usd"], costs::to_decimal_string(summary.today_spend.estimated));
+  EXPECT_EQ(status["change_usd"], costs::to_decimal_string(summary.change));
+  EXPECT_EQ(status["projected_month_end_usd"],
+            costs::to_decimal_string(summary.projection.projected));
+  EXPECT_EQ(status["today_usd"], "1.000000");
+  EXPECT_EQ(status["basis"], "estimated");
+  EXPECT_EQ(status["unpriced_rows"], 1) << "my-local-model has no price";
+  EXPECT_EQ(summary.today_spend.unpriced_rows, 1);
+  const auto text = sync({"status"}).out;
+  EXPECT_NE(text.find("1 row of usage with no price"), std::string::npos) << text;
+  EXPECT_NE(sync({"status", "--format", "chat"}).out.find("$1.00 + unpriced"), std::string::npos);
 }
 
 TEST_F(summaries_test, burn_gives_rates_and_the_runway_of_a_balance) {

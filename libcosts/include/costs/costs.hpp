@@ -20,5 +20,6 @@
 #include "costs/secrets.hpp"
 #include "costs/spool.hpp"
 #include "costs/store.hpp"
+#include "costs/summary.hpp"
 #include "costs/sync_run.hpp"
 #include "costs/target.hpp"

@@ -58,10 +58,60 @@ class rest_target final : public target {
                                        const std::string&) override {
     unsupported("a breakdown");
   }
-  std::vector<spend_day_row> spend_by_day(civil_day, civil_day) override {
-    unsupported("the spend by day");
+  // A local day's cost holds what could be priced; its unpriced part is counted from
+  // usage_daily's rows without a price, and an API day without a cost counts once.
+  std::vector<spend_day_row> spend_by_day(civil_day from, civil_day to) override {
+    const std::string days = "&date=gte." + from.to_string() + "&date=lte." + to.to_string();
+    std::map<std::pair<std::string, bool>, spend_day_row> rows;
+    each_page("cost_daily?select=date,cost_usd,source" + days + "&order=date,provider,host",
+              "reading spend", [&](const json& row) {
+                const bool estimated = row.value("source", std::string()) == "local_session";
+                auto& r = rows[{row.value("date", std::string()), estimated}];
+                r.date = row.value("date", std::string());
+                r.estimated = estimated;
+                if (const auto cost = rest_money(row["cost_usd"]))
+                  r.cost_micro_usd = r.cost_micro_usd.value_or(0) + cost->value;
+                else if (!estimated)
+                  ++r.unpriced_rows;
+              });
+    std::map<std::string, std::int64_t> unpriced;
+    each_page("usage_daily?select=date&cost_usd=is.null" + days +
+                  "&order=date,provider,host,model,agent,project,task",
+              "reading spend",
+              [&](const json& row) { ++unpriced[row.value("date", std::string())]; });
+    std::vector<spend_day_row> out;
+    for (auto& [key, r] : rows) out.push_back(std::move(r));
+    for (const auto& [date, count] : unpriced) out.push_back({date, true, std::nullopt, count});
+    return out;
   }
-  std::vector<spend_total_row> spend_all_time() override { unsupported("the spend of all time"); }
+
+  std::vector<spend_total_row> spend_all_time() override {
+    spend_total_row billed, estimated;
+    billed.estimated = false;
+    estimated.estimated = true;
+    each_page("cost_daily?select=date,cost_usd,source&order=date,provider,host", "reading spend",
+              [&](const json& row) {
+                auto& r =
+                    row.value("source", std::string()) == "local_session" ? estimated : billed;
+                const std::string date = row.value("date", std::string());
+                if (r.first_date.empty() || date < r.first_date) r.first_date = date;
+                if (const auto cost = rest_money(row["cost_usd"]))
+                  r.cost_micro_usd += cost->value;
+                else if (!r.estimated)
+                  ++r.unpriced_rows;
+              });
+    spend_total_row usage;
+    usage.estimated = true;
+    each_page(
+        "usage_daily?select=date&cost_usd=is.null&order=date,provider,host,model,agent,"
+        "project,task",
+        "reading spend", [&](const json&) { ++usage.unpriced_rows; });
+    std::vector<spend_total_row> out;
+    if (!billed.first_date.empty()) out.push_back(billed);
+    if (!estimated.first_date.empty()) out.push_back(estimated);
+    out.push_back(usage);
+    return out;
+  }
 
   std::vector<hour_spend_row> spend_by_hour(timestamp since) override {
     std::map<long long, std::int64_t> hours;
