@@ -7,6 +7,8 @@
 
 #include "commands/command.hpp"
 #include "commands/summaries.hpp"
+#include "costs/summary.hpp"
+#include "costs/target.hpp"
 #include "output.hpp"
 
 namespace costs::sync {
@@ -14,23 +16,26 @@ namespace costs::sync {
 int burn_command(const std::vector<std::string>& args) {
   po::options_description options("burn options");
   summary_input in;
-  if (!load_summary(args, "burn", options, 8, in)) return exit_ok;
-  const burn_rate total = burn_over(total_by_day(in.providers), in.today);
+  if (!load_summary(args, "burn", options, -1, in)) return exit_ok;
+  // The same figures as the page's /api/costs/burn, from the same library call.
+  target_options how;
+  how.rest_key = in.rest_key;
+  const burn_summary burn = summarize_burn(*open_target(in.target, how), in.today);
+  const burn_rate& total = burn.total;
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& p : in.providers) {
-    const burn_rate b = burn_over(p.days, in.today);
-    const auto runway =
-        p.balance && p.currency == "USD" ? runway_days(*p.balance, b) : std::nullopt;
+  for (const provider_burn& p : burn.providers)
     rows.push_back(
         {{"provider", p.provider},
-         {"basis", p.estimated ? "estimated" : "billed"},
-         {"per_hour_usd", to_decimal_string(b.per_hour)},
-         {"per_day_usd", to_decimal_string(b.per_day)},
-         {"per_week_usd", to_decimal_string(b.per_week)},
+         {"basis", p.basis},
+         {"per_hour_usd", to_decimal_string(p.rate.per_hour)},
+         {"per_day_usd", to_decimal_string(p.rate.per_day)},
+         {"per_week_usd", to_decimal_string(p.rate.per_week)},
+         {"unpriced_rows", p.unpriced_rows},
          {"balance", p.balance ? nlohmann::json(to_decimal_string(*p.balance)) : nullptr},
          {"currency", p.currency},
-         {"runway_days", runway ? nlohmann::json(*runway) : nullptr}});
-  }
+         {"runway_days", p.runway_days ? nlohmann::json(*p.runway_days) : nullptr},
+         {"low_balance",
+          p.low_balance ? nlohmann::json(to_decimal_string(*p.low_balance)) : nullptr}});
   if (in.format == "json") {
     std::cout << nlohmann::json{{"today", in.today.to_string()},
                                 {"window_days", total.window_days},
@@ -75,7 +80,10 @@ int burn_command(const std::vector<std::string>& args) {
               << format_usd(parse_usd(r["per_day_usd"].get<std::string>())) << "/day";
     if (!r["balance"].is_null())
       std::cout << "  balance " << balance_text(r) << "  " << runway_text(r);
-    std::cout << "  (" << r["basis"].get<std::string>() << ")\n";
+    const auto unpriced = r["unpriced_rows"].get<long long>();
+    std::cout << "  (" << r["basis"].get<std::string>();
+    if (unpriced > 0) std::cout << ", " << unpriced << " unpriced, not in the rate";
+    std::cout << ")\n";
   }
   return exit_ok;
 }

@@ -27,9 +27,10 @@ bool load_summary(const std::vector<std::string>& args, const std::string& comma
   in.today = zone.day_of(now());
   in.target = target;
   in.rest_key = setting("COSTS_SUPABASE_KEY").value_or("");
-  in.providers = read_history(
-      target, civil_day::from_days_since_epoch(in.today.days_since_epoch() - days_back), in.today,
-      in.rest_key);
+  if (days_back >= 0)
+    in.providers = read_history(
+        target, civil_day::from_days_since_epoch(in.today.days_since_epoch() - days_back), in.today,
+        in.rest_key);
   return true;
 }
 

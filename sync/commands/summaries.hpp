@@ -19,7 +19,7 @@ struct summary_input {
 };
 
 /// Parses --target, --format, --timezone (and `extra` options), reads `days_back` days before
-/// today up to today. Returns false when --help was printed.
+/// today up to today (none when negative). Returns false when --help was printed.
 bool load_summary(const std::vector<std::string>& args, const std::string& command,
                   po::options_description& extra, int days_back, summary_input& in);
 

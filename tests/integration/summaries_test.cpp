@@ -212,6 +212,40 @@ TEST_F(summaries_test, burn_gives_rates_and_the_runway_of_a_balance) {
   EXPECT_NE(text.find("balance $50.00  8.3 d left"), std::string::npos) << text;
 }
 
+// burn and the page's /api/costs/burn are one computation (costs::summarize_burn).
+TEST_F(summaries_test, burn_agrees_with_the_page_and_says_what_is_unpriced) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into public.cost_daily (provider, date, source, cost_usd) values "
+        "('openai_api', $1::date, 'admin_api', null)",
+        day_text(1));
+    tx.commit();
+  }
+  ASSERT_EQ(sync({"budgets", "add", "--kind", "low_balance", "--scope", "provider:openrouter",
+                  "--threshold", "60"})
+                .exit_code,
+            0);
+  const auto r = sync({"burn", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto cli = nlohmann::json::parse(r.out);
+  auto t = costs::open_target(db_.url());
+  const auto lib = costs::summarize_burn(*t, costs::utc_day(costs::now()));
+  EXPECT_EQ(cli["per_day_usd"], costs::to_decimal_string(lib.total.per_day));
+  ASSERT_EQ(cli["providers"].size(), lib.providers.size());
+  std::map<std::string, nlohmann::json> by_key;
+  for (const auto& p : cli["providers"]) by_key[p["provider"]] = p;
+  for (const auto& p : lib.providers) {
+    EXPECT_EQ(by_key[p.provider]["per_day_usd"], costs::to_decimal_string(p.rate.per_day));
+    EXPECT_EQ(by_key[p.provider]["basis"], p.basis);
+  }
+  EXPECT_EQ(by_key["openai_api"]["unpriced_rows"], 1) << "a day with usage and no bill yet";
+  EXPECT_EQ(by_key["openrouter"]["low_balance"], "60.000000");
+  EXPECT_EQ(by_key["openrouter"]["balance"], "50.000000");
+  EXPECT_NE(sync({"burn"}).out.find("1 unpriced, not in the rate"), std::string::npos);
+}
+
 TEST_F(summaries_test, history_lists_every_day_including_quiet_ones) {
   const auto r = sync({"history", "--days", "4", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

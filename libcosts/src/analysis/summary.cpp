@@ -85,4 +85,50 @@ spend_summary summarize_spend(target& db, civil_day today, timestamp now) {
   return s;
 }
 
+burn_summary summarize_burn(target& db, civil_day today) {
+  burn_summary out;
+  out.today = today;
+  struct days_of {
+    std::vector<day_cost> days;
+    bool estimated = false;
+  };
+  std::map<std::string, provider_burn> providers;
+  std::map<std::string, days_of> days;
+  std::vector<day_cost> all_days;
+  for (const provider_day_row& row : db.spend_by_provider_day(days_before(today, 7), today)) {
+    auto& p = providers[row.provider];
+    p.provider = row.provider;
+    const civil_day d = civil_day::parse(row.date);
+    const micro_usd cost{row.cost_micro_usd.value_or(0)};
+    days[row.provider].days.push_back({d, cost});
+    days[row.provider].estimated = days[row.provider].estimated || row.estimated;
+    all_days.push_back({d, cost});
+    if (d == today) p.today = cost;
+    p.unpriced_rows += row.unpriced_rows;
+  }
+  for (const balance_row& row : db.balances()) {
+    auto& p = providers[row.provider];
+    p.provider = row.provider;
+    p.balance = micro_usd{row.balance_micro_usd};
+    p.currency = row.currency;
+  }
+  for (const budget_view& row : db.budgets())
+    if (row.kind == "low_balance" && row.scope_kind == "provider") {
+      auto& p = providers[row.scope_value];
+      p.provider = row.scope_value;
+      p.low_balance = micro_usd{row.threshold_micro_usd};
+    }
+  for (auto& [key, p] : providers) {
+    const auto& d = days[key];
+    p.rate = burn_over(d.days, today);
+    p.basis = d.days.empty() ? "none" : d.estimated ? "estimated" : "billed";
+    // Runway only where balance and spend are in one currency: a CNY balance is not divided
+    // by dollars.
+    if (p.balance && p.currency == "USD") p.runway_days = runway_days(*p.balance, p.rate);
+    out.providers.push_back(p);
+  }
+  out.total = burn_over(all_days, today);
+  return out;
+}
+
 }  // namespace costs
