@@ -71,7 +71,7 @@ struct api_context {
   drain_gate* gate = nullptr;             ///< refuses new requests while shutting down
   std::string time_zone = "UTC";          ///< the zone whose days "today" and "this week" mean
   int cache_seconds = 0;                  ///< Cache-Control max-age
-  std::string admin_url;  ///< a database role that may write budgets; empty: writes refused
+  std::string admin_url;       ///< a database role that may write budgets; empty: writes refused
   query_pool* pool = nullptr;  ///< where handlers wait on the database; null: on Pistache's threads
 };
 

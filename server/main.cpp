@@ -28,6 +28,8 @@
 namespace {
 
 namespace po = boost::program_options;
+
+constexpr std::size_t max_request_bytes = 64 * 1024;  // the API takes small JSON bodies
 using namespace Pistache;
 
 struct listen_address {
@@ -190,13 +192,14 @@ int main(int argc, char** argv) {
     endpoint.init(Http::Endpoint::options()
                       .threads(threads)
                       .flags(Tcp::Options::ReuseAddr)
-                      .maxRequestSize(64 * 1024)
+                      .maxRequestSize(max_request_bytes)
                       .headerTimeout(std::chrono::milliseconds(header_timeout_ms))
                       .bodyTimeout(std::chrono::milliseconds(3 * header_timeout_ms))
                       .keepaliveTimeout(std::chrono::seconds(60)));
     Rest::Router router;
     costs::server::setup_routes(router, ctx, static_dir);
     costs::server::guard_limits limits;
+    limits.max_body = max_request_bytes;
     limits.max_connections = static_cast<std::size_t>(max_connections);
     endpoint.setHandler(costs::server::guarded_handler(router, limits, &stats));
     endpoint.serveThreaded();

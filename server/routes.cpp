@@ -234,9 +234,12 @@ void answer(exchange& x, const json_handler& handler, int write_status) {
       });
       return;
     }
-    const auto answer =
-        ctx.cache->get(cache_key(request), [&] { return handler(request, ctx).dump(); });
-    ctx.db->answered();
+    // A fresh answer is news that the database answers; one from the cache is not.
+    const auto answer = ctx.cache->get(cache_key(request), [&] {
+      std::string body = handler(request, ctx).dump();
+      ctx.db->answered();
+      return body;
+    });
     const std::string& etag = answer->etag;
     response.headers().add<etag_header>(etag);
     // Private: answers may sit behind a token. max-age matches the server's own cache, so a

@@ -52,12 +52,13 @@ std::string used_percent(const budget_use& b) {
 int status_command(const std::vector<std::string>& args) {
   po::options_description options("status options");
   summary_input in;
-  if (!load_summary(args, "status", options, 0, in)) return exit_ok;
+  if (!load_summary(args, "status", options, -1, in)) return exit_ok;
   // The same summary as the page's, from the same reads.
   target_options how;
   how.rest_key = in.rest_key;
+  const auto db = open_target(in.target, how);
   const timestamp now_ = now();
-  const spend_summary summary = summarize_spend(*open_target(in.target, how), in.today, now_);
+  const spend_summary summary = summarize_spend(*db, in.today, now_);
   const micro_usd today = summary.today_spend.total();
   const micro_usd billed = summary.today_spend.billed;
   const micro_usd estimated = summary.today_spend.estimated;
@@ -72,10 +73,9 @@ int status_command(const std::vector<std::string>& args) {
     return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
   };
   std::vector<std::pair<micro_usd, std::string>> top;
-  for (const auto& p : in.providers) {
-    const micro_usd t = spend_between(p.days, in.today, in.today);
-    if (t.value > 0) top.push_back({t, p.provider});
-  }
+  for (const provider_day_row& row : db->spend_by_provider_day(in.today, in.today))
+    if (row.cost_micro_usd.value_or(0) > 0)
+      top.push_back({micro_usd{*row.cost_micro_usd}, row.provider});
   std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return b.first < a.first; });
   const auto budgets = budget_uses(in);
   const std::string arrow = change.value > 0 ? "▲ " : change.value < 0 ? "▼ " : "";

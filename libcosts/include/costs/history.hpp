@@ -26,9 +26,4 @@ struct provider_history {
 std::vector<provider_history> read_history(const std::string& target, civil_day from, civil_day to,
                                            const std::string& rest_key = "");
 
-/// Spend per hour across providers from `since` on (cost_hourly), from either kind of target.
-/// @throws costs::store_error when the target cannot be read.
-std::vector<hour_cost> read_hourly(const std::string& target, timestamp since,
-                                   const std::string& rest_key = "");
-
 }  // namespace costs

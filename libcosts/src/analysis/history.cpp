@@ -38,12 +38,4 @@ std::vector<provider_history> read_history(const std::string& url, civil_day fro
   return out;
 }
 
-std::vector<hour_cost> read_hourly(const std::string& url, timestamp since,
-                                   const std::string& rest_key) {
-  std::vector<hour_cost> out;
-  for (const hour_spend_row& row : open(url, rest_key)->spend_by_hour(since))
-    out.push_back({parse_timestamp(row.hour), micro_usd{row.cost_micro_usd}});
-  return out;
-}
-
 }  // namespace costs

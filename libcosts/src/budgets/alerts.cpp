@@ -326,24 +326,6 @@ std::string channel_id(const nlohmann::json& channel) {
 namespace {
 
 std::string deliver_checked(const budget_alert& a, const nlohmann::json& given,
-                            const std::string& page_url);
-
-}  // namespace
-
-std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
-                          const std::string& page_url) {
-  try {
-    return deliver_checked(a, given, page_url);
-  } catch (const nlohmann::json::exception&) {
-    // A member of the wrong type in a stored rule: this channel fails, the others still go.
-    return "a channel of this rule is malformed (a member has the wrong type); fix or remove "
-           "the rule";
-  }
-}
-
-namespace {
-
-std::string deliver_checked(const budget_alert& a, const nlohmann::json& given,
                             const std::string& page_url) {
   // A rule stored by hand or by an older version may hold anything: it fails alone, said plainly.
   if (!given.is_object()) return "a channel of this rule is not an object; fix or remove the rule";
@@ -429,5 +411,16 @@ std::string deliver_checked(const budget_alert& a, const nlohmann::json& given,
 }
 
 }  // namespace
+
+std::string deliver_alert(const budget_alert& a, const nlohmann::json& given,
+                          const std::string& page_url) {
+  try {
+    return deliver_checked(a, given, page_url);
+  } catch (const nlohmann::json::exception&) {
+    // A member of the wrong type in a stored rule: this channel fails, the others still go.
+    return "a channel of this rule is malformed (a member has the wrong type); fix or remove "
+           "the rule";
+  }
+}
 
 }  // namespace costs

@@ -215,9 +215,7 @@ class runner {
     spool waiting(costs_home() / "spool");
     const auto mine = waiting.put(batch);
     try {
-      target_options how;
-      how.rest_key = options_.supabase_key;
-      const auto db = open_target(options_.target, how);
+      const auto db = open_db();
       for (const auto& file : waiting.pending()) {
         if (file == mine) {
           report_.written = db->write(batch);
@@ -281,34 +279,36 @@ class runner {
     entry.status = "failed";
     entry.error = why.substr(0, 500) + "; fix or remove the rule (costs-sync budgets)";
     batch.log.push_back(entry);
+    open_db()->write(batch);
+  }
+
+  std::unique_ptr<target> open_db() const {
     target_options how;
     how.rest_key = options_.supabase_key;
-    open_target(options_.target, how)->write(batch);
+    return open_target(options_.target, how);
   }
 
   void deliver(budget_book& book, const budget_alert& a, const std::string& page) {
-    {
-      std::vector<std::string> took = a.delivered;
-      std::string errors;
-      if (!a.rule.channels.is_array())
-        throw error("budgets.bad_channels", "its channels are not a list");
-      for (const auto& channel : a.rule.channels) {
-        const std::string id = channel_id(channel);
-        if (std::find(took.begin(), took.end(), id) != took.end()) continue;
-        const std::string failure = deliver_alert(a, channel, page);
-        if (failure.empty()) {
-          took.push_back(id);
-        } else {
-          ++report_.alert_failures;
-          errors += (errors.empty() ? "" : "; ") + failure;
-          notice("alert for budget " + std::to_string(a.rule.id) + " not delivered (" + failure +
-                 "); it is kept and retried next run");
-        }
+    std::vector<std::string> took = a.delivered;
+    std::string errors;
+    if (!a.rule.channels.is_array())
+      throw error("budgets.bad_channels", "its channels are not a list");
+    for (const auto& channel : a.rule.channels) {
+      const std::string id = channel_id(channel);
+      if (std::find(took.begin(), took.end(), id) != took.end()) continue;
+      const std::string failure = deliver_alert(a, channel, page);
+      if (failure.empty()) {
+        took.push_back(id);
+      } else {
+        ++report_.alert_failures;
+        errors += (errors.empty() ? "" : "; ") + failure;
+        notice("alert for budget " + std::to_string(a.rule.id) + " not delivered (" + failure +
+               "); it is kept and retried next run");
       }
-      book.record_delivery(a, took, errors);
-      report_.alerts.push_back(
-          {a.rule.id, a.level, a.period_start, a.spent, a.threshold, alert_text(a, page), errors});
     }
+    book.record_delivery(a, took, errors);
+    report_.alerts.push_back(
+        {a.rule.id, a.level, a.period_start, a.spent, a.threshold, alert_text(a, page), errors});
   }
 
   // The optional Notion summary: yesterday's row (final) and today's (so far), each updated in
