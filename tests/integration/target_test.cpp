@@ -54,13 +54,19 @@ class target_test : public ::testing::Test {
     local.cost = costs::parse_usd("0.750000");
     batch.daily_costs = {billed, unbilled, local};
     batch.daily_usage = {priced, unpriced};
+    costs::snapshot balance;
+    balance.provider = "openrouter";
+    balance.source = "api";
+    balance.fetched_at = costs::parse_timestamp("2026-11-20T12:00:00Z");
+    balance.balance = costs::parse_usd("40.000000");
+    batch.snapshots = {balance};
     // Written through the target as the sync writes; sent twice, as a resent run is, it
     // counts once.
     auto writer = costs::open_target(as_role(db_.url(), "service_role"));
-    writer->write(batch);
+    EXPECT_EQ(writer->write(batch).snapshots, 1);
     const auto again = writer->write(batch);
     EXPECT_EQ(again.daily_costs, 3);
-    EXPECT_EQ(again.snapshots, 0);
+    EXPECT_EQ(again.snapshots, 0) << "the resent run's snapshot is already there";
   }
 
   civil_day day_ = civil_day::parse("2026-11-20");
@@ -99,6 +105,9 @@ TEST_F(target_test, each_read_returns_what_the_sync_wrote_by_name) {
   EXPECT_EQ(t->scope_spend_micro_usd("total", "", day_, day_), 3'250'000);
   EXPECT_EQ(t->scope_spend_micro_usd("agent", "main", day_, day_), 750'000);
   EXPECT_EQ(t->known_agents(), std::vector<std::string>{"main"});
+  const auto balances = t->balances();
+  ASSERT_EQ(balances.size(), 1u) << "one snapshot, though the run was written twice";
+  EXPECT_EQ(balances[0].balance_micro_usd, 40'000'000);
 }
 
 TEST_F(target_test, a_row_the_table_refuses_is_a_bad_value_that_names_its_rule) {
