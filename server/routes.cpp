@@ -169,6 +169,15 @@ std::string choice_param(const Rest::Request& request, const std::string& name,
 
 namespace {
 
+// Holds a request in the drain gate until the last copy is gone.
+struct gate_pass {
+  explicit gate_pass(drain_gate* g) : gate(g) {}
+  gate_pass(const gate_pass&) = delete;
+  gate_pass& operator=(const gate_pass&) = delete;
+  ~gate_pass() { gate->leave(); }
+  drain_gate* gate;
+};
+
 // One request from its arrival to its answer, on whichever thread answers it: counted in
 // /metrics however it ends, and in flight for the drain until its bytes are handed to Pistache's
 // event loop (a shutdown before that would lose the answer).
@@ -197,8 +206,10 @@ struct exchange {
       Async::Promise<ssize_t> sent = how();
       if (!in_gate) return;
       handed_off = true;
-      drain_gate* g = ctx.gate;
-      sent.then([g](ssize_t) { g->leave(); }, [g](std::exception_ptr&) { g->leave(); });
+      // Pistache drops a write whose peer went away meanwhile without settling its promise, so
+      // the request leaves the gate when the promise's callbacks are gone, however it ended.
+      auto pass = std::make_shared<gate_pass>(ctx.gate);
+      sent.then([pass](ssize_t) {}, [pass](std::exception_ptr&) {});
     } catch (const std::exception&) {
     }
   }
