@@ -7,7 +7,7 @@
 #include <boost/program_options.hpp>
 
 // is_postgres_url comes with the store: one place decides what a target is.
-#include "costs/store.hpp"
+#include "costs/batch.hpp"
 
 namespace costs::sync {
 

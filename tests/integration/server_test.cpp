@@ -19,9 +19,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/batch.hpp"
 #include "costs/forecast.hpp"
 #include "costs/migrations.hpp"
-#include "costs/store.hpp"
+#include "costs/target.hpp"
 #include "support/http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
@@ -83,7 +84,7 @@ class server_test : public ::testing::Test {
     local.tokens.output = 412;
     costs::sync_batch batch;
     batch.snapshots = {old_one, newest, local};
-    costs::open_postgres_store(db_.url())->write(batch);
+    costs::open_target(db_.url())->write(batch);
   }
   test_database db_;
 };

@@ -7,10 +7,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "costs/batch.hpp"
 #include "costs/migrations.hpp"
 #include "costs/secrets.hpp"
 #include "costs/spool.hpp"
-#include "costs/store.hpp"
+#include "costs/target.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
 #include "support/test_db.hpp"
@@ -371,7 +372,7 @@ TEST(sync_cli_test, a_run_resent_after_a_crash_adds_nothing_twice) {
   batch.log = {{"openrouter", "", costs::now(), costs::now(), "ok", 1, ""}};
   costs::spool waiting(home.path() / "c" / "spool");
   waiting.put(batch);
-  costs::open_postgres_store(db.url())->write(batch);
+  costs::open_target(db.url())->write(batch);
 
   const auto r =
       sync({"run", "--target", db.url(), "--provider", "brave"},

@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "costs/batch.hpp"
 #include "costs/error.hpp"
-#include "costs/store.hpp"
 #include "costs/target.hpp"
 #include "support/test_db.hpp"
 

@@ -1,6 +1,7 @@
 // costs/costs.hpp: everything libcosts offers, in one include.
 #pragma once
 
+#include "costs/batch.hpp"
 #include "costs/budgets.hpp"
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
@@ -19,7 +20,6 @@
 #include "costs/report.hpp"
 #include "costs/secrets.hpp"
 #include "costs/spool.hpp"
-#include "costs/store.hpp"
 #include "costs/summary.hpp"
 #include "costs/sync_run.hpp"
 #include "costs/target.hpp"

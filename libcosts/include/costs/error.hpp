@@ -14,7 +14,7 @@ namespace costs {
 class error : public std::runtime_error {
  public:
   error(std::string code, const std::string& message);
-  /// The stable id, e.g. "store.connect" or "pricing.bad_file".
+  /// The stable id, e.g. "store.unavailable" or "pricing.bad_file".
   const std::string& code() const noexcept { return code_; }
   /// The message without the "[code] " prefix.
   const std::string& message() const noexcept { return message_; }

@@ -11,7 +11,7 @@
 #include <functional>
 #include <vector>
 
-#include "costs/store.hpp"
+#include "costs/batch.hpp"
 
 namespace costs {
 

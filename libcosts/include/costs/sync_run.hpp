@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include "costs/batch.hpp"
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
 #include "costs/money.hpp"
-#include "costs/store.hpp"
 
 namespace costs {
 

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "costs/batch.hpp"
 #include "costs/calendar.hpp"
-#include "costs/store.hpp"
 
 namespace costs {
 

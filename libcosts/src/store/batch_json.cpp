@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "costs/batch.hpp"
 #include "costs/error.hpp"
-#include "costs/store.hpp"
 
 namespace costs {
 namespace {
@@ -180,6 +180,10 @@ sync_batch batch_from_json(std::string_view text) {
   } catch (const json::exception& e) {
     throw parse_error("spool.bad_batch", std::string("a spooled batch is damaged: ") + e.what());
   }
+}
+
+bool is_postgres_url(std::string_view target) noexcept {
+  return target.rfind("postgres://", 0) == 0 || target.rfind("postgresql://", 0) == 0;
 }
 
 }  // namespace costs

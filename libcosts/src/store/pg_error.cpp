@@ -36,15 +36,16 @@ store_error to_store_error(const pqxx::failure& e, const std::string& doing) {
       return store_error(
           "store.bad_value",
           doing + " failed: a value breaks a rule of the table: " + first_line(sql->what()));
-    return store_error("store.sql", doing + " failed: " + first_line(sql->what()) +
-                                        (state.empty() ? "" : " (SQLSTATE " + state + ")") + hint);
+    return store_error("store.query", doing + " failed: " + first_line(sql->what()) +
+                                          (state.empty() ? "" : " (SQLSTATE " + state + ")") +
+                                          hint);
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
-    return store_error("store.connect",
+    return store_error("store.unavailable",
                        doing + " failed: cannot reach the database: " + first_line(e.what()) +
                            "; check the target URL and that the server is up");
   }
-  return store_error("store.failed", doing + " failed: " + first_line(e.what()));
+  return store_error("store.query", doing + " failed: " + first_line(e.what()));
 }
 
 }  // namespace costs::detail

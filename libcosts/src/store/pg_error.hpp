@@ -1,4 +1,5 @@
-// Private: turns libpqxx exceptions into one actionable costs::store_error line.
+// Private: turns libpqxx exceptions into one actionable costs::store_error line, in the codes
+// costs/target.hpp names: store.unavailable, store.bad_value, store.query.
 #pragma once
 
 #include <string>

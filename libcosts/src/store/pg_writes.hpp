@@ -1,10 +1,9 @@
-// Private: a sync run written into Postgres in one transaction, on a connection the caller owns
-// (the target's, or the plain store's).
+// Private: a sync run written into Postgres in one transaction, on the target's connection.
 #pragma once
 
 #include <pqxx/pqxx>
 
-#include "costs/store.hpp"
+#include "costs/batch.hpp"
 
 namespace costs::detail {
 

@@ -1,9 +1,9 @@
 // The dashboard's reads on Postgres: one libpqxx connection, its statements prepared once.
 #include <pqxx/pqxx>
 
+#include "costs/batch.hpp"
 #include "costs/error.hpp"
 #include "costs/money.hpp"
-#include "costs/store.hpp"
 #include "costs/target.hpp"
 #include "store/pg_error.hpp"
 #include "store/pg_writes.hpp"
@@ -486,7 +486,12 @@ class postgres_target final : public target {
       }
       writes_prepared_ = true;
     }
-    return detail::write_batch(*c_, batch);
+    try {
+      return detail::write_batch(*c_, batch);
+    } catch (const store_error& e) {
+      if (e.code() != "store.query" || connected()) throw;
+      throw store_error("store.unavailable", e.message());  // the connection went meanwhile
+    }
   }
 
   std::vector<budget_record> budget_records() override {
@@ -592,9 +597,7 @@ class postgres_target final : public target {
         throw store_error("store.unavailable", doing + ": the query took too long");
       if (!connected())
         throw store_error("store.unavailable", doing + ": the database connection was lost");
-      const store_error mapped = detail::to_store_error(e, doing);
-      throw store_error(mapped.code() == "store.bad_value" ? "store.bad_value" : "store.query",
-                        mapped.message());
+      throw detail::to_store_error(e, doing);
     }
   }
 

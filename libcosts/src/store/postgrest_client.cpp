@@ -30,11 +30,11 @@ nlohmann::json postgrest_client::call(const std::string& method, const std::stri
     if (r.body.empty()) return nullptr;
     auto parsed = nlohmann::json::parse(r.body, nullptr, false);
     if (parsed.is_discarded())
-      throw store_error("store.rest", doing + ": the REST API answered something not JSON");
+      throw store_error("store.query", doing + ": the REST API answered something not JSON");
     return parsed;
   }
   if (!r.error.empty() || r.status >= 500)
-    throw store_error("store.connect",
+    throw store_error("store.unavailable",
                       "cannot reach the database through " + base_ + " (" +
                           (r.error.empty() ? "status " + std::to_string(r.status) : r.error) + ")");
   std::string code, message;
@@ -51,8 +51,11 @@ nlohmann::json postgrest_client::call(const std::string& method, const std::stri
     hint = "; the key's role may not use " + table + ": use the service key, not the anon key";
   else if (r.status == 401 || code == "PGRST301")
     hint = "; check COSTS_SUPABASE_KEY (the service_role or sb_secret_ key)";
-  throw store_error("store.rest", doing + " failed: " + std::to_string(r.status) + " " +
-                                      (code.empty() ? "" : code + " ") + message + hint);
+  // SQLSTATE classes 22 and 23: a value out of range or against a rule of the table.
+  const bool bad_value = code.size() == 5 && (code.rfind("22", 0) == 0 || code.rfind("23", 0) == 0);
+  throw store_error(bad_value ? "store.bad_value" : "store.query",
+                    doing + " failed: " + std::to_string(r.status) + " " +
+                        (code.empty() ? "" : code + " ") + message + hint);
 }
 
 std::optional<micro_usd> rest_money(const nlohmann::json& value) {

@@ -8,9 +8,9 @@
 
 #include <optional>
 
+#include "costs/batch.hpp"
 #include "costs/error.hpp"
 #include "costs/money.hpp"
-#include "costs/store.hpp"
 
 namespace costs::detail {
 

@@ -226,7 +226,7 @@ class rest_target final : public target {
                       {"enabled", r.enabled}},
                      "return=representation", "adding a budget");
     if (!added.is_array() || added.empty())
-      throw store_error("store.rest", "adding a budget: the REST API returned no row");
+      throw store_error("store.query", "adding a budget: the REST API returned no row");
     return added[0].value("id", std::int64_t{0});
   }
 

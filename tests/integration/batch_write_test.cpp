@@ -1,10 +1,11 @@
-// The Postgres store against a real, migrated database, writing as the service role.
+// A sync run written through costs::target into a real, migrated database, as the service role.
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "costs/batch.hpp"
 #include "costs/error.hpp"
-#include "costs/store.hpp"
+#include "costs/target.hpp"
 #include "support/test_db.hpp"
 
 namespace {
@@ -40,11 +41,11 @@ costs::daily_cost make_day(const std::string& date, const std::string& cost, std
   return d;
 }
 
-class postgres_store_test : public ::testing::Test {
+class batch_write_test : public ::testing::Test {
  protected:
   void SetUp() override {
     db_.migrate();
-    store_ = costs::open_postgres_store(as_role(db_.url(), "service_role"));
+    db_target_ = costs::open_target(as_role(db_.url(), "service_role"));
   }
   pqxx::result query(const std::string& sql) {
     auto c = db_.connect();
@@ -52,24 +53,24 @@ class postgres_store_test : public ::testing::Test {
     return tx.exec(sql);
   }
   test_database db_;
-  std::unique_ptr<costs::store> store_;
+  std::unique_ptr<costs::target> db_target_;
 };
 
-TEST_F(postgres_store_test, upserting_the_same_daily_row_twice_leaves_one_row) {
+TEST_F(batch_write_test, upserting_the_same_daily_row_twice_leaves_one_row) {
   costs::sync_batch first;
   first.daily_costs = {make_day("2026-11-20", "1.250000", 100)};
-  store_->write(first);
+  db_target_->write(first);
   costs::sync_batch second;
   second.daily_costs = {make_day("2026-11-20", "2.500001", 200)};
-  store_->write(second);
-  store_->write(second);
+  db_target_->write(second);
+  db_target_->write(second);
   const auto rows = query("select cost_usd::text, input_tokens from public.cost_daily");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(std::string(rows[0][0].c_str()), "2.500001");
   EXPECT_EQ(rows[0][1].as<long long>(), 200);
 }
 
-TEST_F(postgres_store_test, usage_daily_upserts_on_its_whole_key_and_keeps_unpriced_null) {
+TEST_F(batch_write_test, usage_daily_upserts_on_its_whole_key_and_keeps_unpriced_null) {
   costs::daily_usage u;
   u.date = costs::civil_day::parse("2026-11-21");
   u.provider = "claude_local";
@@ -86,10 +87,10 @@ TEST_F(postgres_store_test, usage_daily_upserts_on_its_whole_key_and_keeps_unpri
   unpriced.cost.reset();
   costs::sync_batch batch;
   batch.daily_usage = {u, unpriced};
-  store_->write(batch);
+  db_target_->write(batch);
   u.calls = 2;
   batch.daily_usage = {u};
-  store_->write(batch);
+  db_target_->write(batch);
   const auto rows = query(
       "select model, calls, cost_usd::text, cost_usd is null from public.usage_daily order by "
       "model");
@@ -101,7 +102,7 @@ TEST_F(postgres_store_test, usage_daily_upserts_on_its_whole_key_and_keeps_unpri
   EXPECT_TRUE(rows[1][3].as<bool>()) << "an unpriced cost must stay null, never 0";
 }
 
-TEST_F(postgres_store_test, usage_latest_returns_the_newest_snapshot_per_provider_and_host) {
+TEST_F(batch_write_test, usage_latest_returns_the_newest_snapshot_per_provider_and_host) {
   costs::sync_batch batch;
   batch.snapshots = {
       make_snapshot("openrouter", "", "2026-11-20T10:00:00Z", "1.000000"),
@@ -111,7 +112,7 @@ TEST_F(postgres_store_test, usage_latest_returns_the_newest_snapshot_per_provide
       make_snapshot("claude_local", "mac", "2026-11-22T09:00:00Z", "0.750000"),
       make_snapshot("claude_local", "linux-box", "2026-11-19T09:00:00Z", "0.125000"),
   };
-  store_->write(batch);
+  db_target_->write(batch);
   const auto rows = query(
       "select provider, host, total_cost_usd::text from public.usage_latest order by provider, "
       "host");
@@ -132,14 +133,14 @@ TEST_F(postgres_store_test, usage_latest_returns_the_newest_snapshot_per_provide
     EXPECT_EQ(view[i][0].as<long long>(), reference[i][0].as<long long>());
 }
 
-TEST_F(postgres_store_test, snapshot_fields_are_stored_exactly) {
+TEST_F(batch_write_test, snapshot_fields_are_stored_exactly) {
   auto s = make_snapshot("openrouter", "", "2026-11-22T10:00:00.123456Z", "12345.678901");
   s.balance = costs::parse_usd("0.000001");
   s.units = {{"characters", 1200}};
   s.model_breakdown = nlohmann::json::array({{{"model", "gpt-5.5"}, {"cost_micro_usd", 5}}});
   costs::sync_batch batch;
   batch.snapshots = {s};
-  store_->write(batch);
+  db_target_->write(batch);
   const auto r = query(
       "select total_cost_usd::text, balance_usd::text, credit_limit_usd is null, "
       "cache_write_tokens,"
@@ -156,7 +157,7 @@ TEST_F(postgres_store_test, snapshot_fields_are_stored_exactly) {
   EXPECT_EQ(std::string(r[0][7].c_str()), "10:00:00.123456");
 }
 
-TEST_F(postgres_store_test, a_run_is_one_transaction_all_or_nothing) {
+TEST_F(batch_write_test, a_run_is_one_transaction_all_or_nothing) {
   costs::sync_batch batch;
   batch.snapshots = {make_snapshot("openrouter", "", "2026-11-22T10:00:00Z", "1.000000")};
   batch.daily_costs = {make_day("2026-11-22", "1.000000", 1)};
@@ -164,13 +165,13 @@ TEST_F(postgres_store_test, a_run_is_one_transaction_all_or_nothing) {
   auto bad = make_snapshot("openrouter", "", "2026-11-22T11:00:00Z", "1.000000");
   bad.source = "not_a_source";  // violates the table's check constraint
   batch.snapshots.push_back(bad);
-  EXPECT_THROW(store_->write(batch), costs::store_error);
+  EXPECT_THROW(db_target_->write(batch), costs::store_error);
   EXPECT_EQ(query("select count(*) from public.usage_snapshots")[0][0].as<int>(), 0);
   EXPECT_EQ(query("select count(*) from public.cost_daily")[0][0].as<int>(), 0);
   EXPECT_EQ(query("select count(*) from public.cost_sync_log")[0][0].as<int>(), 0);
   // The same store works for the next run.
   batch.snapshots.pop_back();
-  const auto written = store_->write(batch);
+  const auto written = db_target_->write(batch);
   EXPECT_EQ(written.snapshots, 1);
   EXPECT_EQ(written.daily_costs, 1);
   EXPECT_EQ(written.log, 1);
@@ -178,7 +179,7 @@ TEST_F(postgres_store_test, a_run_is_one_transaction_all_or_nothing) {
             1);
 }
 
-TEST_F(postgres_store_test, a_missing_table_says_to_run_the_migrations) {
+TEST_F(batch_write_test, a_missing_table_says_to_run_the_migrations) {
   {
     auto c = db_.connect();
     pqxx::work tx(c);
@@ -188,21 +189,21 @@ TEST_F(postgres_store_test, a_missing_table_says_to_run_the_migrations) {
   costs::sync_batch batch;
   batch.daily_costs = {make_day("2026-11-22", "1.000000", 1)};
   try {
-    costs::open_postgres_store(db_.url())->write(batch);
+    costs::open_target(db_.url())->write(batch);
     FAIL() << "expected a store_error";
   } catch (const costs::store_error& e) {
-    EXPECT_EQ(e.code(), "store.sql");
+    EXPECT_EQ(e.code(), "store.query");
     EXPECT_NE(std::string(e.what()).find("costs-sync db migrate"), std::string::npos) << e.what();
   }
 }
 
-TEST(postgres_store_connect_test, an_unreachable_database_is_a_store_error_without_the_password) {
+TEST(batch_write_connect_test, an_unreachable_database_is_a_store_error_without_the_password) {
   try {
-    costs::open_postgres_store(
+    costs::open_target(
         "postgresql://someone:CANARY-PASSWORD-9f2@127.0.0.1:1/none?connect_timeout=5");
     FAIL() << "expected a store_error";
   } catch (const costs::store_error& e) {
-    EXPECT_EQ(e.code(), "store.connect");
+    EXPECT_EQ(e.code(), "store.unavailable");
     EXPECT_EQ(std::string(e.what()).find("CANARY-PASSWORD-9f2"), std::string::npos) << e.what();
   }
 }

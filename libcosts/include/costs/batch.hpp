@@ -1,4 +1,4 @@
-// costs/store.hpp: where a sync run's results go.
+// costs/batch.hpp: where a sync run's results go.
 //
 // A store takes a whole run at once and writes it in one transaction: snapshots appended,
 // daily rows upserted (a re-sync replaces, never duplicates), one sync-log row per provider.
@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,14 +44,6 @@ struct write_summary {
   std::int64_t log = 0;
 };
 
-class store {
- public:
-  virtual ~store() = default;
-  /// Writes the batch in one transaction: all of it or none.
-  /// @throws costs::store_error when the target refuses or is unreachable.
-  virtual write_summary write(const sync_batch& batch) = 0;
-};
-
 /// The batch as JSON (for the spool) and back. Money stays exact (decimal strings).
 /// @throws costs::parse_error when the text is not a batch.
 std::string to_json(const sync_batch& batch);
@@ -64,17 +55,5 @@ std::string new_run_id();
 /// Is `target` a Postgres URL (postgres:// or postgresql://, written directly) rather than a
 /// Supabase / PostgREST base URL (written over REST)? The one place that decides.
 bool is_postgres_url(std::string_view target) noexcept;
-
-/// A store writing straight into Postgres (a local cluster or a Supabase database URL).
-///     auto db = costs::open_postgres_store("postgresql://postgres@127.0.0.1:55432/costs");
-/// @throws costs::store_error if the connection fails; the message never contains the password.
-std::unique_ptr<store> open_postgres_store(const std::string& url);
-
-/// A store writing through Supabase's REST API (or any PostgREST) at `base_url` with the
-/// service key: legacy JWT keys and new sb_secret_ keys both work.
-///     auto db = costs::open_postgrest_store("https://abcd.supabase.co", key);
-/// @throws costs::config_error without a key; write() throws costs::store_error with one
-/// actionable line for PostgREST's errors.
-std::unique_ptr<store> open_postgrest_store(const std::string& base_url, const std::string& key);
 
 }  // namespace costs

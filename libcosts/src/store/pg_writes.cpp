@@ -1,8 +1,9 @@
-// The Postgres store: one transaction per run, prepared statements, exact decimals as text.
+// A sync run written into Postgres: one transaction, prepared statements, exact decimals as
+// text. costs::target's Postgres side calls it on its own connection.
 #include <pqxx/pqxx>
 
+#include "costs/batch.hpp"
 #include "costs/error.hpp"
-#include "costs/store.hpp"
 #include "store/pg_error.hpp"
 #include "store/pg_writes.hpp"
 
@@ -111,33 +112,5 @@ write_summary write_batch(pqxx::connection& c, const sync_batch& batch) {
 }
 
 }  // namespace detail
-
-namespace {
-
-// The store of costs::open_postgres_store: its own connection, for callers that only write.
-class postgres_store final : public store {
- public:
-  explicit postgres_store(const std::string& url) : conn_(url) { detail::prepare_writes(conn_); }
-  write_summary write(const sync_batch& batch) override {
-    return detail::write_batch(conn_, batch);
-  }
-
- private:
-  pqxx::connection conn_;
-};
-
-}  // namespace
-
-bool is_postgres_url(std::string_view target) noexcept {
-  return target.rfind("postgres://", 0) == 0 || target.rfind("postgresql://", 0) == 0;
-}
-
-std::unique_ptr<store> open_postgres_store(const std::string& url) {
-  try {
-    return std::make_unique<postgres_store>(url);
-  } catch (const pqxx::failure& e) {
-    throw detail::to_store_error(e, "connecting");
-  }
-}
 
 }  // namespace costs

@@ -1,4 +1,4 @@
-// The Supabase / PostgREST store: the same run through the REST API with the service key.
+// A sync run written through Supabase's REST API (or any PostgREST) with the service key.
 // REST has no transaction across tables, so each write is idempotent instead: daily rows are
 // upserts (`on_conflict` + merge-duplicates), snapshots and log rows carry the run id and
 // ignore duplicates. A run cut short is resent whole from the spool and adds nothing twice.
@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "costs/batch.hpp"
 #include "costs/error.hpp"
-#include "costs/store.hpp"
 #include "store/postgrest_client.hpp"
 
 namespace costs {
@@ -32,18 +32,6 @@ std::int64_t post(const detail::postgrest_client& client, const std::string& tab
   }
   return static_cast<std::int64_t>(rows.size());
 }
-
-// The store of costs::open_postgrest_store: its own client, for callers that only write.
-class postgrest_store final : public store {
- public:
-  postgrest_store(std::string base, std::string key) : client_(std::move(base), std::move(key)) {}
-  write_summary write(const sync_batch& batch) override {
-    return detail::write_batch_rest(client_, batch);
-  }
-
- private:
-  detail::postgrest_client client_;
-};
 
 }  // namespace
 
@@ -128,12 +116,5 @@ write_summary write_batch_rest(const postgrest_client& client, const sync_batch&
 }
 
 }  // namespace detail
-
-std::unique_ptr<store> open_postgrest_store(const std::string& base_url, const std::string& key) {
-  if (key.empty())
-    throw config_error("store.no_key",
-                       "writing to " + base_url + " needs the service key: set COSTS_SUPABASE_KEY");
-  return std::make_unique<postgrest_store>(base_url, key);
-}
 
 }  // namespace costs
