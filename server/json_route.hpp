@@ -64,8 +64,8 @@ struct http_error {
 struct api_context {
   database* db = nullptr;
   metrics* stats = nullptr;
-  std::string token;  ///< when set, /api/* needs "Authorization: Bearer <token>" (or the admin's)
-  std::string admin_token;  ///< writes need "Authorization: Bearer <admin_token>"; empty: none
+  std::string token;        ///< when set, /api/* needs it (or the admin's), see presents_secret
+  std::string admin_token;  ///< writes need it; empty: no writes
   std::vector<std::string> cors_origins;  ///< origins allowed to read the API from a browser
   result_cache* cache = nullptr;          ///< answers reused for a few seconds (ttl 0: never)
   drain_gate* gate = nullptr;             ///< refuses new requests while shutting down
@@ -81,6 +81,10 @@ std::optional<std::string> header_value(const Pistache::Rest::Request& request,
 
 /// Compares without an early exit, so timing says nothing about how much of a guess was right.
 bool same_secret(const std::string& given, const std::string& expected);
+
+/// Does the request carry `secret`, as "Authorization: Bearer <secret>" or "x-auth-token:
+/// <secret>"? Never for an empty secret. The one place a request's token is checked.
+bool presents_secret(const Pistache::Rest::Request& request, const std::string& secret);
 
 /// @throws http_error 403 when the server takes no writes (no --admin-token or no
 /// --admin-database-url), 401 unless the request carries the admin token.
@@ -108,6 +112,17 @@ std::string choice_param(const Pistache::Rest::Request& request, const std::stri
 /// @throws http_error 400 for a zone the system lacks.
 civil_day request_today(const Pistache::Rest::Request& request, const api_context& ctx,
                         std::string& zone_name);
+
+/// The days a request covers, in its zone.
+struct day_range {
+  civil_day from, to;
+  std::string zone;
+};
+
+/// ?from=&to= (YYYY-MM-DD, each optional), else the `days` (1-3660, default `default_days`)
+/// ending on ?to= or today in the request's zone. @throws http_error 400 naming the parameter.
+day_range request_range(const Pistache::Rest::Request& request, const api_context& ctx,
+                        long default_days);
 
 using json_handler = std::function<nlohmann::json(const Pistache::Rest::Request&, api_context&)>;
 

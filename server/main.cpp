@@ -78,7 +78,11 @@ int main(int argc, char** argv) {
       "address to serve on (default 127.0.0.1:8080; port 0 picks a free one)")(
       "threads", po::value(&threads)->value_name("N"), "worker threads (default 2)")(
       "token", po::value(&token)->value_name("T"),
-      "require Authorization: Bearer T on /api/* (env COSTS_API_TOKEN)")(
+      "reads of /api/* need T, as Authorization: Bearer T or x-auth-token: T (env "
+      "COSTS_API_TOKEN); required when --listen is not a loopback address")(
+      "public-reads",
+      "serve reads without a token on a non-loopback address (a public "
+      "dashboard); writes still need --admin-token")(
       "cors-origin", po::value(&cors_origins)->value_name("ORIGIN")->composing(),
       "let a page on ORIGIN read the API (repeatable; env COSTS_CORS_ORIGINS, comma-separated)")(
       "static-dir", po::value(&static_dir)->value_name("DIR"),
@@ -93,8 +97,9 @@ int main(int argc, char** argv) {
       "a role that may write budgets, for POST/DELETE /api/budgets (with --admin-token; env "
       "COSTS_ADMIN_DATABASE_URL)")(
       "admin-token", po::value(&admin_token)->value_name("T"),
-      "writes need Authorization: Bearer T (env COSTS_ADMIN_TOKEN); alert channels are picked "
-      "by name from COSTS_CHANNEL_<NAME> in the environment or config file")(
+      "writes (budgets, POST /api/costs/llm, POST /api/sync) need T, as Authorization: Bearer T "
+      "or x-auth-token: T (env COSTS_ADMIN_TOKEN); alert channels are picked by name from "
+      "COSTS_CHANNEL_<NAME> in the environment or config file")(
       "drain-seconds", po::value(&drain_seconds)->value_name("S"),
       "on SIGTERM, wait up to S seconds for requests in flight (default 10)")(
       "db-threads", po::value(&db_threads)->value_name("N"),
@@ -118,6 +123,14 @@ int main(int argc, char** argv) {
     }
     po::notify(vm);
     address = parse_listen(listen);
+    // Reads are open only where the operator said so: on loopback, or with --public-reads.
+    const bool loopback = address.host == "localhost" || address.host == "::1" ||
+                          address.host == "[::1]" || address.host.rfind("127.", 0) == 0;
+    if (!loopback && token.empty() && vm.count("public-reads") == 0)
+      throw std::invalid_argument(
+          "--listen " + address.host +
+          " would open the API to anyone who reaches it: set --token T (env COSTS_API_TOKEN), "
+          "or pass --public-reads to serve reads without one");
     if (database_url.empty())
       throw std::invalid_argument("no database: pass --database-url or set DATABASE_URL");
     if (threads < 1 || threads > 256) throw std::invalid_argument("--threads must be 1..256");

@@ -28,10 +28,23 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
   const json tz = query("tz", "string",
                         "the time zone whose days count, e.g. Europe/Berlin (default: the "
                         "server's --timezone, else UTC)");
+  const json provider = query("provider", "string", "a provider key: only its rows");
+  // Every read over days takes the same range: from/to, else the last `days`.
+  auto range_with = [&](std::vector<json> more) {
+    json p =
+        json::array({query("from", "string", "YYYY-MM-DD, default `days` before `to`"),
+                     query("to", "string", "YYYY-MM-DD, default today in tz"),
+                     query("days", "integer", "1-3660, default 30 (when from is not given)"), tz});
+    for (auto& m : more) p.push_back(std::move(m));
+    return p;
+  };
   return {
       {"openapi", "3.0.3"},
       {"info", {{"title", "costs-server"}, {"version", COSTS_VERSION}}},
-      {"components", {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+      {"components",
+       {{"securitySchemes",
+         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+          {"x-auth-token", {{"type", "apiKey"}, {"in", "header"}, {"name", "x-auth-token"}}}}}}},
       {"paths",
        {{"/healthz", get("The server is up and the database answers")},
         {"/metrics", get("Prometheus text: requests, latencies, database errors")},
@@ -58,17 +71,56 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
              "the share of billed spend the logs explain",
              json::array({query("days", "integer", "1-366, default 30"), tz}))},
         {"/api/costs/daily",
-         get("Cost and tokens per day and key",
-             json::array({query("days", "integer", "1-366, default 30"),
-                          query("provider", "string", "a provider key"),
-                          query("group", "string", "provider (default), model or agent"), tz}))},
+         get("Cost and tokens per day and key (the timeline's first name)",
+             range_with({query("group", "string", "provider (default), model or agent"),
+                         query("interval", "string", "day (default), week or month"),
+                         query("provider", "string", "a provider key")}))},
         {"/api/costs/breakdown",
          get("Totals per key over a period",
-             json::array(
-                 {query("by", "string", "provider (default), model, agent, project or task"),
-                  query("from", "string", "YYYY-MM-DD, default 29 days before `to`"),
-                  query("to", "string", "YYYY-MM-DD, default today in tz"),
-                  query("provider", "string", "a provider key: only its rows"), tz}))},
+             range_with({query("by", "string", "provider (default), model, agent, project or task"),
+                         provider}))},
+        {"/api/costs/timeline",
+         get("The daily series for charts: cost and tokens per day (or week, month) and key",
+             range_with({query("group", "string", "provider (default), model or agent"),
+                         query("interval", "string", "day (default), week (from Monday) or month"),
+                         query("provider", "string", "a provider key")}))},
+        {"/api/costs/by-agent", get("Totals per agent over a period", range_with({provider}))},
+        {"/api/costs/by-model", get("Totals per model over a period", range_with({provider}))},
+        {"/api/costs/by-task", get("Totals per task label over a period", range_with({provider}))},
+        {"/api/costs/azure",
+         get("Azure's bill per day, service and resource group, with totals by service and by "
+             "resource group",
+             range_with({}))},
+        {"/api/costs/llm",
+         {{"post",
+           {{"summary",
+             "Record LLM calls as they happen: one call, an array, or {calls: [...]} (at most "
+             "1000). A call is {id (yours; a resend counts once), model, provider, agent, "
+             "session, task, input_tokens (uncached), output_tokens, cache_read_tokens, "
+             "cache_write_tokens, reasoning_tokens, cost_usd (else the list price, else "
+             "unpriced), timestamp (ISO 8601, default now)}. They show as the provider "
+             "agent_reports, an estimate. Needs the admin token"},
+            {"responses",
+             {{"200",
+               {{"description",
+                 "{received, recorded, already_recorded, calls: [{id, date, cost_micro_usd, "
+                 "cost_basis: reported, list_price or unpriced}]}"}}},
+              {"400", error},
+              {"401", error},
+              {"403", error}}}}}}},
+        {"/api/usage/summary",
+         get("All time, the last 30 days and the last 7: billed (providers' APIs) and estimated "
+             "(local logs at list prices) apart, each with tokens, calls and providers",
+             json::array({tz}))},
+        {"/api/usage/by-model", get("Totals per model over a period", range_with({provider}))},
+        {"/api/usage/by-provider",
+         get("Totals per provider over a period, with its label and whether it is an estimate",
+             range_with({}))},
+        {"/api/usage/timeline",
+         get("The daily series, as /api/costs/timeline",
+             range_with({query("group", "string", "provider (default), model or agent"),
+                         query("interval", "string", "day (default), week or month"),
+                         query("provider", "string", "a provider key")}))},
         {"/api/providers", get("Every provider, with its last sync")},
         {"/api/budgets",
          {{"get", get("The budget rules (without their channels)")["get"]},

@@ -42,14 +42,25 @@ bool same_secret(const std::string& given, const std::string& expected) {
   return diff == 0 && !expected.empty();
 }
 
+bool presents_secret(const Rest::Request& request, const std::string& secret) {
+  if (secret.empty()) return false;
+  // Both headers are compared, each in full, whatever the first one said.
+  bool ok = false;
+  if (const auto auth = header_value(request, "Authorization"))
+    ok |= same_secret(*auth, "Bearer " + secret);
+  if (const auto token = header_value(request, "X-Auth-Token")) ok |= same_secret(*token, secret);
+  return ok;
+}
+
 void require_admin(const Rest::Request& request, const api_context& ctx) {
   if (ctx.admin_token.empty() || ctx.admin_url.empty())
     throw http_error{403, "writes_disabled",
                      "writes are off: start costs-server with --admin-token and "
                      "--admin-database-url"};
-  const auto auth = header_value(request, "Authorization");
-  if (!auth || !same_secret(*auth, "Bearer " + ctx.admin_token))
-    throw http_error{401, "unauthorized", "writes need Authorization: Bearer <the admin token>"};
+  if (!presents_secret(request, ctx.admin_token))
+    throw http_error{401, "unauthorized",
+                     "writes need the admin token: Authorization: Bearer <token> or "
+                     "x-auth-token: <token>"};
 }
 
 namespace {
@@ -64,6 +75,18 @@ void add_cors(const Rest::Request& request, Http::ResponseWriter& response,
     return;
   response.headers().add<Http::Header::AccessControlAllowOrigin>(*origin);
   response.headers().add<vary_header>("Origin");
+}
+
+// A CORS preflight's answer for a route that takes `methods`.
+Rest::Route::Handler preflight(const api_context& ctx, const char* methods) {
+  return [&ctx, methods](const Rest::Request& request, Http::ResponseWriter response) {
+    add_cors(request, response, ctx);
+    response.headers().add<Http::Header::AccessControlAllowMethods>(methods);
+    response.headers().add<Http::Header::AccessControlAllowHeaders>(
+        "Authorization, X-Auth-Token, Content-Type");
+    response.send(Http::Code::No_Content);
+    return Rest::Route::Result::Ok;
+  };
 }
 
 int hex_digit(char c) {
@@ -165,6 +188,28 @@ std::string choice_param(const Rest::Request& request, const std::string& name,
   std::string list;
   for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
   throw http_error{400, "bad_parameter", name + " must be one of: " + list};
+}
+
+day_range request_range(const Rest::Request& request, const api_context& ctx, long default_days) {
+  day_range range;
+  const civil_day today = request_today(request, ctx, range.zone);
+  auto day = [&](const char* name) -> std::optional<civil_day> {
+    const auto text = query_value(request, name);
+    if (!text) return std::nullopt;
+    try {
+      const civil_day d = civil_day::parse(*text);
+      if (!(d < civil_day::parse("1970-01-01")) && !(civil_day::parse("9999-12-31") < d)) return d;
+    } catch (const std::exception&) {
+    }
+    throw http_error{400, "bad_parameter",
+                     std::string(name) + " must be a date from 1970-01-01 to 9999-12-31"};
+  };
+  const long days = int_param(request, "days", default_days, 1, 3660);
+  range.to = day("to").value_or(today);
+  range.from = day("from").value_or(
+      civil_day::from_days_since_epoch(range.to.days_since_epoch() - days + 1));
+  if (range.to < range.from) throw http_error{400, "bad_parameter", "from must not be after to"};
+  return range;
 }
 
 namespace {
@@ -324,19 +369,16 @@ Rest::Route::Handler json_route(api_context& ctx, std::string route, json_handle
       return Rest::Route::Result::Ok;
     }
     x->in_gate = ctx.gate != nullptr;
-    if (!ctx.token.empty() && request.resource().rfind("/api/", 0) == 0) {
-      const auto auth = header_value(request, "Authorization");
-      const bool admin =
-          !ctx.admin_token.empty() && auth && same_secret(*auth, "Bearer " + ctx.admin_token);
-      if (!auth || (!same_secret(*auth, "Bearer " + ctx.token) && !admin)) {
-        x->status = 401;  // counted in /metrics as what it was
-        x->response.headers().add<authenticate_header>("Bearer");
-        x->send([&] {
-          return send_error(x->response, 401, "unauthorized",
-                            "send Authorization: Bearer <the server's token>");
-        });
-        return Rest::Route::Result::Ok;
-      }
+    if (!ctx.token.empty() && request.resource().rfind("/api/", 0) == 0 &&
+        !presents_secret(request, ctx.token) && !presents_secret(request, ctx.admin_token)) {
+      x->status = 401;  // counted in /metrics as what it was
+      x->response.headers().add<authenticate_header>("Bearer");
+      x->send([&] {
+        return send_error(x->response, 401, "unauthorized",
+                          "this server's API needs its token: Authorization: Bearer <token> "
+                          "or x-auth-token: <token>");
+      });
+      return Rest::Route::Result::Ok;
     }
     if (!on_pool || ctx.pool == nullptr) {
       answer(*x, handler, write_status);
@@ -367,12 +409,28 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
                       Http::Mime::MediaType::fromString("text/plain; version=0.0.4"));
         return Rest::Route::Result::Ok;
       });
+  auto by = [](const char* key) -> json_handler {
+    return [key](const Rest::Request& request, api_context& c) {
+      return get_breakdown_by(request, c, key);
+    };
+  };
+  // The names of every spec the project grew from: the Azure financial API (/api/costs/...)
+  // and the OpenClaw log dashboard (/api/usage/...) are views of the same reads.
   const std::pair<const char*, json_handler> api[] = {{"/api/costs/latest", &get_latest_costs},
                                                       {"/api/costs/summary", &get_summary},
                                                       {"/api/costs/burn", &get_burn},
                                                       {"/api/costs/reconcile", &get_reconcile},
                                                       {"/api/costs/daily", &get_daily_costs},
+                                                      {"/api/costs/timeline", &get_daily_costs},
                                                       {"/api/costs/breakdown", &get_breakdown},
+                                                      {"/api/costs/by-agent", by("agent")},
+                                                      {"/api/costs/by-model", by("model")},
+                                                      {"/api/costs/by-task", by("task")},
+                                                      {"/api/costs/azure", &get_azure_costs},
+                                                      {"/api/usage/summary", &get_usage_summary},
+                                                      {"/api/usage/by-model", by("model")},
+                                                      {"/api/usage/by-provider", by("provider")},
+                                                      {"/api/usage/timeline", &get_daily_costs},
                                                       {"/api/providers", &get_providers},
                                                       {"/api/sync/log", &get_sync_log},
                                                       {"/api/budgets", &get_budgets}};
@@ -380,19 +438,15 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
     Rest::Routes::Get(router, path, json_route(ctx, path, handler));
     // CORS preflight, per route: a wildcard would turn every unknown /api/ path into a 405.
     Rest::Routes::Options(
-        router, path, [&ctx](const Rest::Request& request, Http::ResponseWriter response) {
-          add_cors(request, response, ctx);
-          response.headers().add<Http::Header::AccessControlAllowMethods>(
-              request.resource().rfind("/api/budgets", 0) == 0 ? "GET, POST, DELETE, OPTIONS"
-                                                               : "GET, OPTIONS");
-          response.headers().add<Http::Header::AccessControlAllowHeaders>(
-              "Authorization, Content-Type");
-          response.send(Http::Code::No_Content);
-          return Rest::Route::Result::Ok;
-        });
+        router, path,
+        preflight(ctx, std::string(path) == "/api/budgets" ? "GET, POST, DELETE, OPTIONS"
+                                                           : "GET, OPTIONS"));
   }
   Rest::Routes::Post(router, "/api/budgets",
                      json_route(ctx, "/api/budgets", &post_budget, /*write_status=*/201));
+  Rest::Routes::Post(router, "/api/costs/llm",
+                     json_route(ctx, "/api/costs/llm", &post_llm_calls, /*write_status=*/200));
+  Rest::Routes::Options(router, "/api/costs/llm", preflight(ctx, "POST, OPTIONS"));
   Rest::Routes::Delete(router, "/api/budgets/:id",
                        json_route(ctx, "/api/budgets/:id", &delete_budget, /*write_status=*/200));
   router.addNotFoundHandler([static_dir](const Rest::Request& request,

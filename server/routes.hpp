@@ -25,6 +25,12 @@ nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context
 nlohmann::json get_burn(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx);
+/// The breakdown by one fixed key (the by-agent, by-model, ... routes).
+nlohmann::json get_breakdown_by(const Pistache::Rest::Request& request, api_context& ctx,
+                                const std::string& by);
+nlohmann::json get_azure_costs(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json post_llm_calls(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_usage_summary(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_budgets(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json delete_budget(const Pistache::Rest::Request& request, api_context& ctx);

@@ -1,4 +1,5 @@
 // GET /api/costs/latest: the newest snapshot per provider and host (the usage_latest view).
+#include <map>
 #include <optional>
 
 #include "costs/calendar.hpp"
@@ -81,62 +82,99 @@ nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx
   return {{"generated_at", format_timestamp(now())}, {"providers", std::move(providers)}};
 }
 
-nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx) {
-  const long days = int_param(request, "days", 30, 1, 366);
-  const std::string group =
-      choice_param(request, "group", "provider", {"provider", "model", "agent"});
-  const std::string provider = query_value(request, "provider").value_or("");
+namespace {
+
+// The first day of the week (Monday) or month `d` falls in; `d` itself for "day".
+civil_day bucket_of(civil_day d, const std::string& interval) {
+  if (interval == "month") return {d.year, d.month, 1};
+  if (interval == "week") {
+    const long long n = d.days_since_epoch();
+    return civil_day::from_days_since_epoch(n -
+                                            ((n % 7 + 7 + 3) % 7));  // 1970-01-01 was a Thursday
+  }
+  return d;
+}
+
+void check_provider(const std::string& provider) {
   if (!provider.empty() && find_provider(provider) == nullptr)
     throw http_error{400, "bad_parameter", "provider must be a provider key, e.g. openrouter"};
-  std::string zone;  // "today" is the caller's, as on every route
-  const civil_day today = request_today(request, ctx, zone);
-  const civil_day from = civil_day::from_days_since_epoch(today.days_since_epoch() - days + 1);
+}
+
+}  // namespace
+
+nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx) {
+  const std::string group =
+      choice_param(request, "group", "provider", {"provider", "model", "agent"});
+  const std::string interval = choice_param(request, "interval", "day", {"day", "week", "month"});
+  const std::string provider = query_value(request, "provider").value_or("");
+  check_provider(provider);
+  const day_range range = request_range(request, ctx, 30);  // "today" is the caller's
+  // Days add up into weeks or months; a bucket with an unpriced day has no whole cost.
+  std::map<std::pair<std::string, std::string>, daily_row> buckets;
+  for (const daily_row& row : ctx.db->reader().daily(group, range.from, range.to, provider)) {
+    const std::string start = bucket_of(civil_day::parse(row.date), interval).to_string();
+    auto [it, fresh] = buckets.try_emplace({start, row.key}, row);
+    if (fresh) {
+      it->second.date = start;
+      continue;
+    }
+    daily_row& b = it->second;
+    b.cost_micro_usd = b.cost_micro_usd && row.cost_micro_usd
+                           ? std::optional(*b.cost_micro_usd + *row.cost_micro_usd)
+                           : std::nullopt;
+    b.tokens.input += row.tokens.input;
+    b.tokens.output += row.tokens.output;
+    b.tokens.cache_read += row.tokens.cache_read;
+    b.tokens.cache_write += row.tokens.cache_write;
+  }
   nlohmann::json rows = nlohmann::json::array();
-  for (const daily_row& row : ctx.db->reader().daily(group, from, today, provider))
+  for (const auto& [key, row] : buckets)
     rows.push_back({{"date", row.date},
                     {"key", row.key},
                     {"cost_micro_usd", nullable_int(row.cost_micro_usd)},
                     {"tokens", tokens_json(row.tokens)}});
-  return {{"days", days},
+  return {{"days", range.to.days_since_epoch() - range.from.days_since_epoch() + 1},
           {"group", group},
+          {"interval", interval},
           {"provider", provider},
-          {"from", from.to_string()},
-          {"to", today.to_string()},
-          {"time_zone", zone},
+          {"from", range.from.to_string()},
+          {"to", range.to.to_string()},
+          {"time_zone", range.zone},
+          {"rows", rows}};
+}
+
+nlohmann::json get_breakdown_by(const Pistache::Rest::Request& request, api_context& ctx,
+                                const std::string& by) {
+  const std::string provider = query_value(request, "provider").value_or("");
+  check_provider(provider);
+  const day_range range = request_range(request, ctx, 30);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const breakdown_row& row : ctx.db->reader().breakdown(by, range.from, range.to, provider)) {
+    nlohmann::json r = {{"key", row.key},
+                        {"cost_micro_usd", nullable_int(row.cost_micro_usd)},
+                        {"priced_cost_micro_usd", nullable_int(row.priced_cost_micro_usd)},
+                        {"calls", row.calls},
+                        {"tokens", tokens_json(row.tokens)}};
+    if (by == "provider") {
+      // Local logs are priced by us (an estimate); an API's figure is the bill.
+      const provider_info* info = find_provider(row.key);
+      r["label"] = info != nullptr ? std::string(info->label) : row.key;
+      r["estimated"] = info != nullptr && info->source == source_kind::local_session;
+    }
+    rows.push_back(std::move(r));
+  }
+  return {{"by", by},
+          {"from", range.from.to_string()},
+          {"to", range.to.to_string()},
+          {"time_zone", range.zone},
+          {"provider", provider},
           {"rows", rows}};
 }
 
 nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx) {
-  const std::string by =
-      choice_param(request, "by", "provider", {"provider", "model", "agent", "project", "task"});
-  auto day = [&](const char* name, civil_day fallback) {
-    const auto text = query_value(request, name);
-    if (!text) return fallback;
-    try {
-      const civil_day d = civil_day::parse(*text);
-      if (!(d < civil_day::parse("1970-01-01")) && !(civil_day::parse("9999-12-31") < d)) return d;
-    } catch (const std::exception&) {
-    }
-    throw http_error{400, "bad_parameter",
-                     std::string(name) + " must be a date from 1970-01-01 to 9999-12-31"};
-  };
-  std::string zone;
-  const civil_day today = request_today(request, ctx, zone);
-  const std::string provider = query_value(request, "provider").value_or("");
-  if (!provider.empty() && find_provider(provider) == nullptr)
-    throw http_error{400, "bad_parameter", "provider must be a provider key, e.g. openrouter"};
-  const civil_day to = day("to", today);
-  const civil_day from = day("from", civil_day::from_days_since_epoch(to.days_since_epoch() - 29));
-  if (to < from) throw http_error{400, "bad_parameter", "from must not be after to"};
-  nlohmann::json rows = nlohmann::json::array();
-  for (const breakdown_row& row : ctx.db->reader().breakdown(by, from, to, provider))
-    rows.push_back({{"key", row.key},
-                    {"cost_micro_usd", nullable_int(row.cost_micro_usd)},
-                    {"priced_cost_micro_usd", nullable_int(row.priced_cost_micro_usd)},
-                    {"calls", row.calls},
-                    {"tokens", tokens_json(row.tokens)}});
-  return {{"by", by},          {"from", from.to_string()}, {"to", to.to_string()},
-          {"time_zone", zone}, {"provider", provider},     {"rows", rows}};
+  return get_breakdown_by(
+      request, ctx,
+      choice_param(request, "by", "provider", {"provider", "model", "agent", "project", "task"}));
 }
 
 }  // namespace costs::server

@@ -25,6 +25,8 @@ int providers_command(const std::vector<std::string>& args) {
     const auto p = make_provider(info.key);
     detection found{false, "no collector in this build yet"};
     if (p) found = p->detect();
+    if (!info.collected)
+      found = {true, "agents send their calls to costs-server: POST /api/costs/llm"};
     out.push_back({{"provider", info.key},
                    {"label", info.label},
                    {"source", to_string(info.source)},

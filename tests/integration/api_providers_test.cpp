@@ -681,6 +681,10 @@ TEST_F(api_providers_test, azure_daily_cost_by_service_follows_next_links_withou
     methods += req.method + " ";
     if (req.path.rfind("/azure", 0) == 0) {
       EXPECT_EQ(req.headers.at("authorization"), "Bearer CANARY-AZURE-TOKEN-77");
+      // The query asks by service and resource group, so /api/costs/azure can show both.
+      const auto grouping = nlohmann::json::parse(req.body)["dataset"]["grouping"];
+      EXPECT_EQ(grouping.dump(), R"([{"name":"ServiceName","type":"Dimension"},)"
+                                 R"({"name":"ResourceGroupName","type":"Dimension"}])");
     }
   }
   EXPECT_EQ(methods, "POST POST POST ");
@@ -860,7 +864,7 @@ TEST(api_providers_cli_test, providers_lists_where_credentials_were_found_never_
                                            {"DEEPSEEK_API_KEY", ""}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto list = nlohmann::json::parse(r.out);
-  ASSERT_EQ(list.size(), 14u);
+  ASSERT_EQ(list.size(), 15u);
   std::map<std::string, nlohmann::json> by_key;
   for (const auto& p : list) by_key[p["provider"]] = p;
   EXPECT_TRUE(by_key["openrouter"]["configured"].get<bool>());

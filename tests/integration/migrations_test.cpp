@@ -15,7 +15,8 @@ using costs::test::as_role;
 using costs::test::test_database;
 
 const std::vector<std::string> tables = {"usage_snapshots", "cost_daily", "usage_daily",
-                                         "cost_sync_log",   "budgets",    "alert_events"};
+                                         "cost_sync_log",   "budgets",    "alert_events",
+                                         "cost_hourly",     "llm_calls"};
 
 std::set<std::string> public_relations(pqxx::connection& c) {
   pqxx::read_transaction tx(c);

@@ -247,6 +247,100 @@ TEST_F(server_test, daily_and_breakdown_answer_from_the_tables_and_keep_unpriced
   EXPECT_EQ(server.stop(), 0);
 }
 
+// The Azure financial spec's and the OpenClaw dashboard's names answer from the same reads.
+TEST_F(server_test, each_specs_routes_answer_from_the_same_reads) {
+  seed_history(db_);
+  running_server server(as_role(db_.url(), "costs_reader"));
+  auto get = [&](const std::string& path) {
+    const auto r = http_get(server.base() + path);
+    EXPECT_EQ(r.status, 200) << path << ' ' << r.body;
+    return nlohmann::json::parse(r.body);
+  };
+  for (const auto& [route, by] :
+       std::vector<std::pair<std::string, std::string>>{{"/api/costs/by-agent", "agent"},
+                                                        {"/api/costs/by-model", "model"},
+                                                        {"/api/costs/by-task", "task"},
+                                                        {"/api/usage/by-model", "model"}}) {
+    const auto fixed = get(route + "?from=2000-01-01");
+    EXPECT_EQ(fixed["by"], by);
+    EXPECT_EQ(fixed["rows"], get("/api/costs/breakdown?from=2000-01-01&by=" + by)["rows"]) << route;
+  }
+  const auto agents = get("/api/costs/by-agent?days=7");
+  ASSERT_EQ(agents["rows"].size(), 2u) << agents.dump();
+  EXPECT_EQ(agents["rows"][1]["key"], "claude");
+  EXPECT_EQ(agents["rows"][1]["priced_cost_micro_usd"], 19'750);
+  const auto providers = get("/api/usage/by-provider");
+  ASSERT_EQ(providers["rows"].size(), 2u) << providers.dump();
+  EXPECT_EQ(providers["rows"][0]["label"], "OpenRouter");
+  EXPECT_EQ(providers["rows"][0]["estimated"], false);
+  EXPECT_EQ(providers["rows"][1]["label"], "Claude Code");
+  EXPECT_EQ(providers["rows"][1]["estimated"], true) << "local logs are priced by us";
+
+  // Billed and estimated stay apart in every window; the 40-day-old row is in all time only.
+  const auto summary = get("/api/usage/summary");
+  EXPECT_EQ(summary["last_7_days"]["billed"]["cost_micro_usd"], 3'250'000);
+  EXPECT_TRUE(summary["last_7_days"]["estimated"]["cost_micro_usd"].is_null())
+      << "an unpriced model leaves the estimate without a whole figure";
+  EXPECT_EQ(summary["last_7_days"]["estimated"]["priced_cost_micro_usd"], 19'750);
+  EXPECT_EQ(summary["last_30_days"]["estimated"]["calls"], 3);
+  EXPECT_EQ(summary["all_time"]["estimated"]["priced_cost_micro_usd"], 1'019'750);
+  EXPECT_EQ(summary["all_time"]["estimated"]["calls"], 4);
+  EXPECT_EQ(summary["all_time"]["estimated"]["tokens"]["input"], 11);
+  EXPECT_EQ(summary["all_time"]["billed"]["providers"], nlohmann::json::array({"openrouter"}));
+  EXPECT_EQ(summary["all_time"]["from"], "1970-01-01");
+
+  // The timeline takes a range and adds days up into weeks (from Monday) or months.
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(R"sql(
+      insert into public.cost_daily (provider, host, date, source, cost_usd, input_tokens) values
+        ('deepseek', '', '2026-10-30', 'api', 1.000000, 10),
+        ('deepseek', '', '2026-11-02', 'api', 2.000000, 20),
+        ('deepseek', '', '2026-11-03', 'api', 4.000000, 40);
+      insert into public.usage_daily (date, provider, host, model, project, calls, cost_usd) values
+        (current_date - 1, 'azure', '', 'Azure OpenAI', 'rg-api', 0, 4.000000),
+        (current_date - 1, 'azure', '', 'Storage', 'rg-api', 0, 1.500000),
+        (current_date, 'azure', '', 'Azure OpenAI', 'rg-batch', 0, 2.250000),
+        (current_date - 45, 'azure', '', 'Storage', 'rg-old', 0, 9.000000);)sql");
+    tx.commit();
+  }
+  const std::string deepseek = "?provider=deepseek&from=2026-10-26&to=2026-11-08";
+  const auto days = get("/api/costs/timeline" + deepseek);
+  EXPECT_EQ(days["rows"].size(), 3u);
+  EXPECT_EQ(days["days"], 14);
+  const auto weeks = get("/api/costs/timeline" + deepseek + "&interval=week");
+  ASSERT_EQ(weeks["rows"].size(), 2u) << weeks.dump();
+  EXPECT_EQ(weeks["rows"][0]["date"], "2026-10-26");
+  EXPECT_EQ(weeks["rows"][0]["cost_micro_usd"], 1'000'000);
+  EXPECT_EQ(weeks["rows"][1]["date"], "2026-11-02");
+  EXPECT_EQ(weeks["rows"][1]["cost_micro_usd"], 6'000'000);
+  EXPECT_EQ(weeks["rows"][1]["tokens"]["input"], 60);
+  const auto months = get("/api/usage/timeline" + deepseek + "&interval=month");
+  ASSERT_EQ(months["rows"].size(), 2u) << months.dump();
+  EXPECT_EQ(months["rows"][0]["date"], "2026-10-01");
+  EXPECT_EQ(months["rows"][1]["date"], "2026-11-01");
+  EXPECT_EQ(months["rows"][1]["cost_micro_usd"], 6'000'000);
+
+  // Azure by service and resource group, over the days asked for.
+  const auto azure = get("/api/costs/azure?days=30");
+  EXPECT_EQ(azure["total_micro_usd"], 7'750'000) << azure.dump();
+  ASSERT_EQ(azure["rows"].size(), 3u);
+  EXPECT_EQ(azure["rows"][0]["resource_group"], "rg-api");
+  EXPECT_EQ(azure["by_service"],
+            nlohmann::json::parse(R"([{"service":"Azure OpenAI","cost_micro_usd":6250000},
+                                      {"service":"Storage","cost_micro_usd":1500000}])"));
+  EXPECT_EQ(azure["by_resource_group"],
+            nlohmann::json::parse(R"([{"resource_group":"rg-api","cost_micro_usd":5500000},
+                                      {"resource_group":"rg-batch","cost_micro_usd":2250000}])"));
+  EXPECT_EQ(get("/api/costs/azure?from=2000-01-01")["total_micro_usd"], 16'750'000);
+  for (const char* bad : {"/api/costs/timeline?interval=year", "/api/costs/by-agent?days=0",
+                          "/api/costs/azure?from=2026-11-02&to=2026-11-01",
+                          "/api/usage/summary?tz=Mars/Olympus", "/api/usage/by-model?to=tomorrow"})
+    EXPECT_EQ(http_get(server.base() + bad).status, 400) << bad;
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(server_test, an_old_snapshot_is_stale_then_dead_by_its_sources_interval) {
   {
     auto c = db_.connect();
@@ -375,7 +469,7 @@ TEST_F(server_test, providers_and_the_sync_log_show_how_syncs_went) {
   seed_history(db_);
   running_server server(as_role(db_.url(), "costs_reader"));
   const auto providers = nlohmann::json::parse(http_get(server.base() + "/api/providers").body);
-  ASSERT_EQ(providers["providers"].size(), 14u);
+  ASSERT_EQ(providers["providers"].size(), 15u);
   EXPECT_EQ(providers["providers"][0]["provider"], "openrouter");
   EXPECT_EQ(providers["providers"][0]["last_sync"]["status"], "ok");
   EXPECT_TRUE(providers["providers"][1]["last_sync"].is_null());
@@ -474,8 +568,48 @@ TEST_F(server_test, a_token_guards_the_api_and_cors_answers_only_the_configured_
                {{"Authorization", "Bearer CANARY-API-TOKEN"}, {"Origin", "https://evil.example"}});
   EXPECT_EQ(other.headers.count("access-control-allow-origin"), 0u);
   EXPECT_EQ(http_get(server.base() + "/healthz").status, 200) << "health stays open for probes";
+  // x-auth-token carries the same token; a wrong one in either header is refused, and the
+  // refusal says which headers are read.
+  EXPECT_EQ(
+      http_get(server.base() + "/api/usage/summary", {{"X-Auth-Token", "CANARY-API-TOKEN"}}).status,
+      200);
+  const auto wrong =
+      http_get(server.base() + "/api/usage/summary", {{"x-auth-token", "CANARY-API-TOKEX"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_NE(wrong.body.find("x-auth-token"), std::string::npos) << wrong.body;
+  EXPECT_EQ(wrong.body.find("CANARY"), std::string::npos);
+  EXPECT_EQ(http_get(server.base() + "/api/usage/summary", {{"Authorization", "CANARY-API-TOKEN"}})
+                .status,
+            401)
+      << "Authorization names its scheme";
   EXPECT_EQ(server.stop(), 0);
   EXPECT_EQ(server.err().find("CANARY"), std::string::npos);
+}
+
+TEST_F(server_test, a_non_loopback_address_serves_reads_only_with_a_token_or_public_reads) {
+  const std::string url = as_role(db_.url(), "costs_reader");
+  auto start = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = {COSTS_SERVER_PATH, "--listen", "0.0.0.0:0", "--database-url",
+                                     url};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<child_process>(argv);
+  };
+  // The port it picked, from "listening on http://0.0.0.0:PORT (...)", reached over loopback.
+  auto local_base = [](const child_process& p) {
+    const std::string& line = p.first_line();
+    const auto colon = line.find(':', line.find("0.0.0.0"));
+    if (colon == std::string::npos) throw std::runtime_error("did not start: '" + line + "'");
+    return "http://127.0.0.1" + line.substr(colon, line.find(' ', colon) - colon);
+  };
+  auto open_to_all = start({});
+  EXPECT_EQ(open_to_all->wait(), 2);
+  EXPECT_NE(open_to_all->err().find("--public-reads"), std::string::npos) << open_to_all->err();
+  auto with_token = start({"--token", "CANARY-API-TOKEN"});
+  EXPECT_EQ(http_get(local_base(*with_token) + "/api/costs/latest").status, 401);
+  EXPECT_EQ(with_token->stop(SIGTERM), 0);
+  auto public_reads = start({"--public-reads"});
+  EXPECT_EQ(http_get(local_base(*public_reads) + "/api/costs/latest").status, 200);
+  EXPECT_EQ(public_reads->stop(SIGTERM), 0);
 }
 
 TEST_F(server_test, the_exported_page_is_served_with_its_content_types_and_nothing_outside_it) {
@@ -794,6 +928,112 @@ TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_th
 }
 
 // --- caching -----------------------------------------------------------------------------------
+
+// Agents report calls as they happen: each id once, priced by the caller's cost, else the list
+// price, else unpriced; they show in every read as "Reported by agents", an estimate.
+TEST_F(server_test, reported_calls_count_once_each_are_priced_honestly_and_show_as_an_estimate) {
+  running_server server(as_role(db_.url(), "costs_reader"),
+                        {"--token", "CANARY-READ-TOKEN", "--admin-token", "CANARY-ADMIN-TOKEN",
+                         "--admin-database-url", db_.url()});
+  const std::map<std::string, std::string> admin = {{"x-auth-token", "CANARY-ADMIN-TOKEN"},
+                                                    {"Content-Type", "application/json"}};
+  const std::map<std::string, std::string> reader = {{"x-auth-token", "CANARY-READ-TOKEN"}};
+  auto post = [&](const std::string& body, const std::map<std::string, std::string>& headers) {
+    return costs::test::http_send("POST", server.base() + "/api/costs/llm", body, headers);
+  };
+  const std::string batch = R"({"calls": [
+    {"id": "c1", "model": "claude-sonnet-4-6", "provider": "anthropic", "agent": "bot",
+     "session": "s-1", "task": "triage", "input_tokens": 1000, "output_tokens": 500},
+    {"id": "c2", "model": "my-own-model", "input_tokens": 10},
+    {"id": "c3", "model": "gpt-5", "agent": "bot", "cost_usd": 0.25, "input_tokens": 7},
+    {"id": "c1", "model": "claude-sonnet-4-6", "agent": "bot", "input_tokens": 1000}]})";
+  EXPECT_EQ(post(batch, {{"Content-Type", "application/json"}}).status, 401);
+  EXPECT_EQ(post(batch, reader).status, 401) << "the read token never writes";
+  EXPECT_EQ(post(batch, {{"Authorization", "Bearer CANARY-READ-TOKEN"}}).status, 401);
+  const auto first = post(batch, admin);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto answer = nlohmann::json::parse(first.body);
+  EXPECT_EQ(answer["received"], 4);
+  EXPECT_EQ(answer["recorded"], 3) << "c1 twice in one batch counts once";
+  EXPECT_EQ(answer["calls"][0]["cost_micro_usd"], 10'500) << "1000 x $3/M + 500 x $15/M";
+  EXPECT_EQ(answer["calls"][0]["cost_basis"], "list_price");
+  EXPECT_TRUE(answer["calls"][1]["cost_micro_usd"].is_null());
+  EXPECT_EQ(answer["calls"][1]["cost_basis"], "unpriced");
+  EXPECT_EQ(answer["calls"][2]["cost_micro_usd"], 250'000);
+  EXPECT_EQ(answer["calls"][2]["cost_basis"], "reported");
+  // A resend (a retry after a lost answer) adds nothing; one new call in it is added alone.
+  const auto again = nlohmann::json::parse(post(batch, admin).body);
+  EXPECT_EQ(again["recorded"], 0);
+  EXPECT_EQ(again["already_recorded"], 4);
+  const auto single = post(
+      R"({"id": "c4", "model": "claude-sonnet-4-6", "agent": "bot", "task": "triage",
+          "output_tokens": 1000, "timestamp": "2026-11-02T23:30:00Z"})",
+      {{"Authorization", "Bearer CANARY-ADMIN-TOKEN"}});
+  ASSERT_EQ(single.status, 200) << single.body;
+  EXPECT_EQ(nlohmann::json::parse(single.body)["calls"][0]["date"], "2026-11-02");
+
+  auto get = [&](const std::string& path) {
+    const auto r = http_get(server.base() + path, reader);
+    EXPECT_EQ(r.status, 200) << path << ' ' << r.body;
+    return nlohmann::json::parse(r.body);
+  };
+  const auto agents = get("/api/costs/by-agent?days=1");
+  ASSERT_EQ(agents["rows"].size(), 2u) << agents.dump();
+  EXPECT_EQ(agents["rows"][0]["key"], "bot");
+  EXPECT_EQ(agents["rows"][0]["cost_micro_usd"], 260'500) << "c1 + c3, each once";
+  EXPECT_EQ(agents["rows"][0]["calls"], 2);
+  EXPECT_EQ(agents["rows"][1]["key"], "");
+  EXPECT_TRUE(agents["rows"][1]["cost_micro_usd"].is_null()) << "c2 has no price, not $0";
+  const auto providers = get("/api/usage/by-provider?days=1");
+  ASSERT_EQ(providers["rows"].size(), 1u) << providers.dump();
+  EXPECT_EQ(providers["rows"][0]["key"], "agent_reports");
+  EXPECT_EQ(providers["rows"][0]["label"], "Reported by agents");
+  EXPECT_EQ(providers["rows"][0]["estimated"], true);
+  EXPECT_EQ(providers["rows"][0]["priced_cost_micro_usd"], 260'500);
+  EXPECT_EQ(get("/api/costs/by-task?from=2026-11-02&to=2026-11-02")["rows"][0]["cost_micro_usd"],
+            15'000)
+      << "c4, dated by its own timestamp";
+  const auto summary = get("/api/usage/summary");
+  EXPECT_EQ(summary["all_time"]["estimated"]["priced_cost_micro_usd"], 275'500);
+  EXPECT_EQ(summary["all_time"]["billed"]["priced_cost_micro_usd"], 0);
+  {
+    auto c = db_.connect();
+    pqxx::read_transaction tx(c);
+    EXPECT_EQ(tx.exec1("select count(*) from public.llm_calls")[0].as<int>(), 4);
+    EXPECT_EQ(
+        tx.exec1("select session || '/' || vendor from public.llm_calls where call_id = 'c1'")[0]
+            .as<std::string>(),
+        "s-1/anthropic");
+  }
+
+  // Bad calls are 400s naming the call and the field; nothing of the batch is stored.
+  std::string too_many = R"({"calls": [)";
+  for (int i = 0; i < 1001; ++i)
+    too_many += std::string(i ? "," : "") + R"({"id":"x)" + std::to_string(i) + R"(","model":"m"})";
+  too_many += "]}";
+  for (const auto& [body, names] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"model": "m"})", "id is required"},
+           {R"([{"id": "ok", "model": "m"}, {"id": "n", "model": "m", "input_token": 5}])",
+            "calls[1]: unknown field 'input_token'"},
+           {R"({"id": "n", "model": "m", "output_tokens": -1})", "output_tokens"},
+           {R"({"id": "n", "model": "m", "cost_usd": 1e12})", "cost_usd"},
+           {R"({"id": "n", "model": "m", "timestamp": "yesterday"})", "timestamp"},
+           {R"({"id": "n", "model": "m", "agent": "a\u0000b"})", "agent"},
+           {R"({"id": 5, "model": "m"})", "id must be a string"},
+           {"not json", "send a call"},
+           {too_many, "at most 1000 calls"}}) {
+    const auto r = post(body, admin);
+    EXPECT_EQ(r.status, 400) << body.substr(0, 80);
+    EXPECT_NE(r.body.find(names), std::string::npos) << r.body;
+  }
+  {
+    auto c = db_.connect();
+    pqxx::read_transaction tx(c);
+    EXPECT_EQ(tx.exec1("select count(*) from public.llm_calls")[0].as<int>(), 4);
+  }
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_EQ(server.err().find("CANARY"), std::string::npos);
+}
 
 TEST_F(server_test, an_unchanged_answer_is_a_304_for_its_etag) {
   running_server server(db_.url());

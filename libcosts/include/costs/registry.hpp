@@ -23,6 +23,9 @@ struct provider_info {
   std::string_view key;    ///< "openrouter", "claude_local", ...
   std::string_view label;  ///< "OpenRouter", "Claude Code", ...
   source_kind source;
+  /// False for what no sync collects: agent_reports, the calls agents send to costs-server
+  /// (POST /api/costs/llm), priced like local logs and shown as an estimate.
+  bool collected = true;
 };
 
 /// Every provider, in display order.

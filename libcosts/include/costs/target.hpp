@@ -99,6 +99,14 @@ struct provider_day_row {
   std::int64_t unpriced_rows = 0;
 };
 
+/// A cloud bill (Azure, Google Cloud) per day, service and resource group.
+struct service_day_row {
+  std::string date;
+  std::string service;         ///< "" when the bill names none
+  std::string resource_group;  ///< Azure's resource group, Google's project; "" when none
+  std::optional<std::int64_t> cost_micro_usd;
+};
+
 /// Reconciliation: a billing provider's bill per day, or local logs' estimate per day and model.
 struct billed_day_row {
   std::string provider;
@@ -154,6 +162,18 @@ struct alert_record {
   std::vector<std::string> delivered_channels;
 };
 
+/// One LLM call an agent reported (POST /api/costs/llm), ready to store: dated in the user's
+/// zone and priced by the caller.
+struct reported_call {
+  std::string id;  ///< the caller's: a call sent again is recorded once
+  timestamp at{};
+  civil_day date;
+  std::string agent, session, task, model, vendor;
+  std::int64_t input = 0, output = 0, cache_write = 0, cache_read = 0, reasoning = 0;
+  std::optional<std::int64_t> cost_micro_usd;           ///< what counts; null when unpriced
+  std::optional<std::int64_t> reported_cost_micro_usd;  ///< the caller's own figure
+};
+
 struct target_options {
   /// Any one statement longer than this is cancelled (store.unavailable): a stuck query never
   /// holds a caller for long. Zero: the database's own setting.
@@ -184,6 +204,9 @@ class target {
   /// `by`: provider, model, agent, project or task; every billed dollar included.
   virtual std::vector<breakdown_row> breakdown(const std::string& by, civil_day from, civil_day to,
                                                const std::string& provider) = 0;
+  /// `provider`'s itemised bill per day, service and resource group.
+  virtual std::vector<service_day_row> service_costs(const std::string& provider, civil_day from,
+                                                     civil_day to) = 0;
   virtual std::vector<spend_day_row> spend_by_day(civil_day from, civil_day to) = 0;
   virtual std::vector<spend_total_row> spend_all_time() = 0;
   /// Spend per UTC hour from `since` on.
@@ -209,6 +232,11 @@ class target {
   /// Writes one sync run: in one transaction on Postgres; over REST as idempotent upserts, so
   /// a run resent whole after a failure adds nothing twice. @throws costs::store_error.
   virtual write_summary write(const sync_batch& batch) = 0;
+
+  /// Records reported calls, each once by its id (in the batch and across batches), and adds
+  /// the new ones to the daily and hourly rows of the provider "agent_reports", in one
+  /// transaction. @returns how many were new.
+  virtual std::int64_t record_calls(const std::vector<reported_call>& calls) = 0;
 
   // Budgets and their alerts, as costs::budget_book keeps them.
   virtual std::vector<budget_record> budget_records() = 0;

@@ -44,6 +44,7 @@ const std::vector<provider_info>& all_providers() {
       {"codex_local", "Codex", source_kind::local_session},
       {"openclaw_local", "OpenClaw agents", source_kind::local_session},
       {"gemini_local", "Gemini CLI", source_kind::local_session},
+      {"agent_reports", "Reported by agents", source_kind::local_session, /*collected=*/false},
   };
   return all;
 }

@@ -1,4 +1,5 @@
 // The dashboard's reads on Postgres: one libpqxx connection, its statements prepared once.
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "costs/batch.hpp"
@@ -146,6 +147,92 @@ void prepare_statements(pqxx::connection& c) {
                                 where u.provider = d.provider and u.date = d.date)) rows
      group by 1 order by 3 desc nulls last, 1)sql");
   }
+  c.prepare("service_costs", R"sql(
+    select date::text as date, model as service, project as resource_group,
+           (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint
+             as cost_micro_usd
+      from public.usage_daily
+     where provider = $1 and date between $2::date and $3::date
+     group by 1, 2, 3 order by 1, 2, 3)sql");
+  // Reported calls ($1, a JSON array): each id once, the batch's repeats too; only the calls new
+  // to the table are added to the provider agent_reports' daily and hourly rows. A day's or an
+  // hour's cost holds what could be priced (as for local logs); usage_daily's cost is null once
+  // any call in its group was unpriced.
+  c.prepare("record_calls", R"sql(
+    with incoming as (
+      select distinct on (call_id) *
+        from jsonb_to_recordset($1::jsonb) as x(
+               call_id text, occurred_at timestamptz, date date, agent text, session text,
+               task text, model text, vendor text, input_tokens bigint, output_tokens bigint,
+               cache_write_tokens bigint, cache_read_tokens bigint, reasoning_tokens bigint,
+               cost_usd numeric, reported_cost_usd numeric)
+       order by call_id),
+    fresh as (
+      insert into public.llm_calls
+        (call_id, occurred_at, date, agent, session, task, model, vendor, input_tokens,
+         output_tokens, cache_write_tokens, cache_read_tokens, reasoning_tokens, cost_usd,
+         reported_cost_usd)
+      select call_id, occurred_at, date, agent, session, task, model, vendor, input_tokens,
+             output_tokens, cache_write_tokens, cache_read_tokens, reasoning_tokens, cost_usd,
+             reported_cost_usd
+        from incoming
+      on conflict (call_id) do nothing
+      returning *),
+    usage as (
+      insert into public.usage_daily as u
+        (date, provider, host, model, agent, project, task, input_tokens, output_tokens,
+         cache_write_tokens, cache_read_tokens, reasoning_tokens, calls, cost_usd,
+         reported_cost_usd)
+      select date, 'agent_reports', '', model, agent, '', task, sum(input_tokens),
+             sum(output_tokens), sum(cache_write_tokens), sum(cache_read_tokens),
+             sum(reasoning_tokens), count(*),
+             case when bool_and(cost_usd is not null) then sum(cost_usd) end,
+             sum(reported_cost_usd)
+        from fresh group by date, model, agent, task
+      on conflict (date, provider, host, model, agent, project, task) do update set
+        input_tokens = u.input_tokens + excluded.input_tokens,
+        output_tokens = u.output_tokens + excluded.output_tokens,
+        cache_write_tokens = u.cache_write_tokens + excluded.cache_write_tokens,
+        cache_read_tokens = u.cache_read_tokens + excluded.cache_read_tokens,
+        reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens,
+        calls = u.calls + excluded.calls,
+        cost_usd = u.cost_usd + excluded.cost_usd,
+        reported_cost_usd = case when u.reported_cost_usd is null
+                                  and excluded.reported_cost_usd is null then null
+                                 else coalesce(u.reported_cost_usd, 0)
+                                      + coalesce(excluded.reported_cost_usd, 0) end,
+        updated_at = now()
+      returning 1),
+    days as (
+      insert into public.cost_daily as d
+        (provider, host, date, source, cost_usd, input_tokens, output_tokens, cache_read_tokens,
+         cache_write_tokens, total_tokens)
+      select 'agent_reports', '', date, 'local_session', sum(cost_usd), sum(input_tokens),
+             sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens),
+             sum(input_tokens + output_tokens + cache_read_tokens + cache_write_tokens)
+        from fresh group by date
+      on conflict (provider, host, date) do update set
+        cost_usd = case when d.cost_usd is null and excluded.cost_usd is null then null
+                        else coalesce(d.cost_usd, 0) + coalesce(excluded.cost_usd, 0) end,
+        input_tokens = d.input_tokens + excluded.input_tokens,
+        output_tokens = d.output_tokens + excluded.output_tokens,
+        cache_read_tokens = d.cache_read_tokens + excluded.cache_read_tokens,
+        cache_write_tokens = d.cache_write_tokens + excluded.cache_write_tokens,
+        total_tokens = d.total_tokens + excluded.total_tokens,
+        updated_at = now()
+      returning 1),
+    hours as (
+      insert into public.cost_hourly as h (provider, host, hour, source, cost_usd, calls)
+      select 'agent_reports', '', date_trunc('hour', occurred_at), 'local_session',
+             sum(cost_usd), count(*)
+        from fresh group by 3
+      on conflict (provider, host, hour) do update set
+        cost_usd = case when h.cost_usd is null and excluded.cost_usd is null then null
+                        else coalesce(h.cost_usd, 0) + coalesce(excluded.cost_usd, 0) end,
+        calls = h.calls + excluded.calls,
+        updated_at = now()
+      returning 1)
+    select count(*) as recorded from fresh)sql");
   // Daily spend between $1 and $2, split into billed (a provider's API) and estimated (priced
   // from local logs); unpriced rows are counted, never summed as $0. A local day's cost holds
   // only what could be priced, so its unpriced part is counted from usage_daily's rows without
@@ -361,6 +448,48 @@ class postgres_target final : public target {
         out.push_back({text(r["key"]), opt_int(r["cost_micro_usd"]),
                        opt_int(r["priced_cost_micro_usd"]), r["calls"].as<std::int64_t>(),
                        tokens_of(r)});
+    });
+    return out;
+  }
+
+  std::int64_t record_calls(const std::vector<reported_call>& calls) override {
+    if (calls.empty()) return 0;
+    // One JSON parameter for the whole batch: one round trip, however many calls.
+    nlohmann::json rows = nlohmann::json::array();
+    auto money = [](const std::optional<std::int64_t>& v) {
+      return v ? nlohmann::json(to_decimal_string(micro_usd{*v})) : nlohmann::json();
+    };
+    for (const reported_call& c : calls)
+      rows.push_back({{"call_id", c.id},
+                      {"occurred_at", format_timestamp(c.at)},
+                      {"date", c.date.to_string()},
+                      {"agent", c.agent},
+                      {"session", c.session},
+                      {"task", c.task},
+                      {"model", c.model},
+                      {"vendor", c.vendor},
+                      {"input_tokens", c.input},
+                      {"output_tokens", c.output},
+                      {"cache_write_tokens", c.cache_write},
+                      {"cache_read_tokens", c.cache_read},
+                      {"reasoning_tokens", c.reasoning},
+                      {"cost_usd", money(c.cost_micro_usd)},
+                      {"reported_cost_usd", money(c.reported_cost_micro_usd)}});
+    std::int64_t recorded = 0;
+    write("recording reported calls", [&](pqxx::work& tx) {
+      recorded = tx.exec_prepared1("record_calls", rows.dump())["recorded"].as<std::int64_t>();
+    });
+    return recorded;
+  }
+
+  std::vector<service_day_row> service_costs(const std::string& provider, civil_day from,
+                                             civil_day to) override {
+    std::vector<service_day_row> out;
+    read("the bill by service", [&](pqxx::transaction_base& tx) {
+      for (const auto& r :
+           tx.exec_prepared("service_costs", provider, from.to_string(), to.to_string()))
+        out.push_back({text(r["date"]), text(r["service"]), text(r["resource_group"]),
+                       opt_int(r["cost_micro_usd"])});
     });
     return out;
   }

@@ -58,6 +58,9 @@ class rest_target final : public target {
                                        const std::string&) override {
     unsupported("a breakdown");
   }
+  std::vector<service_day_row> service_costs(const std::string&, civil_day, civil_day) override {
+    unsupported("the bill by service");
+  }
   // A local day's cost holds what could be priced; its unpriced part is counted from
   // usage_daily's rows without a price, and an API day without a cost counts once.
   std::vector<spend_day_row> spend_by_day(civil_day from, civil_day to) override {
@@ -188,6 +191,9 @@ class rest_target final : public target {
   std::vector<sync_row> sync_log(int, bool) override { unsupported("the sync log"); }
 
   write_summary write(const sync_batch& batch) override { return write_batch_rest(client_, batch); }
+  std::int64_t record_calls(const std::vector<reported_call>&) override {
+    unsupported("recording reported calls");
+  }
 
   std::vector<budget_record> budget_records() override {
     std::vector<budget_record> out;

@@ -71,10 +71,16 @@ std::vector<std::string_view> selected_keys(const std::vector<std::string>& want
         known += (known.empty() ? "" : ", ") + std::string(p.key);
       throw config_error("cli.unknown_provider", "unknown provider '" + key + "'; known: " + known);
     }
+    if (!info->collected)
+      throw config_error("cli.not_collected",
+                         "'" + key +
+                             "' is what agents send to costs-server (POST /api/costs/llm); "
+                             "a sync has nothing to collect for it");
     keys.push_back(info->key);
   }
   if (keys.empty())
-    for (const auto& p : all_providers()) keys.push_back(p.key);
+    for (const auto& p : all_providers())
+      if (p.collected) keys.push_back(p.key);
   return keys;
 }
 

@@ -88,7 +88,7 @@ class azure_provider final : public provider {
         return malformed("token");
     }
 
-    // 2. Daily cost by service, at most 31 days per query.
+    // 2. Daily cost by service and resource group, at most 31 days per query.
     const long long today = utc_day(ctx.now).days_since_epoch();
     const long long first =
         std::max(ctx.since ? ctx.since->days_since_epoch() : today - 30, today - 30);
@@ -101,8 +101,10 @@ class azure_provider final : public provider {
         {"dataset",
          {{"granularity", "Daily"},
           {"aggregation", {{"totalCost", {{"name", "Cost"}, {"function", "Sum"}}}}},
+          // By service and resource group (two dimensions, the most a query may name).
           {"grouping",
-           nlohmann::json::array({{{"type", "Dimension"}, {"name", "ServiceName"}}})}}}};
+           nlohmann::json::array({{{"type", "Dimension"}, {"name", "ServiceName"}},
+                                  {{"type", "Dimension"}, {"name", "ResourceGroupName"}}})}}}};
     http_request request;
     request.method = "POST";
     request.url = base_url("azure", "https://management.azure.com") + "/" + scope +
