@@ -75,6 +75,18 @@ struct api_context {
   query_pool* pool = nullptr;  ///< where handlers wait on the database; null: on Pistache's threads
 };
 
+/// Two costs added, null when either is: a total with an unpriced part has no whole figure.
+inline std::optional<std::int64_t> plus(const std::optional<std::int64_t>& a,
+                                        const std::optional<std::int64_t>& b) {
+  if (!a || !b) return std::nullopt;
+  return *a + *b;
+}
+
+/// An optional figure as JSON: the number, or null.
+inline nlohmann::json nullable(const std::optional<std::int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json();
+}
+
 /// A request header's value, raw or as Pistache parsed it.
 std::optional<std::string> header_value(const Pistache::Rest::Request& request,
                                         const std::string& name);

@@ -11,14 +11,13 @@ using totals = std::map<std::string, std::optional<std::int64_t>>;
 
 void add(totals& t, const std::string& key, const std::optional<std::int64_t>& cost) {
   auto [it, fresh] = t.try_emplace(key, cost);
-  if (!fresh) it->second = it->second && cost ? std::optional(*it->second + *cost) : std::nullopt;
+  if (!fresh) it->second = plus(it->second, cost);
 }
 
 nlohmann::json rows_of(const totals& t, const char* name) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [key, cost] : t)
-    out.push_back(
-        {{name, key}, {"cost_micro_usd", cost ? nlohmann::json(*cost) : nlohmann::json()}});
+    out.push_back({{name, key}, {"cost_micro_usd", nullable(cost)}});
   return out;
 }
 
@@ -32,8 +31,7 @@ nlohmann::json get_azure_costs(const Pistache::Rest::Request& request, api_conte
     days.push_back({{"date", row.date},
                     {"service", row.service},
                     {"resource_group", row.resource_group},
-                    {"cost_micro_usd",
-                     row.cost_micro_usd ? nlohmann::json(*row.cost_micro_usd) : nlohmann::json()}});
+                    {"cost_micro_usd", nullable(row.cost_micro_usd)}});
     add(services, row.service, row.cost_micro_usd);
     add(groups, row.resource_group, row.cost_micro_usd);
     add(all, "", row.cost_micro_usd);
@@ -43,7 +41,7 @@ nlohmann::json get_azure_costs(const Pistache::Rest::Request& request, api_conte
           {"to", range.to.to_string()},
           {"time_zone", range.zone},
           {"currency", "USD"},
-          {"total_micro_usd", total ? nlohmann::json(*total) : nlohmann::json()},
+          {"total_micro_usd", nullable(total)},
           {"by_service", rows_of(services, "service")},
           {"by_resource_group", rows_of(groups, "resource_group")},
           {"rows", days}};

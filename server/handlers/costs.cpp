@@ -9,11 +9,6 @@
 namespace costs::server {
 namespace {
 
-nlohmann::json nullable_int(const std::optional<std::int64_t>& v) {
-  if (!v) return nullptr;
-  return *v;
-}
-
 nlohmann::json embedded_json(const std::optional<std::string>& text) {
   if (!text) return nullptr;
   return nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
@@ -62,7 +57,7 @@ nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx
         {"source", source},
         {"host", row.host},
         {"fetched_at", never ? nlohmann::json() : nlohmann::json(*row.fetched_at)},
-        {"age_seconds", nullable_int(row.age_seconds)},
+        {"age_seconds", nullable(row.age_seconds)},
         {"expected_interval_seconds", interval},
         {"freshness", never ? "never" : freshness(row.age_seconds.value_or(0), interval)},
         {"last_sync", !row.sync_status ? nlohmann::json()
@@ -70,9 +65,9 @@ nlohmann::json get_latest_costs(const Pistache::Rest::Request&, api_context& ctx
                                                         {"finished_at", row.synced_at},
                                                         {"error", row.sync_error}}},
         {"sync_failed", row.sync_failed},
-        {"total_cost_micro_usd", nullable_int(row.total_cost_micro_usd)},
-        {"balance_micro_usd", nullable_int(row.balance_micro_usd)},
-        {"credit_limit_micro_usd", nullable_int(row.credit_limit_micro_usd)},
+        {"total_cost_micro_usd", nullable(row.total_cost_micro_usd)},
+        {"balance_micro_usd", nullable(row.balance_micro_usd)},
+        {"credit_limit_micro_usd", nullable(row.credit_limit_micro_usd)},
         {"currency", row.currency},
         {"tokens", tokens},
         {"units", embedded_json(row.units_json)},
@@ -119,19 +114,14 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
       continue;
     }
     daily_row& b = it->second;
-    b.cost_micro_usd = b.cost_micro_usd && row.cost_micro_usd
-                           ? std::optional(*b.cost_micro_usd + *row.cost_micro_usd)
-                           : std::nullopt;
-    b.tokens.input += row.tokens.input;
-    b.tokens.output += row.tokens.output;
-    b.tokens.cache_read += row.tokens.cache_read;
-    b.tokens.cache_write += row.tokens.cache_write;
+    b.cost_micro_usd = plus(b.cost_micro_usd, row.cost_micro_usd);
+    b.tokens += row.tokens;
   }
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& [key, row] : buckets)
     rows.push_back({{"date", row.date},
                     {"key", row.key},
-                    {"cost_micro_usd", nullable_int(row.cost_micro_usd)},
+                    {"cost_micro_usd", nullable(row.cost_micro_usd)},
                     {"tokens", tokens_json(row.tokens)}});
   return {{"days", range.to.days_since_epoch() - range.from.days_since_epoch() + 1},
           {"group", group},
@@ -151,8 +141,8 @@ nlohmann::json get_breakdown_by(const Pistache::Rest::Request& request, api_cont
   nlohmann::json rows = nlohmann::json::array();
   for (const breakdown_row& row : ctx.db->reader().breakdown(by, range.from, range.to, provider)) {
     nlohmann::json r = {{"key", row.key},
-                        {"cost_micro_usd", nullable_int(row.cost_micro_usd)},
-                        {"priced_cost_micro_usd", nullable_int(row.priced_cost_micro_usd)},
+                        {"cost_micro_usd", nullable(row.cost_micro_usd)},
+                        {"priced_cost_micro_usd", nullable(row.priced_cost_micro_usd)},
                         {"calls", row.calls},
                         {"tokens", tokens_json(row.tokens)}};
     if (by == "provider") {

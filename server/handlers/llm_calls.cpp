@@ -2,7 +2,6 @@
 // Each call is kept by the caller's id (a resend counts once), dated in the server's zone and
 // priced by the caller's cost_usd, else the price table, else left unpriced (never $0). They
 // show everywhere as the provider agent_reports, an estimate beside the providers' bills.
-#include <mutex>
 
 #include "costs/error.hpp"
 #include "costs/money.hpp"
@@ -156,8 +155,7 @@ nlohmann::json post_llm_calls(const Pistache::Rest::Request& request, api_contex
     const reported_call& c = calls.back();
     answers.push_back({{"id", c.id},
                        {"date", c.date.to_string()},
-                       {"cost_micro_usd",
-                        c.cost_micro_usd ? nlohmann::json(*c.cost_micro_usd) : nlohmann::json()},
+                       {"cost_micro_usd", nullable(c.cost_micro_usd)},
                        {"cost_basis", c.reported_cost_micro_usd ? "reported"
                                       : c.cost_micro_usd        ? "list_price"
                                                                 : "unpriced"}});

@@ -27,7 +27,7 @@ struct day_figures {
 };
 
 nlohmann::json figures_json(const day_figures& f) {
-  nlohmann::json out = {{"billed_micro_usd", f.billed ? nlohmann::json(*f.billed) : nullptr},
+  nlohmann::json out = {{"billed_micro_usd", nullable(f.billed)},
                         {"estimated_micro_usd", f.estimated}};
   if (f.billed) {
     out["difference_micro_usd"] = *f.billed - f.estimated;

@@ -14,18 +14,15 @@ struct part {
   std::vector<std::string> providers;
 
   void add(const breakdown_row& row) {
-    cost = cost && row.cost_micro_usd ? std::optional(*cost + *row.cost_micro_usd) : std::nullopt;
+    cost = plus(cost, row.cost_micro_usd);
     priced += row.priced_cost_micro_usd.value_or(0);
     calls += row.calls;
-    tokens.input += row.tokens.input;
-    tokens.output += row.tokens.output;
-    tokens.cache_read += row.tokens.cache_read;
-    tokens.cache_write += row.tokens.cache_write;
+    tokens += row.tokens;
     providers.push_back(row.key);
   }
 
   nlohmann::json to_json() const {
-    return {{"cost_micro_usd", cost ? nlohmann::json(*cost) : nlohmann::json()},
+    return {{"cost_micro_usd", nullable(cost)},
             {"priced_cost_micro_usd", priced},
             {"calls", calls},
             {"tokens",

@@ -25,6 +25,14 @@ namespace costs {
 
 struct token_sums {
   std::int64_t input = 0, output = 0, cache_read = 0, cache_write = 0;
+
+  token_sums& operator+=(const token_sums& o) {
+    input += o.input;
+    output += o.output;
+    cache_read += o.cache_read;
+    cache_write += o.cache_write;
+    return *this;
+  }
 };
 
 /// The newest snapshot per provider and host (usage_latest), with that pair's newest sync; or a
