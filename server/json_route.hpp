@@ -87,6 +87,11 @@ inline nlohmann::json nullable(const std::optional<std::int64_t>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
 
+/// An empty text as JSON null.
+inline nlohmann::json nullable(const std::string& text) {
+  return text.empty() ? nlohmann::json() : nlohmann::json(text);
+}
+
 /// A request header's value, raw or as Pistache parsed it.
 std::optional<std::string> header_value(const Pistache::Rest::Request& request,
                                         const std::string& name);

@@ -121,7 +121,10 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
              range_with({query("group", "string", "provider (default), model or agent"),
                          query("interval", "string", "day (default), week or month"),
                          query("provider", "string", "a provider key")}))},
-        {"/api/providers", get("Every provider, with its last sync")},
+        {"/api/providers",
+         get("Every provider: configured or not where the server runs, detected_by "
+             "(environment, credential_file, config_file, local_logs, reported), what to set "
+             "(hint names a key that cannot read usage), and its last sync")},
         {"/api/budgets",
          {{"get", get("The budget rules (without their channels)")["get"]},
           {"post",

@@ -479,6 +479,66 @@ TEST_F(server_test, providers_and_the_sync_log_show_how_syncs_went) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// The server's environment with every setting a provider could find removed, and `home` as
+// HOME: what detection sees is only what a test puts there.
+std::map<std::string, std::string> bare_environment(const std::filesystem::path& home) {
+  std::map<std::string, std::string> env = {
+      {"HOME", home.string()},    {"XDG_CONFIG_HOME", ""},
+      {"COSTS_CONFIG", ""},       {"COSTS_HOME", (home / "costs").string()},
+      {"CLAUDE_CONFIG_DIR", ""},  {"CODEX_HOME", ""},
+      {"OPENCLAW_STATE_DIR", ""}, {"GEMINI_DATA_DIR", ""}};
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e), name = entry.substr(0, entry.find('='));
+    for (const char* part : {"_KEY", "_TOKEN", "_SECRET", "AZURE_", "GOOGLE_", "COSTS_GCP"})
+      if (name.find(part) != std::string::npos && !env.count(name)) env[name] = "";
+  }
+  return env;
+}
+
+TEST_F(server_test, providers_say_whether_they_are_configured_and_where_that_was_found) {
+  costs::test::temp_home home;
+  home.write(".openclaw/credentials/deepseek-api-key", "CANARY-DEEPSEEK-FILE\n");
+  home.write(".claude/projects/-home-dev-app/s1.jsonl", "\n");
+  home.write("costs.conf", "ELEVENLABS_API_KEY = CANARY-ELEVENLABS-CONFIG\n");
+  auto env = bare_environment(home.path());
+  env["COSTS_CONFIG"] = (home.path() / "costs.conf").string();
+  env["OPENROUTER_API_KEY"] = "CANARY-OPENROUTER-ENV";
+  env["ANTHROPIC_API_KEY"] = "CANARY-ANTHROPIC-INFERENCE";  // calls only: cannot read usage
+  env["GEMINI_API_KEY"] = "CANARY-GEMINI";
+  running_server server(as_role(db_.url(), "costs_reader"), {}, env);
+  const auto answer = http_get(server.base() + "/api/providers");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.body.find("CANARY"), std::string::npos) << answer.body;
+  const auto body = nlohmann::json::parse(answer.body);
+  std::map<std::string, nlohmann::json> by_key;
+  for (const auto& p : body["providers"]) by_key[p["provider"]] = p;
+  const std::map<std::string, std::string> found = {{"openrouter", "environment"},
+                                                    {"deepseek", "credential_file"},
+                                                    {"elevenlabs", "config_file"},
+                                                    {"claude_local", "local_logs"},
+                                                    {"agent_reports", "reported"}};
+  for (const auto& [key, by] : found) {
+    EXPECT_EQ(by_key[key]["status"], "configured") << key << ": " << by_key[key].dump();
+    EXPECT_EQ(by_key[key]["detected_by"], by) << key;
+    EXPECT_TRUE(by_key[key]["hint"].is_null()) << key;
+  }
+  EXPECT_EQ(body["configured"], found.size()) << body.dump();
+  EXPECT_EQ(by_key["deepseek"]["detail"], "~/.openclaw/credentials/deepseek-api-key found");
+  for (const char* key :
+       {"anthropic_api", "gcp_billing", "openai_api", "moonshot", "codex_local"}) {
+    EXPECT_EQ(by_key[key]["status"], "not_configured") << key;
+    EXPECT_TRUE(by_key[key]["detected_by"].is_null()) << key;
+  }
+  // A key that makes calls but cannot read usage is named, with the one that can.
+  EXPECT_NE(by_key["anthropic_api"]["hint"].get<std::string>().find("ANTHROPIC_ADMIN_KEY"),
+            std::string::npos);
+  EXPECT_NE(by_key["gcp_billing"]["hint"].get<std::string>().find("GEMINI_API_KEY"),
+            std::string::npos);
+  EXPECT_TRUE(by_key["openai_api"]["hint"].is_null());  // OPENAI_API_KEY is not set
+  EXPECT_EQ(by_key["moonshot"]["detail"], "set MOONSHOT_API_KEY");
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(server_test, a_provider_whose_last_sync_failed_says_so_and_comes_first) {
   {
     auto c = db_.connect();

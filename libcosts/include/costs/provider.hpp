@@ -15,6 +15,7 @@
 #include "costs/calendar.hpp"
 #include "costs/model.hpp"
 #include "costs/registry.hpp"
+#include "costs/secrets.hpp"
 
 namespace costs {
 
@@ -24,6 +25,7 @@ class price_table;
 struct detection {
   bool configured = false;
   std::string reason;  ///< "OPENROUTER_API_KEY is set", "~/.claude not found"; never the secret
+  found_in found = found_in::nowhere;  ///< where what made it configured was found
 };
 
 /// What a collection may use.

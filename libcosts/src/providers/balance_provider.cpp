@@ -11,7 +11,8 @@ const provider_info& balance_provider::info() const {
 }
 
 detection balance_provider::detect() const {
-  if (auto c = find_credential(source_.variable, source_.file)) return {true, c->origin + " found"};
+  if (auto c = find_credential(source_.variable, source_.file))
+    return {true, c->origin + " found", c->where};
   return {false, std::string("set ") + source_.variable};
 }
 

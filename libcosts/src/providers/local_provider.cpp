@@ -23,7 +23,8 @@ class local_provider final : public provider {
     if (roots.empty()) return {false, std::string("no ") + where() + " found"};
     return {true,
             "reading " + roots.front().string() +
-                (roots.size() > 1 ? " and " + std::to_string(roots.size() - 1) + " more" : "")};
+                (roots.size() > 1 ? " and " + std::to_string(roots.size() - 1) + " more" : ""),
+            found_in::local_logs};
   }
 
   collect_result collect(const collect_context& ctx) override {

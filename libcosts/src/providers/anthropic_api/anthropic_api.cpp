@@ -32,7 +32,7 @@ class anthropic_api_provider final : public provider {
 
   detection detect() const override {
     if (auto c = find_credential("ANTHROPIC_ADMIN_KEY", "anthropic-admin-key"))
-      return {true, c->origin + " found"};
+      return {true, c->origin + " found", c->where};
     return {false, "set ANTHROPIC_ADMIN_KEY (an organisation Admin API key, sk-ant-admin...)"};
   }
 

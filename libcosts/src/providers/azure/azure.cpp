@@ -33,7 +33,8 @@ class azure_provider final : public provider {
       if (!setting(v)) missing += (missing.empty() ? "" : ", ") + std::string(v);
     if (missing.empty())
       return {true,
-              "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_COST_SCOPE set"};
+              "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET and AZURE_COST_SCOPE set",
+              setting_origin("AZURE_CLIENT_SECRET")};
     return {false, "set " + missing};
   }
 

@@ -33,7 +33,7 @@ class brave_provider final : public provider {
 
   detection detect() const override {
     if (auto c = find_credential("BRAVE_API_KEY", "brave-api-key"))
-      return {true, c->origin + " found"};
+      return {true, c->origin + " found", c->where};
     return {false, "set BRAVE_API_KEY"};
   }
 

@@ -19,7 +19,7 @@ class elevenlabs_provider final : public provider {
 
   detection detect() const override {
     if (auto c = find_credential("ELEVENLABS_API_KEY", "elevenlabs-api-key"))
-      return {true, c->origin + " found"};
+      return {true, c->origin + " found", c->where};
     return {false, "set ELEVENLABS_API_KEY"};
   }
 

@@ -56,7 +56,8 @@ class gcp_billing_provider final : public provider {
     const auto file = setting("GOOGLE_APPLICATION_CREDENTIALS");
     const auto table = setting("COSTS_GCP_BILLING_TABLE");
     if (file && table)
-      return {true, "GOOGLE_APPLICATION_CREDENTIALS and COSTS_GCP_BILLING_TABLE set"};
+      return {true, "GOOGLE_APPLICATION_CREDENTIALS and COSTS_GCP_BILLING_TABLE set",
+              setting_origin("GOOGLE_APPLICATION_CREDENTIALS")};
     return {false,
             "set GOOGLE_APPLICATION_CREDENTIALS (a service account key file) and "
             "COSTS_GCP_BILLING_TABLE (project.dataset.gcp_billing_export_v1_...)"};

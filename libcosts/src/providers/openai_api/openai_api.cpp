@@ -34,7 +34,7 @@ class openai_api_provider final : public provider {
 
   detection detect() const override {
     if (auto c = find_credential("OPENAI_ADMIN_KEY", "openai-admin-key"))
-      return {true, c->origin + " found"};
+      return {true, c->origin + " found", c->where};
     return {false, "set OPENAI_ADMIN_KEY (an organisation admin key, sk-admin-...)"};
   }
 

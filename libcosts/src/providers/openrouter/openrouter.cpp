@@ -34,7 +34,7 @@ class openrouter_provider final : public provider {
               "set OPENROUTER_API_KEY (and OPENROUTER_MANAGEMENT_KEY for balance and history)"};
     std::string reason = (key ? key->origin : management->origin) + " found";
     if (!management) reason += "; OPENROUTER_MANAGEMENT_KEY would add balance and daily history";
-    return {true, reason};
+    return {true, reason, (key ? key : management)->where};
   }
 
   collect_result collect(const collect_context& ctx) override {

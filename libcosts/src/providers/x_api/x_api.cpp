@@ -30,7 +30,7 @@ class x_api_provider final : public provider {
 
   detection detect() const override {
     if (auto c = find_credential("X_BEARER_TOKEN", "x-bearer-token"))
-      return {true, c->origin + " found"};
+      return {true, c->origin + " found", c->where};
     return {false, "set X_BEARER_TOKEN (an app-only bearer token of a Project app)"};
   }
 
