@@ -84,7 +84,8 @@ nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context&
                     {"host", row.host},
                     {"status", row.status},
                     {"rows_written", row.rows_written},
-                    {"error", row.error}});
+                    {"error", row.error},
+                    {"run_id", nullable(row.run_id)}});
   return {{"limit", limit}, {"all", all}, {"rows", rows}};
 }
 

@@ -186,9 +186,9 @@ void seed_history(test_database& db) {
       (current_date, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 'acme-api', 1, 3, 0.019750),
       (current_date, 'claude_local', 'mac', 'my-local-model', 'claude', 'acme-api', 2, 7, null),
       (current_date - 40, 'claude_local', 'mac', 'claude-sonnet-4-6', 'claude', 'old', 1, 1, 1.000000);
-    insert into public.cost_sync_log (started_at, finished_at, provider, host, status, rows_written, error) values
-      (now() - interval '2 hours', now() - interval '2 hours', 'openrouter', '', 'auth_failed', 0, 'OpenRouter rejected the credential (401)'),
-      (now() - interval '1 hour', now() - interval '1 hour', 'openrouter', '', 'ok', 4, null);)sql");
+    insert into public.cost_sync_log (started_at, finished_at, provider, host, status, rows_written, error, run_id) values
+      (now() - interval '2 hours', now() - interval '2 hours', 'openrouter', '', 'auth_failed', 0, 'OpenRouter rejected the credential (401)', null),
+      (now() - interval '1 hour', now() - interval '1 hour', 'openrouter', '', 'ok', 4, null, 'run-seeded-1');)sql");
   tx.commit();
 }
 
@@ -476,6 +476,10 @@ TEST_F(server_test, providers_and_the_sync_log_show_how_syncs_went) {
   const auto log = nlohmann::json::parse(http_get(server.base() + "/api/sync/log?limit=1").body);
   ASSERT_EQ(log["rows"].size(), 1u);
   EXPECT_EQ(log["rows"][0]["status"], "ok");
+  EXPECT_EQ(log["rows"][0]["run_id"], "run-seeded-1");  // which run wrote it
+  const auto both = nlohmann::json::parse(http_get(server.base() + "/api/sync/log").body);
+  ASSERT_EQ(both["rows"].size(), 2u);
+  EXPECT_TRUE(both["rows"][1]["run_id"].is_null());  // a row from before run ids
   EXPECT_EQ(server.stop(), 0);
 }
 

@@ -142,6 +142,7 @@ struct sync_row {
   std::string started_at, finished_at;  ///< ISO 8601 UTC
   std::int64_t rows_written = 0;
   std::string error;
+  std::string run_id;  ///< the run that wrote the row; empty for rows from before run ids
 };
 
 /// A budget rule as the table holds it, every one (enabled or not), with its channels as JSON

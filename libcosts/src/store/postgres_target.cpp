@@ -333,12 +333,13 @@ void prepare_statements(pqxx::connection& c) {
     select distinct on (provider) provider, host, status,
            )sql" ISO("started_at") R"sql( as started_at,
            )sql" ISO("finished_at") R"sql( as finished_at, rows_written,
-           coalesce(error, '') as error
+           coalesce(error, '') as error, coalesce(run_id, '') as run_id
       from public.cost_sync_log order by provider, finished_at desc)sql");
   c.prepare("sync_log", R"sql(
     select )sql" ISO("started_at") R"sql( as started_at,
            )sql" ISO("finished_at") R"sql( as finished_at,
-           provider, host, status, rows_written, coalesce(error, '') as error
+           provider, host, status, rows_written, coalesce(error, '') as error,
+           coalesce(run_id, '') as run_id
       from public.cost_sync_log
      where $2 or status not in ('not_configured', 'unavailable')
      order by started_at desc, id desc limit $1)sql");
@@ -349,7 +350,7 @@ void prepare_statements(pqxx::connection& c) {
 sync_row sync_of(const pqxx::row& r) {
   return {text(r["provider"]),   text(r["host"]),        text(r["status"]),
           text(r["started_at"]), text(r["finished_at"]), r["rows_written"].as<std::int64_t>(),
-          text(r["error"])};
+          text(r["error"]),      text(r["run_id"])};
 }
 
 class postgres_target final : public target {
