@@ -16,6 +16,7 @@
 #include "metrics.hpp"
 #include "query_pool.hpp"
 #include "result_cache.hpp"
+#include "sync_trigger.hpp"
 
 namespace costs::server {
 
@@ -73,6 +74,7 @@ struct api_context {
   int cache_seconds = 0;                  ///< Cache-Control max-age
   std::string admin_url;       ///< a database role that may write budgets; empty: writes refused
   query_pool* pool = nullptr;  ///< where handlers wait on the database; null: on Pistache's threads
+  sync_trigger* sync = nullptr;  ///< POST /api/sync; null without --admin-database-url
 };
 
 /// Two costs added, null when either is: a total with an unpriced part has no whole figure.

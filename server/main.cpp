@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -197,6 +198,12 @@ int main(int argc, char** argv) {
   ctx.admin_url = admin_url;
   ctx.admin_token = admin_token;
   ctx.pool = &pool;
+  // A sync started over HTTP writes as the admin role, as budgets do; without it there is none.
+  std::optional<costs::server::sync_trigger> trigger;
+  if (!admin_url.empty()) {
+    trigger.emplace(admin_url, time_zone, [&cache] { cache.clear(); });
+    ctx.sync = &*trigger;
+  }
   try {
     Http::Endpoint endpoint(Address(address.host, Port(address.port)));
     // A client gets --header-timeout-ms to send its headers and three times that for its body,

@@ -145,6 +145,21 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
               {"401", error},
               {"403", error},
               {"404", error}}}}}}},
+        {"/api/sync",
+         {{"get", get("The sync trigger: {enabled, latest: {run_id, status (running, finished, "
+                      "failed), started_at, finished_at, providers: [{provider, status, detail, "
+                      "rows, seconds}], collected, failed, alerts, notices, error}}")["get"]},
+          {"post",
+           {{"summary",
+             "Start a sync in the server (the library's sync, one at a time): an empty body or "
+             "{scope: all, api or local}. Needs the admin token and --admin-database-url; its "
+             "rows in /api/sync/log carry the run_id answered"},
+            {"responses",
+             {{"202", {{"description", "{run_id, status: running}"}}},
+              {"400", error},
+              {"401", error},
+              {"403", error},
+              {"409", error}}}}}}},
         {"/api/sync/log",
          get("The latest sync-log rows (providers not configured only with all=true)",
              json::array({query("limit", "integer", "1-500, default 50"),

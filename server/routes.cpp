@@ -447,6 +447,11 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
   Rest::Routes::Post(router, "/api/costs/llm",
                      json_route(ctx, "/api/costs/llm", &post_llm_calls, /*write_status=*/200));
   Rest::Routes::Options(router, "/api/costs/llm", preflight(ctx, "POST, OPTIONS"));
+  // The trigger's state changes by the second: answered fresh, never from the cache.
+  Rest::Routes::Get(router, "/api/sync", json_route(ctx, "/api/sync", &get_sync, 200, false));
+  Rest::Routes::Post(router, "/api/sync",
+                     json_route(ctx, "/api/sync", &post_sync, /*write_status=*/202, false));
+  Rest::Routes::Options(router, "/api/sync", preflight(ctx, "GET, POST, OPTIONS"));
   Rest::Routes::Delete(router, "/api/budgets/:id",
                        json_route(ctx, "/api/budgets/:id", &delete_budget, /*write_status=*/200));
   router.addNotFoundHandler([static_dir](const Rest::Request& request,

@@ -35,6 +35,8 @@ nlohmann::json get_budgets(const Pistache::Rest::Request& request, api_context& 
 nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json delete_budget(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_providers(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json post_sync(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_sync(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_openapi(const Pistache::Rest::Request& request, api_context& ctx);
 

@@ -22,6 +22,7 @@
 #include "costs/batch.hpp"
 #include "costs/forecast.hpp"
 #include "costs/migrations.hpp"
+#include "costs/spool.hpp"
 #include "costs/target.hpp"
 #include "support/http.hpp"
 #include "support/process.hpp"
@@ -366,7 +367,7 @@ TEST_F(server_test, openapi_describes_every_route_and_metrics_count_what_was_ans
   const auto spec = nlohmann::json::parse(http_get(server.base() + "/openapi.json").body);
   for (const char* path : {"/healthz", "/metrics", "/api/costs/latest", "/api/costs/summary",
                            "/api/costs/burn", "/api/costs/daily", "/api/costs/breakdown",
-                           "/api/providers", "/api/sync/log", "/openapi.json"})
+                           "/api/providers", "/api/sync", "/api/sync/log", "/openapi.json"})
     EXPECT_TRUE(spec["paths"].contains(path)) << path;
   http_get(server.base() + "/api/costs/latest");
   http_get(server.base() + "/api/costs/daily?days=0");
@@ -540,6 +541,100 @@ TEST_F(server_test, providers_say_whether_they_are_configured_and_where_that_was
             std::string::npos);
   EXPECT_TRUE(by_key["openai_api"]["hint"].is_null());  // OPENAI_API_KEY is not set
   EXPECT_EQ(by_key["moonshot"]["detail"], "set MOONSHOT_API_KEY");
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// POST /api/sync runs the library's sync in the server, one at a time, and its rows carry the
+// run id it answered. The test holds the run lock a scheduled costs-sync would hold, so the run
+// is certainly still going when the second request comes.
+TEST_F(server_test, a_sync_started_over_http_answers_its_run_id_and_runs_one_at_a_time) {
+  costs::test::temp_home home;
+  const std::string when = costs::format_timestamp(costs::now());
+  home.write(".claude/projects/-home-dev-acme-api/s.jsonl",
+             nlohmann::json{{"type", "assistant"},
+                            {"sessionId", "s"},
+                            {"cwd", "/home/dev/acme-api"},
+                            {"requestId", "req_1"},
+                            {"timestamp", when},
+                            {"message",
+                             {{"id", "msg_1"},
+                              {"model", "claude-sonnet-4-6"},
+                              {"usage", {{"input_tokens", 3}, {"output_tokens", 412}}}}}}
+                     .dump() +
+                 "\n");
+  const auto env = bare_environment(home.path());
+  const std::map<std::string, std::string> admin = {{"Authorization", "Bearer CANARY-ADMIN-TOKEN"}};
+  {
+    running_server reads_only(as_role(db_.url(), "costs_reader"),
+                              {"--admin-token", "CANARY-ADMIN-TOKEN"}, env);
+    const auto refused = costs::test::http_send("POST", reads_only.base() + "/api/sync", "", admin);
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_EQ(nlohmann::json::parse(http_get(reads_only.base() + "/api/sync").body)["enabled"],
+              false);
+    EXPECT_EQ(reads_only.stop(), 0);
+  }
+  running_server server(as_role(db_.url(), "costs_reader"),
+                        {"--admin-token", "CANARY-ADMIN-TOKEN", "--admin-database-url", db_.url(),
+                         "--timezone", "Europe/Berlin"},
+                        env);
+  auto post = [&](const std::string& body, const std::map<std::string, std::string>& headers) {
+    return costs::test::http_send("POST", server.base() + "/api/sync", body, headers);
+  };
+  EXPECT_EQ(post("", {}).status, 401);
+  EXPECT_EQ(post("", {{"x-auth-token", "CANARY-ADMIN-TOKEX"}}).status, 401);
+  EXPECT_EQ(post(R"({"scope": "everything"})", admin).status, 400);
+  EXPECT_EQ(post(R"({"providers": ["openrouter"]})", admin).status, 400);
+  const auto idle = nlohmann::json::parse(http_get(server.base() + "/api/sync").body);
+  EXPECT_EQ(idle["enabled"], true);
+  EXPECT_TRUE(idle["latest"].is_null());
+
+  std::filesystem::create_directories(home.path() / "costs");
+  auto held = std::make_unique<costs::file_lock>(home.path() / "costs" / "run.lock",
+                                                 std::chrono::milliseconds(0));
+  ASSERT_TRUE(held->held());
+  const auto started = post(R"({"scope": "local"})", admin);
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string run_id = nlohmann::json::parse(started.body)["run_id"];
+  EXPECT_FALSE(run_id.empty());
+  const auto again = post("", admin);
+  EXPECT_EQ(again.status, 409) << "one at a time";
+  EXPECT_NE(again.body.find(run_id), std::string::npos) << again.body;
+  const auto running = nlohmann::json::parse(http_get(server.base() + "/api/sync").body);
+  EXPECT_EQ(running["latest"]["run_id"], run_id);
+  EXPECT_EQ(running["latest"]["status"], "running");
+  held.reset();  // the "scheduled run" ends; the server's run goes on
+
+  nlohmann::json latest;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  do {  // polls the state the route reports; the deadline only bounds a hang
+    latest = nlohmann::json::parse(http_get(server.base() + "/api/sync").body)["latest"];
+    if (latest["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(latest["status"], "finished") << latest.dump();
+  EXPECT_FALSE(latest["finished_at"].is_null());
+  EXPECT_EQ(latest["failed"], 0) << latest.dump();
+  std::map<std::string, nlohmann::json> outcome;
+  for (const auto& p : latest["providers"]) outcome[p["provider"]] = p;
+  EXPECT_EQ(outcome["claude_local"]["status"], "ok") << latest.dump();
+  EXPECT_EQ(outcome.count("openrouter"), 0u) << "scope local: no billing API was asked";
+  EXPECT_EQ(latest.dump().find("CANARY"), std::string::npos);
+
+  const auto log = nlohmann::json::parse(http_get(server.base() + "/api/sync/log").body);
+  bool logged = false;
+  for (const auto& row : log["rows"])
+    if (row["run_id"] == run_id && row["provider"] == "claude_local")
+      logged = row["status"] == "ok";
+  EXPECT_TRUE(logged) << log.dump();
+  // What it wrote is what the reads now answer: 415 tokens of today's Claude Code use.
+  const auto providers = nlohmann::json::parse(http_get(server.base() + "/api/costs/latest").body);
+  bool counted = false;
+  for (const auto& p : providers["providers"])
+    if (p["provider"] == "claude_local" && p["host"] != "mac")
+      counted = p["tokens"]["output"] == 412;
+  EXPECT_TRUE(counted) << providers.dump();
+  // A second run may start once the first has finished.
+  EXPECT_EQ(post(R"({"scope": "local"})", admin).status, 202);
   EXPECT_EQ(server.stop(), 0);
 }
 

@@ -30,6 +30,9 @@ struct sync_options {
   std::optional<civil_day> since;      ///< oldest day wanted, where the source can go back
   std::string zone;                    ///< IANA zone of the user's days; empty means local
   bool dry_run = false;                ///< collect only: no lock, no write, no alerts
+  /// The run's id in the sync log; empty means a new one. A caller that answers with the id
+  /// before the run ends (the server's sync trigger) chooses it.
+  std::string run_id;
   /// How long one provider may take; past it the provider is reported as failed and the run
   /// goes on. Zero means COSTS_PROVIDER_DEADLINE_SECONDS, else 120 s.
   std::chrono::seconds provider_deadline{0};

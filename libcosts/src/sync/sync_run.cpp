@@ -216,7 +216,7 @@ class runner {
   // Written to the spool before it is sent: from here on a crash or an outage loses nothing,
   // and the run id makes a resend add nothing twice. Earlier runs that waited go first.
   void write(sync_batch& batch) {
-    batch.run_id = new_run_id();
+    batch.run_id = options_.run_id.empty() ? new_run_id() : options_.run_id;
     report_.run_id = batch.run_id;
     spool waiting(costs_home() / "spool");
     const auto mine = waiting.put(batch);
