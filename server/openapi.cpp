@@ -3,7 +3,7 @@
 
 namespace costs::server {
 
-nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
+nlohmann::json openapi_document() {
   using json = nlohmann::json;
   const json error = {{"description", "{\"error\": {\"code\", \"message\"}}"}};
   auto query = [](const char* name, const char* type, const char* description) {
@@ -164,7 +164,12 @@ nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
          get("The latest sync-log rows (providers not configured only with all=true)",
              json::array({query("limit", "integer", "1-500, default 50"),
                           query("all", "boolean", "true: also not-configured rows")}))},
-        {"/openapi.json", get("This document")}}}};
+        {"/openapi.json", get("This document")},
+        {"/docs", get("This document as a page to read, served whole from this server")}}}};
+}
+
+nlohmann::json get_openapi(const Pistache::Rest::Request&, api_context&) {
+  return openapi_document();
 }
 
 }  // namespace costs::server

@@ -398,6 +398,14 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
   Rest::Routes::Get(router, "/healthz", json_route(ctx, "/healthz", &get_healthz, 0, false));
   Rest::Routes::Get(router, "/openapi.json",
                     json_route(ctx, "/openapi.json", &get_openapi, 0, false));
+  // Rendered once: the document is fixed for the life of the process.
+  Rest::Routes::Get(router, "/docs",
+                    [page = render_docs(openapi_document())](const Rest::Request&,
+                                                             Http::ResponseWriter response) {
+                      response.send(Http::Code::Ok, page,
+                                    Http::Mime::MediaType::fromString("text/html; charset=utf-8"));
+                      return Rest::Route::Result::Ok;
+                    });
   Rest::Routes::Get(
       router, "/metrics", [&ctx](const Rest::Request&, Http::ResponseWriter response) {
         std::string text = ctx.stats ? ctx.stats->text() : std::string();

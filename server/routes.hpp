@@ -39,5 +39,11 @@ nlohmann::json post_sync(const Pistache::Rest::Request& request, api_context& ct
 nlohmann::json get_sync(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_sync_log(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_openapi(const Pistache::Rest::Request& request, api_context& ctx);
+/// The OpenAPI document that /openapi.json serves and /docs renders.
+nlohmann::json openapi_document();
+
+/// The API reference as one self-contained HTML page (GET /docs), from `spec` (the OpenAPI
+/// document).
+std::string render_docs(const nlohmann::json& spec);
 
 }  // namespace costs::server

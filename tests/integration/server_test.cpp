@@ -385,6 +385,42 @@ TEST_F(server_test, openapi_describes_every_route_and_metrics_count_what_was_ans
   EXPECT_EQ(server.stop(), 0);
 }
 
+// /docs is /openapi.json made readable: every operation in it, escaped, with nothing fetched
+// from elsewhere (a server on a laptop on a plane still documents itself).
+TEST_F(server_test, docs_render_every_route_of_the_openapi_document_offline) {
+  running_server server(db_.url());
+  const auto spec = nlohmann::json::parse(http_get(server.base() + "/openapi.json").body);
+  const auto docs = http_get(server.base() + "/docs");
+  ASSERT_EQ(docs.status, 200);
+  EXPECT_EQ(docs.headers.at("content-type"), "text/html; charset=utf-8");
+  const std::string& html = docs.body;
+  std::size_t operations = 0;
+  for (const auto& [path, item] : spec["paths"].items()) {
+    EXPECT_NE(html.find("<code>" + path + "</code>"), std::string::npos) << path;
+    for (const auto& [method, op] : item.items()) {
+      ++operations;
+      std::string summary;
+      for (char c : op["summary"].get<std::string>()) {
+        const std::map<char, std::string> entity = {
+            {'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}};
+        summary += entity.count(c) ? entity.at(c) : std::string(1, c);
+      }
+      EXPECT_NE(html.find(summary), std::string::npos) << method << ' ' << path;
+    }
+  }
+  EXPECT_GE(operations, 27u);
+  std::size_t sections = 0;
+  for (std::size_t at = 0; (at = html.find("<section id=", at)) != std::string::npos; ++at)
+    ++sections;
+  EXPECT_EQ(sections, operations);
+  EXPECT_NE(html.find("id=\"delete-api-budgets-id\""), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#post-api-sync\">"), std::string::npos);
+  EXPECT_NE(html.find("Bearer &lt;token&gt;"), std::string::npos) << "text is escaped";
+  for (const char* remote : {"http://", "https://", "src=", "//cdn", "@import"})
+    EXPECT_EQ(html.find(remote), std::string::npos) << remote << " in an offline page";
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(server_test, bad_parameters_are_400s_that_say_what_is_wanted) {
   running_server server(db_.url());
   for (const char* path :
