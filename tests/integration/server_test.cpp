@@ -25,6 +25,7 @@
 #include "costs/spool.hpp"
 #include "costs/target.hpp"
 #include "support/http.hpp"
+#include "support/json_schema.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
 #include "support/test_db.hpp"
@@ -865,6 +866,121 @@ void seed_spend(test_database& db) {
     insert into public.budgets (name, kind, scope_kind, scope_value, threshold_usd) values
       ('openrouter low', 'low_balance', 'provider', 'openrouter', 100.00))sql");
   tx.commit();
+}
+
+// Every route's real answer, on a database with something in every table, against the schema
+// /openapi.json gives for it: a field added, renamed, retyped or made nullable without the
+// document saying so fails here.
+TEST_F(server_test, every_answer_fits_the_schema_openapi_gives_for_it) {
+  seed_spend(db_);
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(R"sql(
+      insert into public.cost_daily (provider, host, date, source, cost_usd) values
+        ('anthropic_api', '', current_date, 'api', 0.010000);
+      insert into public.usage_daily (date, provider, host, model, project, calls, cost_usd) values
+        (current_date, 'azure', '', 'Azure OpenAI', 'rg-api', 0, 4.000000);)sql");
+    tx.commit();
+  }
+  costs::test::temp_home home;
+  running_server server(as_role(db_.url(), "costs_reader"),
+                        {"--admin-token", "CANARY-ADMIN-TOKEN", "--admin-database-url", db_.url()},
+                        bare_environment(home.path()));
+  const auto spec = nlohmann::json::parse(http_get(server.base() + "/openapi.json").body);
+  const std::map<std::string, std::string> admin = {{"Authorization", "Bearer CANARY-ADMIN-TOKEN"},
+                                                    {"Content-Type", "application/json"}};
+  auto schema_of = [&](const std::string& path, const std::string& method, long status) {
+    return spec["paths"][path][method]["responses"][std::to_string(status)]["content"]
+               ["application/json"]["schema"];
+  };
+  std::size_t checked = 0;
+  auto fits = [&](const std::string& path, const std::string& method,
+                  const costs::test::http_response& r) {
+    const auto schema = schema_of(path, method, r.status);
+    ASSERT_TRUE(schema.is_object()) << method << ' ' << path << ": no schema for " << r.status;
+    const auto errors = costs::test::schema_errors(schema, nlohmann::json::parse(r.body));
+    std::string all;
+    for (const auto& e : errors) all += "\n  " + e;
+    EXPECT_TRUE(errors.empty()) << method << ' ' << path << ':' << all;
+    ++checked;
+  };
+  // Writes first, so the reads have a reported call, a rule of each kind and a finished sync.
+  const auto llm = costs::test::http_send(
+      "POST", server.base() + "/api/costs/llm",
+      R"({"calls": [{"id": "c1", "model": "claude-sonnet-4-6", "input_tokens": 10,
+                     "output_tokens": 5}, {"id": "c2", "model": "my-own-model"}]})",
+      admin);
+  ASSERT_EQ(llm.status, 200) << llm.body;
+  fits("/api/costs/llm", "post", llm);
+  const auto rule = costs::test::http_send("POST", server.base() + "/api/budgets",
+                                           R"({"period": "week", "threshold_usd": 9})", admin);
+  ASSERT_EQ(rule.status, 201) << rule.body;
+  fits("/api/budgets", "post", rule);
+  const auto started =
+      costs::test::http_send("POST", server.base() + "/api/sync", R"({"scope": "local"})", admin);
+  ASSERT_EQ(started.status, 202) << started.body;
+  fits("/api/sync", "post", started);
+  fits("/api/sync", "get", http_get(server.base() + "/api/sync"));  // while it runs
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (nlohmann::json::parse(http_get(server.base() + "/api/sync").body)["latest"]["status"] ==
+             "running" &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  // Each read, with a range wide enough to hold every seeded row.
+  const std::map<std::string, std::string> queries = {{"/api/costs/reconcile", "?days=366"},
+                                                      {"/api/sync/log", "?all=true"}};
+  for (const auto& [path, item] : spec["paths"].items()) {
+    if (!item.contains("get") || path == "/metrics" || path == "/docs") continue;
+    std::string query;
+    for (const auto& p : item["get"]["parameters"])
+      if (p["name"] == "days") query = "?days=366";
+    if (queries.count(path)) query = queries.at(path);
+    const auto r = http_get(server.base() + path + query);
+    ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+    fits(path, "get", r);
+    // Not a vacuous pass: the lists the schema describes have rows to check.
+    const auto body = nlohmann::json::parse(r.body);
+    for (const char* list : {"rows", "providers", "budgets", "pairs"}) {
+      if (body.contains(list) && body[list].is_array()) {
+        EXPECT_FALSE(body[list].empty()) << path << ' ' << list;
+      }
+    }
+  }
+  const auto removed = costs::test::http_send(
+      "DELETE",
+      server.base() + "/api/budgets/" +
+          std::to_string(nlohmann::json::parse(rule.body)["id"].get<long long>()),
+      "", admin);
+  ASSERT_EQ(removed.status, 200);
+  fits("/api/budgets/{id}", "delete", removed);
+  // Errors have one envelope, whatever the route.
+  const auto bad = http_get(server.base() + "/api/costs/daily?days=0");
+  ASSERT_EQ(bad.status, 400);
+  fits("/api/costs/daily", "get", bad);
+  const auto refused = costs::test::http_send("POST", server.base() + "/api/sync", "", {});
+  ASSERT_EQ(refused.status, 401);
+  fits("/api/sync", "post", refused);
+  EXPECT_GE(checked, 28u);
+  // The check has teeth: a field missing, one extra, a wrong type, a null where none may be.
+  const auto health = schema_of("/healthz", "get", 200);
+  const nlohmann::json good = {
+      {"status", "ok"}, {"database", "ok"}, {"database_checked_ms_ago", 3}};
+  EXPECT_TRUE(costs::test::schema_errors(health, good).empty());
+  for (const auto& [field, value] :
+       std::map<std::string, nlohmann::json>{{"database_checked_ms_ago", "3"},
+                                             {"database", nullptr},
+                                             {"status", "fine"},
+                                             {"extra", 1}}) {
+    auto bad_one = good;
+    bad_one[field] = value;
+    EXPECT_EQ(costs::test::schema_errors(health, bad_one).size(), 1u) << bad_one.dump();
+  }
+  auto missing = good;
+  missing.erase("database");
+  EXPECT_EQ(costs::test::schema_errors(health, missing).size(), 1u);
+  EXPECT_EQ(server.stop(), 0);
 }
 
 TEST_F(server_test, summary_splits_billed_from_estimated_and_forecasts_the_month) {
