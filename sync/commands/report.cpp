@@ -282,14 +282,16 @@ int report_command(const std::vector<std::string>& args) {
             .count();
     std::fprintf(stderr,
                  "scan: %llu files seen, %llu read (%.1f MB), %llu usage lines, %llu calls new, "
-                 "%llu replaced, %zu in the ledger, %.1f ms\n",
+                 "%llu replaced, %llu gateway-log calls already in transcripts, %zu in the "
+                 "ledger, %.1f ms\n",
                  static_cast<unsigned long long>(stats.files_seen),
                  static_cast<unsigned long long>(stats.files_read),
                  static_cast<double>(stats.bytes_read) / (1 << 20),
                  static_cast<unsigned long long>(stats.lines_parsed),
                  static_cast<unsigned long long>(stats.new_entries),
-                 static_cast<unsigned long long>(stats.replaced_entries), ledger.entries().size(),
-                 ms);
+                 static_cast<unsigned long long>(stats.replaced_entries),
+                 static_cast<unsigned long long>(stats.logged_in_transcripts),
+                 ledger.entries().size(), ms);
   }
   if (!stats.ledger_rebuilt.empty())
     std::cerr << "costs-sync report: the remembered usage in " << scan.state_dir.string() << " was "

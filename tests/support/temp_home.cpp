@@ -12,8 +12,8 @@ temp_home::temp_home() {
   path_ = fs::temp_directory_path() / ("costs-home-" + std::to_string(rd()) + std::to_string(rd()));
   fs::create_directories(path_);
   setenv("HOME", path_.c_str(), 1);
-  for (const char* v : {"CLAUDE_CONFIG_DIR", "CODEX_HOME", "OPENCLAW_STATE_DIR", "GEMINI_DATA_DIR",
-                        "XDG_CONFIG_HOME", "COSTS_HOME"})
+  for (const char* v : {"CLAUDE_CONFIG_DIR", "CODEX_HOME", "OPENCLAW_STATE_DIR",
+                        "OPENCLAW_LOG_PATH", "GEMINI_DATA_DIR", "XDG_CONFIG_HOME", "COSTS_HOME"})
     unsetenv(v);
 }
 

@@ -240,3 +240,115 @@ TEST(openclaw_local_test, legacy_roots_are_read_too) {
 }
 
 }  // namespace
+
+// ---- the gateway log (docs/openclaw-gateway-log.md) ----
+
+// A tslog line whose argument "1" is a model.usage record.
+std::string logged(const std::string& session, const std::string& usage, long long ts_ms,
+                   const std::string& more = "") {
+  return R"({"0":"model.usage","1":{"type":"model.usage","sessionId":")" + session +
+         R"(","provider":"openai","model":"gpt-5.5","usage":)" + usage + R"(,"ts":)" +
+         std::to_string(ts_ms) + more +
+         R"(},"_meta":{"logLevelName":"INFO","date":"2026-10-14T10:00:00.000Z","hostname":"mac"},"time":"2026-10-14T10:00:00.000Z","agent_id":"ops"})"
+         "\n";
+}
+const std::string transcript_usage =
+    R"({"input":1844,"output":356,"cacheRead":30112,"cacheWrite":0,"total":32312})";
+
+TEST(openclaw_local_test, the_gateway_log_counts_the_calls_no_transcript_holds) {
+  temp_home home;
+  home.write(sessions + "c41d7e2a.jsonl", header + model_change + assistant);
+  const std::string only_logged =
+      logged("gw-only-1", R"({"input":1000,"output":200,"cacheRead":300,"cacheWrite":0})",
+             1791972000000, R"(,"costUsd":0.0123)");
+  const std::string log =
+      // The transcript's call, logged too: counted once, from the transcript.
+      logged("c41d7e2a", transcript_usage, 1791964689655) + only_logged +
+      // The same line again (a rotated file read twice): one call.
+      only_logged +
+      // Newer versions put the fields at the top; a provider/model id names the provider.
+      R"({"time":"2026-10-15T08:00:00.000Z","message":"model usage","session_id":"gw-only-2","agent_id":"ops","model":"anthropic/claude-opus-4-7","usage":{"input":10,"output":5,"cacheRead":0,"cacheWrite":20}})"
+      "\n"
+      // Lines that mention usage but carry none, a record naming no model, a line cut short.
+      R"({"0":"usage.cost requested","_meta":{"logLevelName":"DEBUG"},"time":"2026-10-15T08:00:01.000Z"})"
+      "\n"
+      R"({"0":"agent model: anthropic/claude-opus-4-7","1":"usage on","time":"2026-10-15T08:00:02.000Z"})"
+      "\n"
+      R"({"0":"model.usage","1":{"type":"model.usage","sessionId":"x","usage":{"input":5,"output":1}}})"
+      "\n"
+      R"({"0":"model.usage","1":{"type":"model.usage","usage":{"input":5)"
+      "\n";
+  home.write(".openclaw/logs/openclaw.log", log);
+  costs::scan_stats stats;
+  const auto ledger = home.scan({}, &stats, true);
+  const auto t = totals(ledger, local_source::openclaw);
+  EXPECT_EQ(t.calls, 3u);
+  EXPECT_EQ(t.tokens.input, 1844 + 1000 + 10);
+  EXPECT_EQ(t.tokens.output, 356 + 200 + 5);
+  EXPECT_EQ(t.tokens.cache_read, 30112 + 300);
+  EXPECT_EQ(t.tokens.cache_write_5m, 20);
+  EXPECT_EQ(t.reported_pico, 33'176'000'000 + 12'300'000'000) << "each source's own cost, exact";
+  EXPECT_EQ(stats.logged_in_transcripts, 1u);
+  EXPECT_EQ(stats.malformed, 2u) << "the record without a model and the cut-off line";
+  // By provider, model and day, each call under the agent its line names.
+  const auto rows =
+      costs::period_rows(ledger, costs::report_period::day, costs::time_zone::named("UTC"),
+                         costs::price_table::load_default(), {});
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].period, "2026-10-14");
+  EXPECT_EQ(rows[0].vendor, "anthropic");
+  EXPECT_EQ(rows[0].agent, "main");
+  EXPECT_EQ(rows[1].period, "2026-10-14");
+  EXPECT_EQ(rows[1].vendor, "openai");
+  EXPECT_EQ(rows[1].model, "gpt-5.5");
+  EXPECT_EQ(rows[1].agent, "ops");
+  EXPECT_EQ(rows[1].calls, 1);
+  EXPECT_EQ(rows[2].period, "2026-10-15");
+  EXPECT_EQ(rows[2].vendor, "anthropic");
+  EXPECT_EQ(rows[2].model, "claude-opus-4-7");
+  EXPECT_EQ(rows[2].agent, "ops");
+}
+
+TEST(openclaw_local_test, a_logged_call_read_before_its_transcript_is_counted_once_after) {
+  temp_home home;
+  home.write(".openclaw/logs/openclaw.log", logged("c41d7e2a", transcript_usage, 1791964689655));
+  EXPECT_EQ(totals(home.scan(), local_source::openclaw).calls, 1u) << "no transcript yet";
+  home.write(sessions + "c41d7e2a.jsonl", header + model_change + assistant);
+  costs::scan_stats stats;
+  const auto after = totals(home.scan({}, &stats), local_source::openclaw);
+  EXPECT_EQ(after.calls, 1u);
+  EXPECT_EQ(after.reported_pico, 33'176'000'000) << "the transcript's record, not the log's";
+  EXPECT_EQ(stats.logged_in_transcripts, 1u);
+  // Remembered: the next scans read nothing new and still count it once.
+  EXPECT_EQ(totals(home.scan(), local_source::openclaw).calls, 1u);
+  home.append(".openclaw/logs/openclaw.log",
+              logged("later", R"({"input":1,"output":2})", 1791964700000));
+  EXPECT_EQ(totals(home.scan(), local_source::openclaw).calls, 2u);
+}
+
+TEST(openclaw_local_test, openclaw_log_path_names_a_log_file_or_a_directory_of_rolling_logs) {
+  temp_home home;  // no ~/.openclaw at all: the log alone is read
+  home.write("tmp/openclaw/openclaw-2026-10-14.log",
+             logged("a", R"({"input":1,"output":1})", 1791964689655));
+  home.write("tmp/openclaw/openclaw-2026-10-15.log",
+             logged("b", R"({"input":2,"output":2})", 1792051089655));
+  home.write("tmp/openclaw/notes.txt", logged("c", R"({"input":4,"output":4})", 1792051089655));
+  home.write(".openclaw/logs/openclaw.log",
+             logged("d", R"({"input":8,"output":8})", 1792051089655));
+  struct log_path {
+    explicit log_path(const std::string& p) { setenv("OPENCLAW_LOG_PATH", p.c_str(), 1); }
+    ~log_path() { unsetenv("OPENCLAW_LOG_PATH"); }
+  };
+  {
+    log_path set((home.path() / "tmp/openclaw").string());
+    const auto t = totals(home.scan({}, nullptr, true), local_source::openclaw);
+    EXPECT_EQ(t.calls, 2u) << "the directory's openclaw*.log files, in place of the default";
+    EXPECT_EQ(t.tokens.input, 3);
+  }
+  {
+    log_path set((home.path() / "tmp/openclaw/openclaw-2026-10-15.log").string());
+    EXPECT_EQ(totals(home.scan({}, nullptr, true), local_source::openclaw).tokens.input, 2);
+  }
+  EXPECT_EQ(totals(home.scan({}, nullptr, true), local_source::openclaw).tokens.input, 8)
+      << "unset: ~/.openclaw/logs/openclaw.log";
+}

@@ -56,6 +56,8 @@ struct local_entry {
   static constexpr std::uint8_t sidechain = 1;
   static constexpr std::uint8_t fast = 2;
   static constexpr std::uint8_t has_speed = 4;
+  /// From OpenClaw's gateway log: dropped once its session's transcript is read (which has it).
+  static constexpr std::uint8_t from_gateway_log = 8;
 };
 
 struct scan_stats {
@@ -66,6 +68,8 @@ struct scan_stats {
   std::uint64_t malformed = 0;     ///< skipped: not JSON, cut off, or missing required fields
   std::uint64_t new_entries = 0;
   std::uint64_t replaced_entries = 0;  ///< a later copy of a call won (streamed total, parent)
+  /// Calls from OpenClaw's gateway log set aside because their session's transcript holds them.
+  std::uint64_t logged_in_transcripts = 0;
   /// Why the remembered ledger was set aside and rebuilt from the logs ("written by another
   /// version", "damaged"), empty when it was used or there was none.
   std::string ledger_rebuilt;
@@ -111,6 +115,8 @@ class local_ledger {
   bool load_more(const std::filesystem::path& file, std::string* why = nullptr);
   /// Room for `entries` calls in all, so loading several files grows the ledger once.
   void reserve(std::size_t entries);
+  /// Removes the calls `drop` picks. @returns how many.
+  std::size_t erase_if(const std::function<bool(const local_entry&)>& drop);
 
  private:
   std::int64_t find(std::uint64_t key) const;

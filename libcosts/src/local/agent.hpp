@@ -89,5 +89,11 @@ extern const local_agent claude_agent;
 extern const local_agent codex_agent;
 extern const local_agent openclaw_agent;
 extern const local_agent gemini_agent;
+/// The format of OpenClaw's gateway log, whose files OpenClaw's discovery adds.
+extern const local_agent openclaw_gateway_format;
+/// The gateway log files to read beside the transcripts under `state_root` (~/.openclaw):
+/// OPENCLAW_LOG_PATH (a file, or a directory of openclaw*.log) when set, else
+/// <root>/logs/openclaw.log and <root>/openclaw.log where they exist.
+std::vector<std::filesystem::path> openclaw_gateway_logs(const std::filesystem::path& state_root);
 
 }  // namespace costs::detail

@@ -240,6 +240,15 @@ void local_ledger::reserve(std::size_t entries) {
   entries_.reserve(entries);
 }
 
+std::size_t local_ledger::erase_if(const std::function<bool(const local_entry&)>& drop) {
+  const auto kept = std::remove_if(entries_.begin(), entries_.end(), drop);
+  const auto removed = static_cast<std::size_t>(entries_.end() - kept);
+  if (removed == 0) return 0;
+  entries_.erase(kept, entries_.end());
+  rebuild_index();  // positions moved
+  return removed;
+}
+
 bool local_ledger::load_more(const std::filesystem::path& file, std::string* why) {
   const std::size_t before = entries_.size();
   auto refuse = [&](const char* reason) {

@@ -72,6 +72,10 @@ void parse_openclaw_line(std::string_view line, std::uint64_t offset, const file
                          file_context& ctx, file_batch& out, simdjson::ondemand::parser& parser);
 void parse_gemini_line(std::string_view line, std::uint64_t offset, const file_info& file,
                        file_context& ctx, file_batch& out, simdjson::ondemand::parser& parser);
+/// OpenClaw's gateway log: tslog lines that carry a model.usage record (gateway_log.cpp).
+void parse_openclaw_gateway_line(std::string_view line, std::uint64_t offset, const file_info& file,
+                                 file_context& ctx, file_batch& out,
+                                 simdjson::ondemand::parser& parser);
 /// A legacy Gemini session: one JSON document holding a messages array.
 void parse_gemini_document(std::string_view doc, const file_info& file, file_batch& out,
                            simdjson::ondemand::parser& parser);

@@ -10,6 +10,7 @@
 #include <deque>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 
 #include "costs/error.hpp"
 #include "costs/local_usage.hpp"
@@ -112,11 +113,13 @@ job_result run_job(const job& j, const local_agent& owner, worker_state& w) {
       break;
     }
   }
-  if (f.format != nullptr) {  // the owner's call, though another agent wrote it down
+  // The owner's call, though another agent wrote it down; a file of no one agent (the gateway
+  // log) keeps the agent each record names.
+  if (f.format != nullptr) {
     const std::uint32_t agent = r.batch.intern(f.agent);
     for (auto& e : r.batch.entries) {
       e.source = owner.source;
-      e.agent = agent;
+      if (!f.agent.empty()) e.agent = agent;
     }
   }
   return r;
@@ -276,6 +279,24 @@ local_ledger local_ledger::scan(const scan_options& options, scan_stats* stats) 
   std::vector<job> jobs;
   for (auto& src : scans) plan(src, jobs);  // after every discover: jobs point into files
   run_jobs(jobs, options, ledger, s);
+  // A gateway-log call whose session has a transcript is in the transcript too, with its entry
+  // id: the transcript counts it. Done over the whole ledger each scan, so it holds whichever
+  // of the two was read first.
+  auto logged = [](const local_entry& e) {
+    return e.source == local_source::openclaw && (e.flags & local_entry::from_gateway_log) != 0;
+  };
+  if (std::any_of(ledger.entries().begin(), ledger.entries().end(), logged)) {
+    std::unordered_set<std::uint32_t> transcribed;
+    for (const local_entry& e : ledger.entries())
+      if (e.source == local_source::openclaw && !logged(e)) transcribed.insert(e.session);
+    const std::size_t dropped = ledger.erase_if([&](const local_entry& e) {
+      return logged(e) && e.session != 0 && transcribed.count(e.session) != 0;
+    });
+    s.logged_in_transcripts += dropped;
+    if (dropped != 0)
+      for (auto& src : scans)
+        if (src.agent->source == local_source::openclaw) src.changed = true;
+  }
   if (!stateful) return ledger;
   // Each agent whose files changed rewrites its own ledger, then the cursors that point past
   // what it holds: a crash in between re-reads a little, and the keys make that harmless.

@@ -1,6 +1,6 @@
 // OpenClaw's agents: agents/<agent>/sessions/*.jsonl (live, reset and deleted archives), each
-// agent's SQLite store, and the Codex rollouts of turns run through the Codex app-server
-// (local-formats.md 4).
+// agent's SQLite store, the Codex rollouts of turns run through the Codex app-server
+// (local-formats.md 4), and the gateway log (gateway_log.cpp).
 #include <fstream>
 #include <iterator>
 #include <unordered_map>
@@ -23,7 +23,11 @@ std::vector<fs::path> roots() {
   for (const char* legacy : {".clawdbot", ".moltbot", ".moldbot"})
     listed.push_back((home / legacy).string());
   for (const fs::path p : listed)
-    if (is_dir(p / "agents")) keep_root(out, p);
+    if (is_dir(p / "agents") || !openclaw_gateway_logs(p).empty()) keep_root(out, p);
+  // A gateway log named by OPENCLAW_LOG_PATH is read even where no state directory exists.
+  if (out.empty())
+    if (const auto logs = openclaw_gateway_logs({}); !logs.empty())
+      keep_root(out, logs.front().parent_path());
   return out;
 }
 
@@ -64,6 +68,8 @@ std::unordered_map<std::string, std::string> session_tasks(const fs::path& sessi
 void discover(const fs::path& root, file_list& out) {
   auto& files = out.files();
   std::error_code ec;
+  for (const auto& log : openclaw_gateway_logs(root))  // a log named twice is read once
+    if (out.add(log, file_kind::jsonl)) files.back().format = &openclaw_gateway_format;
   for (const auto& agent_dir : fs::directory_iterator(root / "agents", ec)) {
     if (!agent_dir.is_directory(ec)) continue;
     const std::string agent = agent_dir.path().filename().string();
@@ -114,12 +120,13 @@ bool read_document(const found_file& found, const file_info& info, file_batch& o
 }  // namespace
 
 // Every line: the model comes from model_change and model-snapshot lines.
-const local_agent openclaw_agent{local_source::openclaw,
-                                 "~/.openclaw/agents (or OPENCLAW_STATE_DIR)",
-                                 "",
-                                 roots,
-                                 discover,
-                                 parse_openclaw_line,
-                                 read_document};
+const local_agent openclaw_agent{
+    local_source::openclaw,
+    "~/.openclaw/agents (or OPENCLAW_STATE_DIR) and its gateway log (OPENCLAW_LOG_PATH)",
+    "",
+    roots,
+    discover,
+    parse_openclaw_line,
+    read_document};
 
 }  // namespace costs::detail
