@@ -41,6 +41,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string since_flag;
   std::string zone_flag;
   int days = 0;
+  int retention_days = -1;
   bool dry_run = false;
   bool as_json = false;
   bool api_only = false, local_only = false;
@@ -56,6 +57,9 @@ int run_command(const std::vector<std::string>& args) {
       "dry-run", po::bool_switch(&dry_run), "collect and print, write nothing")(
       "api-only", po::bool_switch(&api_only), "only the providers' billing APIs")(
       "local-only", po::bool_switch(&local_only), "only the agents' local logs")(
+      "history-retention-days", po::value(&retention_days)->value_name("N"),
+      "keep snapshots' raw responses N days, then null them (default "
+      "COSTS_HISTORY_RETENTION_DAYS, else 90; 0 keeps them; daily rows are always kept)")(
       "log-file", po::value(&log_file)->value_name("FILE"),
       "append output to FILE, rotated at 1 MiB keeping 3 (scheduled runs use this)")(
       "json", po::bool_switch(&as_json), "print a machine-readable summary");
@@ -76,6 +80,7 @@ int run_command(const std::vector<std::string>& args) {
   run.api_only = api_only;
   run.local_only = local_only;
   run.dry_run = dry_run;
+  if (vm.count("history-retention-days")) run.history_retention_days = retention_days;
   if (!since_flag.empty()) run.since = civil_day::parse(since_flag);
   if (days > 0)
     run.since = civil_day::from_days_since_epoch(utc_day(now()).days_since_epoch() - days + 1);
@@ -101,6 +106,7 @@ int run_command(const std::vector<std::string>& args) {
                                 {"sync_log", report.written.log}}},
                               {"failed_providers", failed},
                               {"alert_failures", report.alert_failures},
+                              {"raw_responses_pruned", report.raw_responses_pruned},
                               {"alerts", nlohmann::json::array()},
                               {"duration_seconds", report.seconds}};
     for (const auto& o : report.providers)
@@ -133,6 +139,9 @@ int run_command(const std::vector<std::string>& args) {
                           : "wrote " + std::to_string(report.written.snapshots) +
                                 " snapshot(s) to " + redact_url(target))
               << '\n';
+    if (report.raw_responses_pruned > 0)
+      std::cout << "retention: nulled the raw responses of " << report.raw_responses_pruned
+                << " snapshot(s) past the retention period (their figures are kept)\n";
     if (report.alert_failures > 0)
       std::cout << report.alert_failures
                 << " alert delivery(ies) failed (above); they are kept and retried next run\n";

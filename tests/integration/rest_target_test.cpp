@@ -92,6 +92,41 @@ TEST_F(rest_target_test, two_runs_through_rest_leave_the_daily_tables_as_one_run
   EXPECT_EQ((first.out + first.err + second.out + second.err).find("CANARY"), std::string::npos);
 }
 
+// The sync prunes raw responses past the retention period through Supabase too (a function
+// called over rpc/), and only those.
+TEST_F(rest_target_test, a_run_through_rest_prunes_raw_responses_past_the_retention_period) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(R"sql(
+      insert into public.usage_snapshots (provider, source, fetched_at, raw_response)
+      select 'openrouter', 'api', now() - interval '100 days' - n * interval '1 minute',
+             jsonb_build_object('n', n)
+        from generate_series(1, 1500) n;
+      insert into public.usage_snapshots (provider, source, fetched_at, raw_response)
+        values ('openrouter', 'api', now() - interval '80 days', '{"recent": true}');)sql");
+    tx.commit();
+  }
+  const auto r = run(service_key);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("nulled the raw responses of 1500 snapshot(s)"), std::string::npos) << r.out;
+  auto c = db_.connect();
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(tx.exec1("select count(*) from public.usage_snapshots where raw_response is null")[0]
+                .as<int>(),
+            1500);
+  EXPECT_EQ(tx.exec1("select count(*) from public.usage_snapshots "
+                     "where raw_response = '{\"recent\": true}'")[0]
+                .as<int>(),
+            1)
+      << "80 days old is inside the default 90";
+  // The anon key may not call it.
+  costs::target_options as_anon;
+  as_anon.rest_key = anon_key;
+  EXPECT_THROW(costs::open_target(rest_.base(), as_anon)->prune_raw_responses(costs::now(), 10),
+               costs::store_error);
+}
+
 TEST_F(rest_target_test, the_anon_key_is_refused_by_row_level_security_and_nothing_is_lost) {
   const auto r = run(anon_key);
   EXPECT_EQ(r.exit_code, 1);
@@ -152,7 +187,8 @@ TEST_F(rest_target_test, the_official_supabase_client_agrees_with_the_stand_in) 
                             << "\n(tests/rest needs `npm install`; scripts/test does it)";
   EXPECT_NE(
       r.out.find(
-          "supabase-js: upsert, select, insert/update/delete with is(null), and the anon refusal"),
+          "supabase-js: upsert, select, insert/update/delete with is(null), rpc, and the anon "
+          "refusals"),
       std::string::npos)
       << r.out << r.err;
 }

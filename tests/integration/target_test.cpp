@@ -126,6 +126,77 @@ TEST_F(target_test, a_row_the_table_refuses_is_a_bad_value_that_names_its_rule) 
   EXPECT_GT(t->add_budget(b), 0) << "the same target writes on afterwards";
 }
 
+// Retention nulls old raw responses a batch at a time, oldest first, through the partial index
+// of snapshots that still have one; figures, newer snapshots and daily rows stay.
+TEST_F(target_test, retention_prunes_old_raw_responses_in_batches_through_an_index) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    // 20,000 pruned long ago, 2,500 old ones still holding their answer, 10 recent ones.
+    tx.exec(R"sql(
+      insert into public.usage_snapshots (provider, source, fetched_at, total_cost_usd, raw_response)
+      select 'openrouter', 'api', timestamptz '2025-01-01' + n * interval '1 minute', 1, null
+        from generate_series(1, 20000) n;
+      insert into public.usage_snapshots (provider, source, fetched_at, total_cost_usd, raw_response)
+      select 'openrouter', 'api', timestamptz '2026-06-01' + n * interval '1 minute', 2,
+             jsonb_build_object('n', n)
+        from generate_series(1, 2500) n;
+      insert into public.usage_snapshots (provider, source, fetched_at, total_cost_usd, raw_response)
+      select 'deepseek', 'api', timestamptz '2026-11-30' + n * interval '1 hour', 3, '{"kept": true}'
+        from generate_series(1, 10) n;
+      analyze public.usage_snapshots;)sql");
+    // The batch's query walks the index; it never reads the whole table.
+    const std::string plan =
+        tx.exec1(
+              "explain (format json) select s.id from public.usage_snapshots s "
+              "where s.raw_response is not null and s.fetched_at < '2026-09-01' "
+              "order by s.fetched_at limit 1000")[0]
+            .as<std::string>();
+    EXPECT_NE(plan.find("usage_snapshots_raw_kept_idx"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << plan;
+    tx.commit();
+  }
+  // As the sync writes (service_role): it may prune, through the function only.
+  auto writer = costs::open_target(as_role(db_.url(), "service_role"));
+  const auto cutoff = costs::parse_timestamp("2026-09-01T00:00:00Z");
+  EXPECT_EQ(writer->prune_raw_responses(cutoff, 1000), 1000);
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    // Oldest first: the first 1,000 old ones went, the rest wait for the next batch.
+    EXPECT_EQ(tx.exec1("select count(*) from public.usage_snapshots where raw_response is null "
+                       "and fetched_at <= timestamptz '2026-06-01' + interval '1000 minutes' "
+                       "and total_cost_usd = 2")[0]
+                  .as<int>(),
+              1000);
+  }
+  EXPECT_EQ(writer->prune_raw_responses(cutoff, 1000), 1000);
+  EXPECT_EQ(writer->prune_raw_responses(cutoff, 1000), 500);
+  EXPECT_EQ(writer->prune_raw_responses(cutoff, 1000), 0);
+  auto c = db_.connect();
+  pqxx::work tx(c);
+  EXPECT_EQ(tx.exec1("select count(*) from public.usage_snapshots where raw_response is not null "
+                     "and fetched_at < '2026-09-01'")[0]
+                .as<int>(),
+            0);
+  EXPECT_EQ(tx.exec1("select count(*) from public.usage_snapshots "
+                     "where raw_response = '{\"kept\": true}'")[0]
+                .as<int>(),
+            10)
+      << "newer snapshots keep their answer";
+  EXPECT_EQ(
+      tx.exec1("select count(*) from public.usage_snapshots where total_cost_usd = 2")[0].as<int>(),
+      2500)
+      << "pruned snapshots keep their figures";
+  EXPECT_EQ(tx.exec1("select count(*) from public.cost_daily")[0].as<int>(), 3)
+      << "daily rows are never pruned";
+  tx.abort();
+  // The read-only role may not prune.
+  EXPECT_THROW(
+      costs::open_target(as_role(db_.url(), "costs_reader"))->prune_raw_responses(cutoff, 1000),
+      costs::store_error);
+}
+
 TEST_F(target_test, a_query_stuck_behind_a_lock_ends_at_the_statement_timeout) {
   auto locker = db_.connect();
   pqxx::work hold(locker);

@@ -57,8 +57,15 @@ check(Array.isArray(after) && after.length === 0, `updated row is delivered: ${J
 const { data: removed, error: deleteError } = await service.from('budgets').delete().eq('id', id).select();
 check(!deleteError && removed?.length === 1, `delete ... select(): ${JSON.stringify(deleteError ?? removed)}`);
 
+// Retention, as the sync calls it: a function by name with named arguments (rpc/<name>).
+const { data: pruned, error: rpcError } = await service.rpc('prune_raw_responses',
+  { before: '2000-01-01T00:00:00Z', batch: 10 });
+check(!rpcError && pruned === 0, `rpc returns the function's integer: ${JSON.stringify(rpcError ?? pruned)}`);
+const { error: anonRpc } = await anon.rpc('prune_raw_responses', { before: '2000-01-01T00:00:00Z', batch: 10 });
+check(anonRpc && anonRpc.code === '42501', `anon must not prune, got ${JSON.stringify(anonRpc)}`);
+
 if (failures.length) {
   console.error(failures.join('\n'));
   process.exit(1);
 }
-console.log('supabase-js: upsert, select, insert/update/delete with is(null), and the anon refusal behave as against PostgREST');
+console.log('supabase-js: upsert, select, insert/update/delete with is(null), rpc, and the anon refusals behave as against PostgREST');

@@ -81,6 +81,7 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
   constexpr std::string_view prefix = "/rest/v1/";
   if (path.rfind(prefix, 0) != 0) return error(404, "PGRST000", "not a PostgREST path");
   const std::string table = path.substr(prefix.size());
+  if (table.rfind("rpc/", 0) == 0) return call_function(request, role, table.substr(4));
   if (!plain_name(table))
     return error(404, "PGRST205", "Could not find the table in the schema cache");
   std::map<std::string, std::string> params;
@@ -212,6 +213,36 @@ fake_response postgrest_standin::handle(const recorded_request& request) {
     return error(role == "anon" ? 401 : 403, "42501", "permission denied for table " + table);
   } catch (const pqxx::unique_violation& e) {
     return error(409, "23505", e.what());
+  } catch (const pqxx::sql_error& e) {
+    return error(400, e.sqlstate().empty() ? "22000" : e.sqlstate(), e.what());
+  }
+}
+
+fake_response postgrest_standin::call_function(const recorded_request& request,
+                                               const std::string& role, const std::string& name) {
+  if (request.method != "POST") return error(405, "PGRST117", "Unsupported HTTP method");
+  const json args =
+      request.body.empty() ? json::object() : json::parse(request.body, nullptr, false);
+  if (!plain_name(name) || !args.is_object())
+    return error(400, "PGRST102", "Empty or invalid json");
+  try {
+    pqxx::work tx(db_);
+    if (!tx.exec_params1("select to_regproc('public.' || $1) is not null", name)[0].as<bool>())
+      return error(404, "PGRST202",
+                   "Could not find the function public." + name + " in the schema cache");
+    tx.exec("set local role " + role);
+    // Named arguments, each a literal the function's signature gives its type, as PostgREST does.
+    std::string call;
+    for (const auto& [k, v] : args.items()) {
+      if (!plain_name(k)) return error(400, "PGRST202", "bad argument " + k);
+      call += (call.empty() ? "" : ", ") + k + " => " +
+              (v.is_null() ? "null" : tx.quote(v.is_string() ? v.get<std::string>() : v.dump()));
+    }
+    const auto r = tx.exec1("select to_json(public." + name + "(" + call + "))::text");
+    tx.commit();
+    return {200, r[0].c_str()};
+  } catch (const pqxx::insufficient_privilege&) {
+    return error(role == "anon" ? 401 : 403, "42501", "permission denied for function " + name);
   } catch (const pqxx::sql_error& e) {
     return error(400, e.sqlstate().empty() ? "22000" : e.sqlstate(), e.what());
   }

@@ -24,6 +24,9 @@ class postgrest_standin {
 
  private:
   fake_response handle(const recorded_request& request);
+  /// POST rpc/<name> with named arguments as a JSON object: the function's result as JSON.
+  fake_response call_function(const recorded_request& request, const std::string& role,
+                              const std::string& name);
   std::mutex mutex_;
   pqxx::connection db_;
   std::string service_key_, anon_key_;

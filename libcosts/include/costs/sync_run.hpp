@@ -33,6 +33,10 @@ struct sync_options {
   /// The run's id in the sync log; empty means a new one. A caller that answers with the id
   /// before the run ends (the server's sync trigger) chooses it.
   std::string run_id;
+  /// Days a snapshot keeps its raw response; older ones are nulled after the write, at most
+  /// 100,000 a run in batches of 1,000 (daily rows are kept for good). Unset means
+  /// COSTS_HISTORY_RETENTION_DAYS, else 90; 0 keeps them for good.
+  std::optional<int> history_retention_days;
   /// How long one provider may take; past it the provider is reported as failed and the run
   /// goes on. Zero means COSTS_PROVIDER_DEADLINE_SECONDS, else 120 s.
   std::chrono::seconds provider_deadline{0};
@@ -75,6 +79,7 @@ struct run_report {
   std::optional<store_error> write_failure;
   std::vector<alert_sent> alerts;
   int alert_failures = 0;  ///< deliveries (and Notion rows) that failed and are retried next run
+  std::int64_t raw_responses_pruned = 0;  ///< snapshots whose raw response retention nulled
   std::vector<std::string> notices;
   double seconds = 0;
 

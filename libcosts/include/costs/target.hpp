@@ -242,6 +242,11 @@ class target {
   /// a run resent whole after a failure adds nothing twice. @throws costs::store_error.
   virtual write_summary write(const sync_batch& batch) = 0;
 
+  /// Retention: nulls the raw responses of at most `batch` snapshots fetched before `before`,
+  /// oldest first, through an index of those that still have one (never a scan of the table).
+  /// @returns how many; fewer than `batch` means none older are left.
+  virtual std::int64_t prune_raw_responses(timestamp before, int batch) = 0;
+
   /// Records reported calls, each once by its id (in the batch and across batches), and adds
   /// the new ones to the daily and hourly rows of the provider "agent_reports", in one
   /// transaction. @returns how many were new.

@@ -624,6 +624,16 @@ class postgres_target final : public target {
     }
   }
 
+  std::int64_t prune_raw_responses(timestamp before, int batch) override {
+    std::int64_t pruned = 0;
+    write("pruning raw responses", [&](pqxx::work& tx) {
+      pruned = tx.exec_params1("select public.prune_raw_responses($1::timestamptz, $2)",
+                               format_timestamp(before), batch)[0]
+                   .as<std::int64_t>();
+    });
+    return pruned;
+  }
+
   std::vector<budget_record> budget_records() override {
     std::vector<budget_record> out;
     read("the budgets", [&](pqxx::transaction_base& tx) {

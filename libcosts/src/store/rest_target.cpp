@@ -191,6 +191,13 @@ class rest_target final : public target {
   std::vector<sync_row> sync_log(int, bool) override { unsupported("the sync log"); }
 
   write_summary write(const sync_batch& batch) override { return write_batch_rest(client_, batch); }
+  // PostgREST calls a function by name with its arguments as JSON: rpc/<name>.
+  std::int64_t prune_raw_responses(timestamp before, int batch) override {
+    const json pruned = client_.call("POST", "rpc/prune_raw_responses",
+                                     json{{"before", format_timestamp(before)}, {"batch", batch}},
+                                     "", "pruning raw responses");
+    return pruned.is_number_integer() ? pruned.get<std::int64_t>() : 0;
+  }
   std::int64_t record_calls(const std::vector<reported_call>&) override {
     unsupported("recording reported calls");
   }

@@ -44,6 +44,22 @@ std::string host_name() {
   return "localhost";
 }
 
+// A number of days from the environment or config file; 0 and more.
+int days_setting(const char* name, int fallback) {
+  const auto v = setting(name);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    const long n = std::stol(*v, &used);
+    if (used == v->size() && n >= 0 && n <= 36500) return static_cast<int>(n);
+  } catch (const std::exception&) {
+  }
+  throw config_error("sync.bad_setting", std::string(name) +
+                                             " must be a whole number of days (0 keeps "
+                                             "everything), not '" +
+                                             *v + "'");
+}
+
 std::chrono::seconds seconds_setting(const char* name, std::chrono::seconds given,
                                      std::chrono::seconds fallback) {
   if (given.count() > 0) return given;
@@ -248,6 +264,26 @@ class runner {
     }
   }
 
+  // Raw responses past the retention period are nulled a bounded batch at a time, each batch
+  // its own short transaction; what one run leaves, the next continues. A failure is a notice:
+  // the figures are written, and nothing is lost by pruning later.
+  void retain(int days) {
+    if (days <= 0) return;
+    constexpr int batch = 1000, most_batches = 100;
+    const timestamp before = now() - std::chrono::hours(24LL * days);
+    try {
+      const auto db = open_db();
+      for (int i = 0; i < most_batches; ++i) {
+        const std::int64_t pruned = db->prune_raw_responses(before, batch);
+        report_.raw_responses_pruned += pruned;
+        if (pruned < batch) break;
+      }
+    } catch (const store_error& e) {
+      notice("raw responses older than " + std::to_string(days) +
+             " days were not pruned this run (" + e.message() + "); the next run tries again");
+    }
+  }
+
   // Fires what the budgets call for and hands each alert to its channels. Failed deliveries
   // stay pending and go out on the next run.
   void send_alerts(budget_book& book, civil_day today) {
@@ -391,6 +427,11 @@ run_report sync_run(const sync_options& options) {
                                       std::chrono::seconds(120));
   const auto lock_wait =
       seconds_setting("COSTS_LOCK_WAIT_SECONDS", options.lock_wait, std::chrono::seconds(600));
+  const int retention_days = options.history_retention_days
+                                 ? *options.history_retention_days
+                                 : days_setting("COSTS_HISTORY_RETENTION_DAYS", 90);
+  if (retention_days < 0)
+    throw config_error("sync.bad_setting", "the history retention is a number of days, 0 or more");
 
   run_report report;
   report.dry_run = options.dry_run;
@@ -423,7 +464,10 @@ run_report sync_run(const sync_options& options) {
   sync_batch batch = r.collect(in, keys, budget);
   if (!options.dry_run) {
     r.write(batch);
-    if (!report.write_failure) r.judge(in->zone);
+    if (!report.write_failure) {
+      r.judge(in->zone);
+      r.retain(retention_days);
+    }
   }
   report.seconds = std::chrono::duration<double>(steady::now() - started).count();
   return report;
