@@ -3,8 +3,10 @@
 # installs only what is missing. Debian/Ubuntu use apt; macOS gets the Homebrew line to run.
 set -euo pipefail
 
-with_tests=false
+with_tests=false with_bench=false
 [ "${1:-}" = "--test" ] && with_tests=true
+# --bench: what scripts/bench-server runs (wrk, and the FastAPI peer from Debian's packages).
+[ "${1:-}" = "--bench" ] && with_bench=true
 
 case "$(uname -s)" in
   Linux)
@@ -16,6 +18,7 @@ case "$(uname -s)" in
           nlohmann-json3-dev libboost-program-options-dev libcurl4-openssl-dev libsimdjson-dev
           libsqlite3-dev libzstd-dev libssl-dev "$pg")
     $with_tests && want+=(googletest libgtest-dev python3 chromium)
+    $with_bench && want+=(wrk python3-fastapi python3-uvicorn python3-asyncpg)
     missing=()
     for p in "${want[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
