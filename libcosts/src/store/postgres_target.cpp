@@ -329,12 +329,25 @@ void prepare_statements(pqxx::connection& c) {
      where id = $1)sql");
   c.prepare("known_agents",
             "select distinct agent from public.usage_daily where agent <> '' order by 1");
+  // Each provider's newest row: a skip scan of cost_sync_log_provider_finished_idx (one short
+  // descent per provider), where distinct on would sort the whole log on every request.
   c.prepare("last_syncs", R"sql(
-    select distinct on (provider) provider, host, status,
-           )sql" ISO("started_at") R"sql( as started_at,
-           )sql" ISO("finished_at") R"sql( as finished_at, rows_written,
-           coalesce(error, '') as error, coalesce(run_id, '') as run_id
-      from public.cost_sync_log order by provider, finished_at desc)sql");
+    with recursive providers (provider) as (
+      (select provider from public.cost_sync_log order by provider limit 1)
+      union all
+      select (select s.provider from public.cost_sync_log s
+               where s.provider > p.provider order by s.provider limit 1)
+        from providers p where p.provider is not null)
+    select l.provider, l.host, l.status,
+           )sql" ISO("l.started_at") R"sql( as started_at,
+           )sql" ISO("l.finished_at") R"sql( as finished_at, l.rows_written,
+           coalesce(l.error, '') as error, coalesce(l.run_id, '') as run_id
+      from providers p
+      cross join lateral (select * from public.cost_sync_log s
+                           where s.provider = p.provider
+                           order by s.finished_at desc limit 1) l
+     where p.provider is not null
+     order by l.provider)sql");
   c.prepare("sync_log", R"sql(
     select )sql" ISO("started_at") R"sql( as started_at,
            )sql" ISO("finished_at") R"sql( as finished_at,
@@ -342,7 +355,8 @@ void prepare_statements(pqxx::connection& c) {
            coalesce(run_id, '') as run_id
       from public.cost_sync_log
      where $2 or status not in ('not_configured', 'unavailable')
-     order by started_at desc, id desc limit $1)sql");
+     -- the column, not the text alias of the same name: the index gives this order
+     order by cost_sync_log.started_at desc, id desc limit $1)sql");
 }
 
 #undef ISO
