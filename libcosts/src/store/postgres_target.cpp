@@ -64,12 +64,26 @@ void prepare_statements(pqxx::connection& c) {
   // The log names the machine that ran the sync; account-wide API data has host '', so a log
   // row's host counts only for the local sources ($1, the keys of local providers).
   c.prepare("latest", R"sql(
-    with newest_sync as (
+    with recursive log_pairs (provider, host) as (  -- every (provider, host) in the log, by
+      (select provider, host from public.cost_sync_log  -- one descent of the pair index each
+        order by provider, host limit 1)
+      union all
+      select next_pair.provider, next_pair.host
+        from log_pairs p
+        cross join lateral (select s.provider, s.host from public.cost_sync_log s
+                             where (s.provider, s.host) > (p.provider, p.host)
+                             order by s.provider, s.host limit 1) next_pair),
+    newest_sync as (  -- each pair's newest of the last 8 days; older news: a dead badge
       select distinct on (provider, data_host) provider, data_host as host, status,
              coalesce(error, '') as error, finished_at
-        from (select *, case when provider = any($1::text[]) then host else '' end as data_host
-                from public.cost_sync_log
-               where started_at > now() - interval '8 days') recent  -- older news: a dead badge
+        from (select l.*, case when l.provider = any($1::text[]) then l.host else '' end as data_host
+                from log_pairs p
+                cross join lateral (select s.provider, s.host, s.status, s.error, s.finished_at,
+                                           s.started_at, s.id
+                                      from public.cost_sync_log s
+                                     where s.provider = p.provider and s.host = p.host
+                                       and s.started_at > now() - interval '8 days'
+                                     order by s.started_at desc, s.id desc limit 1) l) recent
        order by provider, data_host, started_at desc, id desc),
     rows as (
       select l.provider, l.source, l.host, l.fetched_at,
