@@ -25,7 +25,8 @@ async function read(config, path) {
     });
   } catch (err) {
     throw new Error(
-        `costs-server at ${base} cannot be reached (${err.cause?.code ?? err.name}); ` +
+        `costs-server at ${base} cannot be reached (${
+            err.cause?.code ?? err.cause?.errors?.[0]?.code ?? err.message}); ` +
         'start it (scripts/run) or set costsApiUrl');
   }
   const body = await response.json().catch(() => null);
@@ -110,6 +111,48 @@ export async function providers(config) {
   };
 }
 
+const money = (value, currency = 'USD') => value === null || value === undefined ? 'unpriced' :
+    currency === 'USD' ? `$${value.toFixed(2)}` :
+                         `${value.toFixed(2)} ${currency}`;
+
+/** /tokens and `openclaw tokens`: each balance and how long it lasts, in a few short lines. */
+export async function tokensText(config) {
+  const s = await status(config);
+  const lines = s.providers.filter((p) => p.balance !== null).map((p) => {
+    const runway = p.runwayDays === null ? '' :
+                                           `, about ${Math.floor(p.runwayDays)} days at ` +
+            `${money(p.perDayUsd)}/day`;
+    return `${p.lowBalance ? 'LOW ' : ''}${p.label}: ${money(p.balance, p.currency)} left${runway}`;
+  });
+  if (lines.length === 0) lines.push('No provider reports a balance.');
+  lines.push(`Spending ${money(s.total.perDayUsd)}/day across providers (last 7 days).`);
+  return lines.join('\n');
+}
+
+/** /burn: spend per hour, day and week, and the providers that burn most. */
+export async function burnText(config) {
+  const s = await status(config);
+  const top = [...s.providers]
+                  .filter((p) => p.perDayUsd > 0)
+                  .sort((a, b) => b.perDayUsd - a.perDayUsd)
+                  .slice(0, 3)
+                  .map((p) => `${p.label} ${money(p.perDayUsd)}/day`);
+  return [
+    `Burn: ${money(s.total.perHourUsd)}/hour, ${money(s.total.perDayUsd)}/day, ` +
+        `${money(s.total.perWeekUsd)}/week (last 7 days).`,
+    top.length ? `Most: ${top.join(', ')}.` : 'Nothing spent in the last 7 days.'
+  ].join('\n');
+}
+
+// A chat reply that says what went wrong instead of failing silently.
+const reply = (make, config) => async () => {
+  try {
+    return {text: await make(config)};
+  } catch (err) {
+    return {text: `Token dashboard: ${err instanceof Error ? err.message : String(err)}`};
+  }
+};
+
 export default {
   id: 'token-dashboard',
   name: 'Token dashboard',
@@ -127,5 +170,48 @@ export default {
     method('token-dashboard.status', status);
     method('token-dashboard.history', history);
     method('token-dashboard.providers', providers);
+
+    // Chat: quick answers that bypass the model.
+    api.registerCommand({
+      name: 'tokens',
+      description: 'Balances and runway of every provider',
+      handler: reply(tokensText, config)
+    });
+    api.registerCommand({
+      name: 'burn',
+      description: 'Spend per hour, day and week',
+      handler: reply(burnText, config)
+    });
+
+    // `openclaw tokens`, `openclaw tokens history [--period weekly] [--days N]`.
+    api.registerCli(({program}) => {
+      const print = (make) => async (...args) => {
+        try {
+          console.log(await make(...args));
+        } catch (err) {
+          console.error(`openclaw tokens: ${err instanceof Error ? err.message : String(err)}`);
+          process.exitCode = 1;
+        }
+      };
+      const tokens = program.command('tokens')
+                         .description('Balances, burn and runway from costs-server')
+                         .action(print(() => tokensText(config)));
+      tokens.command('history')
+          .description('Spend per day, week or month and provider')
+          .option('--period <period>', 'daily, weekly or monthly', 'daily')
+          .option('--days <n>', 'how many days back', '30')
+          .action(print(async (opts) => {
+            const h = await history(config, {period: opts.period, days: Number(opts.days)});
+            return h.rows.map((r) => `${r.date}  ${r.provider.padEnd(16)} ${money(r.costUsd)}`)
+                       .join('\n') ||
+                'No spend in that period.';
+          }));
+    }, {
+      descriptors: [{
+        name: 'tokens',
+        description: 'Balances, burn and runway from costs-server',
+        hasSubcommands: true
+      }]
+    });
   },
 };

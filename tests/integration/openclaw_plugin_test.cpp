@@ -92,6 +92,30 @@ TEST_F(openclaw_plugin_test, the_gateway_answers_status_history_and_providers_fr
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
   const auto registered = nlohmann::json::parse(inspect.out.substr(inspect.out.find('{')));
   EXPECT_EQ(registered["plugin"]["status"], "loaded") << inspect.out;
+  // The chat replies /tokens and /burn are registered with the gateway's commands.
+  EXPECT_NE(inspect.out.find("\"tokens\""), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("\"burn\""), std::string::npos) << inspect.out;
+
+  // The CLI: `openclaw tokens` and `openclaw tokens history`, as the user types them.
+  const std::map<std::string, std::string> read_token = {{"COSTS_API_TOKEN", "CANARY-READ-TOKEN"}};
+  const auto tokens = oc({"tokens"}, read_token);
+  ASSERT_EQ(tokens.exit_code, 0) << tokens.out << tokens.err;
+  EXPECT_NE(tokens.out.find("OpenRouter: $40.00 left, about 20 days at $2.00/day"),
+            std::string::npos)
+      << tokens.out;
+  const auto daily_cli = oc({"tokens", "history", "--days", "3"}, read_token);
+  ASSERT_EQ(daily_cli.exit_code, 0) << daily_cli.out << daily_cli.err;
+  std::size_t rows = 0;
+  for (std::size_t i = 0; (i = daily_cli.out.find("openrouter", i)) != std::string::npos; ++i)
+    ++rows;
+  EXPECT_EQ(rows, 2u) << "yesterday and the day before; today has none: " << daily_cli.out;
+  EXPECT_NE(daily_cli.out.find("$2.00"), std::string::npos) << daily_cli.out;
+  // Without the token costs-server refuses, and the CLI says so in one line.
+  const auto refused = oc({"tokens"}, {{"COSTS_API_TOKEN", ""}});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("openclaw tokens: costs-server answered /api/costs/burn with 401"),
+            std::string::npos)
+      << refused.err;
 
   const std::string port = std::to_string(20000 + getpid() % 20000);
   child_process gateway(
