@@ -32,6 +32,13 @@ std::string text_of(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// "get" -> "GET", for the method badges.
+std::string upper(std::string_view method) {
+  std::string out;
+  for (char c : method) out += static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
 // "get /api/budgets/{id}" -> "get-api-budgets-id": a stable anchor per operation.
 std::string anchor(const std::string& method, const std::string& path) {
   std::string id = method;
@@ -105,10 +112,8 @@ void render_schema(const json& spec, const json& schema, std::string& out, int d
 
 void render_operation(const json& spec, const std::string& path, const std::string& method,
                       const json& op, std::string& out) {
-  std::string upper;
-  for (char c : method) upper += static_cast<char>(c - 'a' + 'A');
   out += "<section id=\"" + anchor(method, path) + "\"><h2><span class=\"m " + method + "\">" +
-         upper + "</span> <code>" + escape(path) + "</code></h2>";
+         upper(method) + "</span> <code>" + escape(path) + "</code></h2>";
   out += "<p>" + escape(text_of(op, "summary")) + "</p>";
   if (method == "get" && path.find('{') == std::string::npos)
     out += "<p class=\"try\">Try it: <a href=\"" + escape(path) + "\">" + escape(path) + "</a></p>";
@@ -175,10 +180,8 @@ std::string render_docs(const nlohmann::json& spec) {
   for (const auto& [path, item] : spec["paths"].items()) {
     for (const char* method : {"get", "post", "put", "delete"}) {
       if (!item.contains(method)) continue;
-      std::string upper;
-      for (const char* c = method; *c; ++c) upper += static_cast<char>(*c - 'a' + 'A');
       nav += "<li><a href=\"#" + anchor(method, path) + "\"><span class=\"m " + method + "\">" +
-             upper + "</span> " + escape(path) + "</a></li>";
+             upper(method) + "</span> " + escape(path) + "</a></li>";
       render_operation(spec, path, method, item[method], body);
     }
   }

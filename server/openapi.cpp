@@ -181,19 +181,23 @@ nlohmann::json openapi_document() {
                               {"estimated_micro_usd", money("local logs at list prices")},
                               {"basis", one_word({"billed", "estimated", "mixed", "none"})},
                               {"unpriced_rows", integer("rows left out: no price known")}});
+  // A budget rule as /api/budgets lists it; the summary adds how far each spend rule is used.
+  const std::vector<std::pair<std::string, json>> rule_fields = {
+      {"id", integer()},
+      {"name", text()},
+      {"kind", one_word({"spend", "low_balance"})},
+      {"scope", text("total, provider:<key>, model:<name>, agent:<name>, ...")},
+      {"period", one_word({"day", "week", "month"})},
+      {"threshold_micro_usd", money()},
+      {"warn_ratio", number("the share of the threshold that warns")}};
+  auto budget_fields = rule_fields;
+  budget_fields.insert(budget_fields.end(),
+                       {{"from", day("the period's first day (spend rules)")},
+                        {"spent_micro_usd", money("spent in the period so far")},
+                        {"used_ratio", or_null(number())},
+                        {"level", one_word({"ok", "warn", "exceeded"})}});
   const json budget =
-      object({{"id", integer()},
-              {"name", text()},
-              {"kind", one_word({"spend", "low_balance"})},
-              {"scope", text("total, provider:<key>, model:<name>, agent:<name>, ...")},
-              {"period", one_word({"day", "week", "month"})},
-              {"threshold_micro_usd", money()},
-              {"warn_ratio", number("the share of the threshold that warns")},
-              {"from", day("the period's first day (spend rules)")},
-              {"spent_micro_usd", money("spent in the period so far")},
-              {"used_ratio", or_null(number())},
-              {"level", one_word({"ok", "warn", "exceeded"})}},
-             {"from", "spent_micro_usd", "used_ratio", "level"});
+      object(std::move(budget_fields), {"from", "spent_micro_usd", "used_ratio", "level"});
   const json spike_day =
       object({{"date", day()}, {"cost_micro_usd", money()}, {"median_micro_usd", money()}});
   const json spike_hour = object(
@@ -346,14 +350,7 @@ nlohmann::json openapi_document() {
                                          {"notices", list(text())},
                                          {"error", or_null(text())}},
                                         {"collected", "failed", "alerts", "notices", "error"}))}});
-  const json rules =
-      object({{"budgets", list(object({{"id", integer()},
-                                       {"name", text()},
-                                       {"kind", one_word({"spend", "low_balance"})},
-                                       {"scope", text()},
-                                       {"period", one_word({"day", "week", "month"})},
-                                       {"threshold_micro_usd", money()},
-                                       {"warn_ratio", number()}}))}});
+  const json rules = object({{"budgets", list(object(rule_fields))}});
   const json llm_call = object(
       {{"id", text("yours: a resend with the same id counts once")},
        {"model", text()},

@@ -31,7 +31,6 @@ nlohmann::json post_sync(const Pistache::Rest::Request& request, api_context& ct
                      "a sync is already running (run " + run_id +
                          "); GET /api/sync says when "
                          "it has finished"};
-  ctx.cache->clear();
   return {{"run_id", run_id}, {"status", "running"}};
 }
 

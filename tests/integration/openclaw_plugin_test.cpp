@@ -92,9 +92,13 @@ TEST_F(openclaw_plugin_test, the_gateway_answers_status_history_and_providers_fr
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
   const auto registered = nlohmann::json::parse(inspect.out.substr(inspect.out.find('{')));
   EXPECT_EQ(registered["plugin"]["status"], "loaded") << inspect.out;
-  // The chat replies /tokens and /burn are registered with the gateway's commands.
-  EXPECT_NE(inspect.out.find("\"tokens\""), std::string::npos) << inspect.out;
-  EXPECT_NE(inspect.out.find("\"burn\""), std::string::npos) << inspect.out;
+  // The chat replies /tokens and /burn, the CLI root and the gateway methods, as registered.
+  EXPECT_EQ(registered["plugin"]["commands"], nlohmann::json::array({"tokens", "burn"}));
+  EXPECT_EQ(registered["plugin"]["cliCommands"], nlohmann::json::array({"tokens"}));
+  EXPECT_EQ(registered["gatewayMethods"],
+            nlohmann::json::array(
+                {"token-dashboard.status", "token-dashboard.history", "token-dashboard.providers"}))
+      << inspect.out;
 
   // The CLI: `openclaw tokens` and `openclaw tokens history`, as the user types them.
   const std::map<std::string, std::string> read_token = {{"COSTS_API_TOKEN", "CANARY-READ-TOKEN"}};

@@ -196,7 +196,9 @@ class rest_target final : public target {
     const json pruned = client_.call("POST", "rpc/prune_raw_responses",
                                      json{{"before", format_timestamp(before)}, {"batch", batch}},
                                      "", "pruning raw responses");
-    return pruned.is_number_integer() ? pruned.get<std::int64_t>() : 0;
+    if (!pruned.is_number_integer())
+      throw store_error("store.query", "pruning raw responses: the REST API answered no count");
+    return pruned.get<std::int64_t>();
   }
   std::int64_t record_calls(const std::vector<reported_call>&) override {
     unsupported("recording reported calls");

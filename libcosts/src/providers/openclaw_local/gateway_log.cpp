@@ -10,8 +10,6 @@
 //
 // or the same fields at the top of the line. A call whose session has a transcript is counted
 // from the transcript (the scan drops its log copy), so nothing counts twice.
-#include <cstdlib>
-
 #include "costs/model_names.hpp"
 #include "local/agent.hpp"
 #include "local/discovery.hpp"
@@ -168,8 +166,8 @@ std::vector<std::filesystem::path> openclaw_gateway_logs(const std::filesystem::
   std::error_code ec;
   // OPENCLAW_LOG_PATH names the log (a file, or a directory of rolling openclaw-*.log files such
   // as OpenClaw's default /tmp/openclaw); without it, the state directory's log.
-  if (const char* set = std::getenv("OPENCLAW_LOG_PATH"); set != nullptr && *set != '\0') {
-    const fs::path p = env_dirs("OPENCLAW_LOG_PATH").front();
+  if (const auto named = env_dirs("OPENCLAW_LOG_PATH"); !named.empty()) {
+    const fs::path p = named.front();
     if (fs::is_directory(p, ec)) {
       for (const auto& entry : fs::directory_iterator(p, ec)) {
         const std::string name = entry.path().filename().string();
