@@ -26,6 +26,7 @@ int burn_command(const std::vector<std::string>& args) {
   for (const provider_burn& p : burn.providers)
     rows.push_back(
         {{"provider", p.provider},
+         {"label", provider_label(p.provider)},
          {"basis", p.basis},
          {"per_hour_usd", to_decimal_string(p.rate.per_hour)},
          {"per_day_usd", to_decimal_string(p.rate.per_day)},
