@@ -54,6 +54,8 @@ inline constexpr char authenticate_name[] = "WWW-Authenticate";
 using authenticate_header = text_header<authenticate_name>;
 inline constexpr char etag_name[] = "ETag";
 using etag_header = text_header<etag_name>;
+inline constexpr char content_disposition_name[] = "Content-Disposition";
+using content_disposition_header = text_header<content_disposition_name>;
 
 /// Thrown by handlers for client errors: 400 bad parameter, 404 not found, ...
 struct http_error {

@@ -138,10 +138,11 @@ nlohmann::json openapi_document() {
   const json provider = query("provider", "string", "a provider key: only its rows");
   // Every read over days takes the same range: from/to, else the last `days`.
   auto range_with = [&](std::vector<json> more) {
-    json p =
-        json::array({query("from", "string", "YYYY-MM-DD, default `days` before `to`"),
-                     query("to", "string", "YYYY-MM-DD, default today in tz"),
-                     query("days", "integer", "1-3660, default 30 (when from is not given)"), tz});
+    json p = json::array(
+        {query("from", "string", "YYYY-MM-DD, default `days` before `to`"),
+         query("to", "string", "YYYY-MM-DD, default today in tz"),
+         query("days", "integer", "1-3660, default 30 (when from is not given)"), tz,
+         query("format", "string", "json (default) or csv: the rows as CSV, money in dollars")});
     for (auto& m : more) p.push_back(std::move(m));
     return p;
   };
@@ -406,8 +407,8 @@ nlohmann::json openapi_document() {
         {"/api/costs/reconcile",
          get("Billed vs estimated per day for providers with an admin API and local logs "
              "(Anthropic, OpenAI): billed, estimated from logs at list prices, the difference and "
-             "the share of billed spend the logs explain",
-             reconcile, json::array({query("days", "integer", "1-366, default 30"), tz}))},
+             "the share of billed spend the logs explain; at most 366 days",
+             reconcile, range_with({}))},
         {"/api/costs/daily", get("Cost and tokens per day and key (the timeline's first name)",
                                  timeline, timeline_params)},
         {"/api/costs/breakdown",

@@ -1,5 +1,7 @@
 #include "routes.hpp"
 
+#include "csv.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -290,9 +292,22 @@ void answer(exchange& x, const json_handler& handler, int write_status) {
       });
       return;
     }
+    // format=csv: the answer's table for a spreadsheet, cached apart (the key holds the query).
+    const std::string format = query_value(request, "format").value_or("json");
+    if (format != "json" && format != "csv")
+      throw http_error{400, "bad_parameter", "format must be one of: json, csv"};
+    const bool csv = format == "csv";
     // A fresh answer is news that the database answers; one from the cache is not.
     const auto answer = ctx.cache->get(cache_key(request), [&] {
-      std::string body = handler(request, ctx).dump();
+      const nlohmann::json result = handler(request, ctx);
+      std::string body;
+      if (!csv) {
+        body = result.dump();
+      } else if (auto table = answer_as_csv(result)) {
+        body = std::move(*table);
+      } else {
+        throw http_error{400, "bad_parameter", "this route's answer has no table to give as CSV"};
+      }
       ctx.db->answered();
       return body;
     });
@@ -309,6 +324,16 @@ void answer(exchange& x, const json_handler& handler, int write_status) {
         (if_none_match->find(etag) != std::string::npos || *if_none_match == "*")) {
       x.status = 304;
       x.send([&] { return response.send(Http::Code::Not_Modified); });
+    } else if (csv) {
+      std::string name =
+          request.resource().substr(request.resource().rfind("/api/", 0) == 0 ? 5 : 1);
+      std::replace(name.begin(), name.end(), '/', '-');
+      response.headers().add<content_disposition_header>("attachment; filename=\"" + name +
+                                                         ".csv\"");
+      x.send([&] {
+        return response.send(Http::Code::Ok, answer->body,
+                             Http::Mime::MediaType::fromString("text/csv; charset=utf-8"));
+      });
     } else {
       x.send([&] { return response.send(Http::Code::Ok, answer->body, MIME(Application, Json)); });
     }

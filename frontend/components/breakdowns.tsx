@@ -1,8 +1,10 @@
 'use client';
-// Where the money went over the last 30 days, by model, agent, project or task: sortable tables.
+// Where the money went over the page's range, by model, agent, project or task: sortable tables.
 import { useEffect, useState } from 'react';
 import { get_json, type BreakdownRow } from '@/lib/api';
 import { count, money } from '@/lib/format';
+import { range_phrase, type DayRange } from '@/lib/range';
+import CsvButton from './csv_button';
 
 const dimensions = ['model', 'agent', 'project', 'task'] as const;
 type Dimension = (typeof dimensions)[number];
@@ -19,11 +21,15 @@ function value_of(r: BreakdownRow, key: SortKey): number | string {
   return r.priced_cost_micro_usd ?? -1;
 }
 
-function days_before(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
-}
-
-export default function Breakdowns({ token, today, reload }: { token: string; today: string; reload: number }) {
+export default function Breakdowns({
+  token,
+  range,
+  reload,
+}: {
+  token: string;
+  range: DayRange;
+  reload: number;
+}) {
   const [by, setBy] = useState<Dimension>('model');
   const [rows, setRows] = useState<BreakdownRow[] | null>(null);
   const [failed, setFailed] = useState('');
@@ -31,7 +37,7 @@ export default function Breakdowns({ token, today, reload }: { token: string; to
 
   useEffect(() => {
     let live = true;
-    get_json<{ rows: BreakdownRow[] }>(`/api/costs/breakdown?by=${by}&from=${days_before(today, 29)}&to=${today}`, token)
+    get_json<{ rows: BreakdownRow[] }>(`/api/costs/breakdown?by=${by}&from=${range.from}&to=${range.to}`, token)
       .then((r) => {
         if (live) {
           setRows(r.rows);
@@ -42,7 +48,7 @@ export default function Breakdowns({ token, today, reload }: { token: string; to
     return () => {
       live = false;
     };
-  }, [by, token, today, reload]);
+  }, [by, token, range.from, range.to, reload]);
 
   const sorted = [...(rows ?? [])].sort((a, b) => {
     const x = value_of(a, sort.key);
@@ -73,7 +79,14 @@ export default function Breakdowns({ token, today, reload }: { token: string; to
 
   return (
     <section aria-labelledby="breakdown-title">
-      <h2 id="breakdown-title">Breakdown, last 30 days</h2>
+      <div className="section-head">
+        <h2 id="breakdown-title">Breakdown, {range_phrase(range)}</h2>
+        <CsvButton
+          path={`/api/costs/breakdown?by=${by}&from=${range.from}&to=${range.to}`}
+          token={token}
+          filename={`breakdown-${by}-${range.from}-${range.to}.csv`}
+        />
+      </div>
       <div role="tablist" aria-label="Break down by" className="tabs">
         {dimensions.map((d) => (
           <button

@@ -1,22 +1,33 @@
-// 30 days of spend, stacked by provider: plain SVG (no chart library, so the page stays small),
+// Spend per day of the page's range, stacked by provider: plain SVG (no chart library, so the page stays small),
 // with the same numbers as a table for screen readers and keyboards.
 import type { DailyRow } from '@/lib/api';
 import { money } from '@/lib/format';
+import { add_days, range_phrase, type DayRange } from '@/lib/range';
+import CsvButton from './csv_button';
 
 const palette = [
   '#4f7cff', '#f28b30', '#2fb57a', '#d9485f', '#9b6cf0', '#1fb3c4', '#c9a227',
   '#e0619f', '#6b8e23', '#8d6e63', '#5c6bc0', '#26a69a', '#ef6c00', '#78909c',
 ];
 
-function last_days(today: string, n: number): string[] {
+function every_day(r: DayRange): string[] {
   const out: string[] = [];
-  const end = Date.parse(`${today}T00:00:00Z`);
-  for (let i = n - 1; i >= 0; i -= 1) out.push(new Date(end - i * 86_400_000).toISOString().slice(0, 10));
+  for (let d = r.from; d <= r.to; d = add_days(d, 1)) out.push(d);
   return out;
 }
 
-export default function DailyChart({ rows, today }: { rows: DailyRow[]; today: string }) {
-  const days = last_days(today, 30);
+export default function DailyChart({
+  rows,
+  range,
+  query,
+  token,
+}: {
+  rows: DailyRow[];
+  range: DayRange;
+  query: string; // from=&to=&tz=, as the rows were asked for
+  token: string;
+}) {
+  const days = every_day(range);
   const providers = [...new Set(rows.map((r) => r.key))].sort();
   const color = new Map(providers.map((p, i) => [p, palette[i % palette.length]]));
   const cost = new Map<string, Map<string, number>>();
@@ -35,13 +46,16 @@ export default function DailyChart({ rows, today }: { rows: DailyRow[]; today: s
   const peak = Math.max(...totals);
   return (
     <section aria-labelledby="chart-title">
-      <h2 id="chart-title">Daily spend, last 30 days</h2>
-      <figure className="chart" data-testid="daily-chart">
+      <div className="section-head">
+        <h2 id="chart-title">Daily spend, {range_phrase(range)}</h2>
+        <CsvButton path={`/api/costs/daily?${query}`} token={token} filename={`daily-${range.from}-${range.to}.csv`} />
+      </div>
+      <figure className="chart" data-testid="daily-chart" data-days={days.length}>
         <svg
           viewBox={`0 0 ${width} ${height}`}
           preserveAspectRatio="none"
           role="img"
-          aria-label={`Daily spend by provider over 30 days; highest day ${money(peak)}`}
+          aria-label={`Daily spend by provider over ${days.length} days; highest day ${money(peak)}`}
         >
           {days.map((d, i) => {
             let y = height;

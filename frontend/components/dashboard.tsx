@@ -17,6 +17,8 @@ import {
   type SyncRow,
 } from '@/lib/api';
 import { ago } from '@/lib/format';
+import { range_from_url, range_phrase, range_to_search, today_in, type DayRange } from '@/lib/range';
+import RangePicker from './range_picker';
 import Overview from './overview';
 import ProviderCards from './provider_cards';
 import DailyChart from './daily_chart';
@@ -33,6 +35,8 @@ export interface Snapshot {
   syncs: SyncRow[];
   reconcile: Reconcile;
   providers: ProviderInfo[];
+  range: DayRange;
+  range_query: string; // from=&to=&tz= as the range's answers were asked for
   loaded_at: number;
 }
 
@@ -52,15 +56,21 @@ function browser_zone(): string {
   }
 }
 
-async function load(token: string): Promise<Snapshot> {
+// The range in the URL, on today in the browser's zone (the days the API is asked for).
+function url_range(): DayRange {
+  return range_from_url(window.location.search, today_in(browser_zone()));
+}
+
+async function load(token: string, range: DayRange): Promise<Snapshot> {
   const tz = encodeURIComponent(browser_zone());
+  const days = `from=${range.from}&to=${range.to}&tz=${tz}`;
   const [summary, latest, burn, daily, syncs, reconcile, providers] = await Promise.all([
     get_json<Summary>(`/api/costs/summary?tz=${tz}`, token),
     get_json<{ providers: LatestProvider[] }>('/api/costs/latest', token),
     get_json<{ providers: BurnProvider[] }>(`/api/costs/burn?tz=${tz}`, token),
-    get_json<{ rows: DailyRow[] }>(`/api/costs/daily?days=30&tz=${tz}`, token),
+    get_json<{ rows: DailyRow[] }>(`/api/costs/daily?${days}`, token),
     get_json<{ rows: SyncRow[] }>('/api/sync/log?limit=10', token),
-    get_json<Reconcile>(`/api/costs/reconcile?days=30&tz=${tz}`, token),
+    get_json<Reconcile>(`/api/costs/reconcile?${days}`, token),
     get_json<{ providers: ProviderInfo[] }>('/api/providers', token),
   ]);
   return {
@@ -71,6 +81,8 @@ async function load(token: string): Promise<Snapshot> {
     syncs: syncs.rows,
     reconcile,
     providers: providers.providers,
+    range,
+    range_query: days,
     loaded_at: Date.now(),
   };
 }
@@ -81,7 +93,7 @@ export default function Dashboard() {
 
   const refresh = useCallback(async (with_token: string) => {
     try {
-      const data = await load(with_token);
+      const data = await load(with_token, url_range());
       setState({ kind: 'ready', data });
     } catch (e) {
       if (e instanceof api_error && e.kind === 'unauthorized') {
@@ -101,7 +113,17 @@ export default function Dashboard() {
     const t = saved_token();
     setToken(t);
     void refresh(t);
+    // Back and forward move between ranges as between pages.
+    const on_pop = () => void refresh(t);
+    window.addEventListener('popstate', on_pop);
+    return () => window.removeEventListener('popstate', on_pop);
   }, [refresh]);
+
+  // A new range goes into the URL (to share it; Back returns to the last one), then loads.
+  const choose = (r: DayRange) => {
+    window.history.pushState(null, '', `${window.location.pathname}${range_to_search(r, window.location.search)}`);
+    void refresh(token ?? '');
+  };
 
   useEffect(() => {
     if (token === null) return;
@@ -156,14 +178,15 @@ export default function Dashboard() {
         </div>
       )}
 
-      {state.kind === 'ready' && <Body data={state.data} token={token ?? ''} />}
-      {state.kind === 'error' && state.last && <Body data={state.last} token={token ?? ''} />}
+      {state.kind === 'ready' && <Body data={state.data} token={token ?? ''} choose={choose} />}
+      {state.kind === 'error' && state.last && <Body data={state.last} token={token ?? ''} choose={choose} />}
     </main>
   );
 }
 
-function Body({ data, token }: { data: Snapshot; token: string }) {
-  const empty = data.latest.length === 0 && data.daily.length === 0;
+function Body({ data, token, choose }: { data: Snapshot; token: string; choose: (r: DayRange) => void }) {
+  const empty =
+    data.latest.length === 0 && data.daily.length === 0 && data.summary.periods.all_time.total_micro_usd === 0;
   // Source by source: what the last sync looked for, and what to set where it found nothing.
   const looked = data.providers.filter((p) => p.last_sync !== null);
   if (empty) {
@@ -198,12 +221,24 @@ function Body({ data, token }: { data: Snapshot; token: string }) {
   return (
     <>
       <Overview summary={data.summary} />
-      <ProviderCards latest={data.latest} burn={data.burn} daily={data.daily} />
-      <DailyChart rows={data.daily} today={data.summary.today} />
+      <RangePicker range={data.range} today={data.summary.today} onChange={choose} />
+      <ProviderCards
+        latest={data.latest}
+        burn={data.burn}
+        daily={data.daily}
+        period={range_phrase(data.range)}
+        token={token}
+      />
+      <DailyChart rows={data.daily} range={data.range} query={data.range_query} token={token} />
       <Budgets summary={data.summary} burn={data.burn} />
-      <Reconciliation data={data.reconcile} />
-      <Breakdowns token={token} today={data.summary.today} reload={data.loaded_at} />
-      <SyncLog rows={data.syncs} />
+      <Reconciliation
+        data={data.reconcile}
+        period={range_phrase(data.range)}
+        query={data.range_query}
+        token={token}
+      />
+      <Breakdowns token={token} range={data.range} reload={data.loaded_at} />
+      <SyncLog rows={data.syncs} token={token} />
     </>
   );
 }

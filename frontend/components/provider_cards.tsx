@@ -1,8 +1,9 @@
-// One card per provider (and host): spend over the last 30 days and today, tokens or units,
+// One card per provider (and host): spend over the page's range and today, tokens or units,
 // balance and runway where known, how fresh the figure is, and whether it is billed or estimated.
 import type { BurnProvider, DailyRow, LatestProvider } from '@/lib/api';
 import { ago, count, exact_time, money, sync_problem } from '@/lib/format';
 import BasisTag from './basis';
+import CsvButton from './csv_button';
 
 interface Spend {
   priced: number;
@@ -35,10 +36,14 @@ export default function ProviderCards({
   latest,
   burn,
   daily,
+  period,
+  token,
 }: {
   latest: LatestProvider[];
   burn: BurnProvider[];
   daily: DailyRow[];
+  period: string; // the range the daily rows cover, in words ("last 7 days")
+  token: string;
 }) {
   const spend = spend_by_provider(daily);
   const burn_of = new Map(burn.map((b) => [b.provider, b]));
@@ -47,7 +52,10 @@ export default function ProviderCards({
   const extra = [...spend.keys()].filter((k) => !keys.has(k));
   return (
     <section aria-labelledby="providers-title">
-      <h2 id="providers-title">Providers</h2>
+      <div className="section-head">
+        <h2 id="providers-title">Providers</h2>
+        <CsvButton path="/api/costs/latest" token={token} filename="providers-latest.csv" />
+      </div>
       <ul className="cards" data-testid="provider-cards">
         {latest.map((p) => {
           const s = spend.get(p.provider);
@@ -103,7 +111,7 @@ export default function ProviderCards({
                     >
                       {money(s ? s.priced : p.total_cost_micro_usd)}
                     </span>
-                    <span className="muted"> {s ? 'last 30 days' : 'reported'}</span>{' '}
+                    <span className="muted"> {s ? period : 'reported'}</span>{' '}
                     <BasisTag basis={estimated ? 'estimated' : 'billed'} />
                   </>
                 ) : (
@@ -136,10 +144,10 @@ export default function ProviderCards({
                     <dd>{money(b.per_day_micro_usd)}/day</dd>
                   </>
                 )}
-                {/* One window per card: 30-day tokens beside 30-day dollars, else what was reported. */}
+                {/* One window per card: the range's tokens beside its dollars, else what was reported. */}
                 {(s ? s.tokens : (p.tokens.total ?? 0)) > 0 && (
                   <>
-                    <dt>{s ? 'Tokens, 30 d' : 'Tokens, reported'}</dt>
+                    <dt>{s ? `Tokens, ${period}` : 'Tokens, reported'}</dt>
                     <dd data-testid="tokens" data-count={s ? s.tokens : (p.tokens.total ?? 0)}>
                       {count(s ? s.tokens : (p.tokens.total ?? 0))}
                     </dd>
@@ -186,7 +194,7 @@ export default function ProviderCards({
             </div>
             <p className="card-spend">
               <span className="card-amount">{money(spend.get(key)?.priced ?? 0)}</span>
-              <span className="muted"> last 30 days</span>
+              <span className="muted"> {period}</span>
             </p>
           </li>
         ))}

@@ -1,8 +1,9 @@
 // Billed vs estimated, for providers with both an admin API and local logs: how much of what the
-// provider billed the logs explain, over 30 days and per day. Shown only where something was
+// provider billed the logs explain, over the page's range and per day. Shown only where something was
 // billed; the totals cover billed days only (logs on days not billed yet are named apart).
 import type { Reconcile, ReconcileFigures } from '@/lib/api';
 import { money, percent } from '@/lib/format';
+import CsvButton from './csv_button';
 
 function Head({ first }: { first: string }) {
   return (
@@ -34,11 +35,24 @@ function Figures({ f }: { f: ReconcileFigures }) {
   );
 }
 
-export default function Reconciliation({ data }: { data: Reconcile | null }) {
+export default function Reconciliation({
+  data,
+  period,
+  query,
+  token,
+}: {
+  data: Reconcile | null;
+  period: string;
+  query: string;
+  token: string;
+}) {
   if (!data || data.pairs.length === 0) return null;
   return (
     <section aria-labelledby="reconcile-title">
-      <h2 id="reconcile-title">Billed vs estimated, last 30 days</h2>
+      <div className="section-head">
+        <h2 id="reconcile-title">Billed vs estimated, {period}</h2>
+        <CsvButton path={`/api/costs/reconcile?${query}`} token={token} filename={`reconcile-${data.from}-${data.to}.csv`} />
+      </div>
       <div className="table-wrap">
         <table data-testid="reconcile">
           <caption className="visually-hidden">

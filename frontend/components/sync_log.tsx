@@ -1,11 +1,15 @@
 // The latest sync runs, with what went wrong.
 import type { SyncRow } from '@/lib/api';
 import { exact_time } from '@/lib/format';
+import CsvButton from './csv_button';
 
-export default function SyncLog({ rows }: { rows: SyncRow[] }) {
+export default function SyncLog({ rows, token }: { rows: SyncRow[]; token: string }) {
   return (
     <section aria-labelledby="syncs-title">
-      <h2 id="syncs-title">Latest syncs</h2>
+      <div className="section-head">
+        <h2 id="syncs-title">Latest syncs</h2>
+        <CsvButton path="/api/sync/log?limit=10" token={token} filename="sync-log.csv" />
+      </div>
       {rows.length === 0 ? (
         <p className="muted">No sync has run yet.</p>
       ) : (

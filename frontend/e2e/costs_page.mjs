@@ -192,12 +192,94 @@ try {
   check('a heading sorts the table', JSON.stringify(first_rows) === JSON.stringify([...first_rows].sort()),
     JSON.stringify(first_rows));
 
+  // --- the date range: every section follows it, and the URL keeps it ------------------------
+  const spend_of = (rows) => {
+    const by = new Map();
+    for (const r of rows) by.set(r.key, (by.get(r.key) ?? 0) + (r.cost_micro_usd ?? 0));
+    return by;
+  };
+  const cards_follow = async (rows, label) => {
+    const wrong = [];
+    for (const [key, micro] of spend_of(rows)) {
+      const shown = await page.getAttribute(`${card(key)} [data-testid="card-spend"]`, 'data-micro').catch(() => null);
+      if (shown !== null && Number(shown) !== micro) wrong.push(`${key} ${shown} vs ${micro}`);
+    }
+    check(`${label}: the provider cards show the range's spend`, wrong.length === 0, wrong.join(', '));
+  };
+  const breakdown_follows = async (from, to, label) => {
+    await page.click('[data-testid="tab-model"]');
+    await page.waitForSelector('[data-testid="breakdown-table"][data-by="model"]');
+    const want = await api(`/api/costs/breakdown?by=model&from=${from}&to=${to}`);
+    const heading = await page.textContent('#breakdown-title');
+    const rows_shown = (await page.$$('[data-testid="breakdown-table"] tbody tr')).length;
+    check(`${label}: the breakdown covers the range`, rows_shown === want.rows.length,
+      `${rows_shown} rows vs ${want.rows.length}; ${heading}`);
+  };
+  await page.click('[data-testid="range-7d"]');
+  check('7 d: the chart has 7 days', await appears(page, '[data-testid="daily-chart"][data-days="7"]'));
+  check('7 d: the URL keeps it', new URL(page.url()).searchParams.get('range') === '7d', page.url());
+  const from7 = await page.getAttribute('[data-testid="range-text"]', 'data-from');
+  check('7 d: from six days before today', from7 === new Date(Date.parse(`${summary.today}T00:00:00Z`) - 6 * 86_400_000)
+    .toISOString().slice(0, 10), from7);
+  await cards_follow((await api(`/api/costs/daily?from=${from7}&to=${summary.today}&tz=UTC`)).rows, '7 d');
+  await breakdown_follows(from7, summary.today, '7 d');
+  check('7 d: the headings say so', (await page.textContent('#chart-title')).includes('last 7 days'));
+
+  // CSV: each table downloads as the API gives it with format=csv, named by its range.
+  const csv_of = async (testid, path, name) => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }),
+      page.click(`[data-testid="${testid}"]`)]);
+    const text = readFileSync(await download.path(), 'utf8');
+    const want = await (await fetch(`${base}${path}${path.includes('?') ? '&' : '?'}format=csv`)).text();
+    check(`${name} downloads as CSV, the API's rows`, text === want && text.split('\r\n').length > 2 &&
+      download.suggestedFilename() === `${testid.slice(4)}.csv`, `${download.suggestedFilename()}: ${text.slice(0, 200)}`);
+    return text;
+  };
+  const breakdown_csv = await csv_of(`csv-breakdown-model-${from7}-${summary.today}`,
+    `/api/costs/breakdown?by=model&from=${from7}&to=${summary.today}`, 'the breakdown');
+  check('the breakdown CSV has dollars, not micro-dollars', breakdown_csv.startsWith('key,calls,cost_usd,'),
+    breakdown_csv.slice(0, 80));
+  await csv_of(`csv-daily-${from7}-${summary.today}`, `/api/costs/daily?from=${from7}&to=${summary.today}&tz=UTC`,
+    'the daily series');
+  await csv_of('csv-sync-log', '/api/sync/log?limit=10', 'the sync log');
+
+  // A shared link opens on its range; Back returns to the one before.
+  await page.goto(`${base}/costs/?range=last-month`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid="provider-card"]');
+  const first_of_month = `${summary.today.slice(0, 8)}01`;
+  const last_day = new Date(Date.parse(`${first_of_month}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const lm_from = `${last_day.slice(0, 8)}01`;
+  check('a link to last month opens on last month',
+    (await page.getAttribute('[data-testid="range-text"]', 'data-from')) === lm_from &&
+      (await page.getAttribute('[data-testid="range-text"]', 'data-to')) === last_day &&
+      (await page.getAttribute('[data-testid="range-last-month"]', 'aria-pressed')) === 'true');
+  check('last month: the chart has each of its days',
+    Number(await page.getAttribute('[data-testid="daily-chart"]', 'data-days')) === Number(last_day.slice(8, 10)));
+  await cards_follow((await api(`/api/costs/daily?from=${lm_from}&to=${last_day}&tz=UTC`)).rows, 'last month');
+  await page.fill('[data-testid="range-from"]', lm_from);
+  await page.fill('[data-testid="range-to"]', summary.today);
+  await page.click('[data-testid="range-custom"]');
+  const span = Math.round((Date.parse(`${summary.today}T00:00:00Z`) - Date.parse(`${lm_from}T00:00:00Z`)) / 86_400_000) + 1;
+  check('a custom range applies', await appears(page, `[data-testid="daily-chart"][data-days="${span}"]`));
+  const custom_url = new URL(page.url());
+  check('a custom range is in the URL', custom_url.searchParams.get('range') === 'custom' &&
+    custom_url.searchParams.get('from') === lm_from && custom_url.searchParams.get('to') === summary.today, page.url());
+  await breakdown_follows(lm_from, summary.today, 'custom');
+  await page.goBack({ waitUntil: 'networkidle' });
+  check('Back returns to the range before', await appears(page,
+    `[data-testid="daily-chart"][data-days="${Number(last_day.slice(8, 10))}"]`), page.url());
+  await page.goto(`${base}/costs/`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid="provider-card"]');
+  check('with no range the page shows 30 days',
+    (await page.getAttribute('[data-testid="range-30d"]', 'aria-pressed')) === 'true' &&
+      (await page.getAttribute('[data-testid="daily-chart"]', 'data-days')) === '30');
+
   check('the page passes its Content-Security-Policy',
     (await page.evaluate(() => window.__csp)).length === 0, JSON.stringify(await page.evaluate(() => window.__csp)));
   check('nothing is fetched from another origin', offsite.length === 0, offsite.join(' '));
   const js = [...scripts.values()].reduce((a, b) => a + b, 0);
   console.log(`JavaScript for /costs: ${(js / 1024).toFixed(1)} KB gzipped in ${scripts.size} files`);
-  check('the JavaScript stays under 250 KB gzipped', js > 0 && js < 250 * 1024, `${js} bytes`);
+  check('the JavaScript stays under 150 KB gzipped', js > 0 && js < 150 * 1024, `${js} bytes`);
   await page.screenshot({ path: join(shots, 'costs-desktop.png'), fullPage: true });
 
   // --- dark mode and a 390 px phone ---------------------------------------------------------
@@ -261,6 +343,11 @@ try {
         shown === theirs.periods.today.total_micro_usd, `${shown} vs ${JSON.stringify(theirs.periods.today)}`);
       const widths = await zoned.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       check(`in ${zone} at ${viewport.width} px nothing scrolls sideways`, widths[0] <= widths[1], `${widths}`);
+      await zoned.click('[data-testid="range-today"]');
+      const one_day = await appears(zoned, '[data-testid="daily-chart"][data-days="1"]');
+      check(`in ${zone} "Today" is that zone's day`, one_day &&
+        (await zoned.getAttribute('[data-testid="range-text"]', 'data-from')) === theirs.today,
+        `${await zoned.getAttribute('[data-testid="range-text"]', 'data-from')} vs ${theirs.today}`);
       await context.close();
     }
   } finally {

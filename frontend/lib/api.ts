@@ -180,7 +180,8 @@ export function save_token(token: string): void {
   }
 }
 
-export async function get_json<T>(path: string, token: string): Promise<T> {
+// One API request; an answer that is not 2xx becomes the api_error the page acts on.
+async function request(path: string, token: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(api_base + path, {
@@ -201,5 +202,22 @@ export async function get_json<T>(path: string, token: string): Promise<T> {
     }
     throw new api_error(message, response.status >= 500 ? 'server' : 'unreachable');
   }
-  return (await response.json()) as T;
+  return response;
+}
+
+export async function get_json<T>(path: string, token: string): Promise<T> {
+  return (await (await request(path, token)).json()) as T;
+}
+
+/** Saves a route's table as CSV (the API's format=csv) under `filename`. */
+export async function download_csv(path: string, token: string, filename: string): Promise<void> {
+  const response = await request(`${path}${path.includes('?') ? '&' : '?'}format=csv`, token);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

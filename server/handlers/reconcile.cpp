@@ -1,9 +1,9 @@
-// GET /api/costs/reconcile?days=30: for providers with both an admin API (billed) and local logs
-// (estimated), per day: what the provider billed, what the logs price at list prices, the
-// difference, and the share of the billed spend the logs explain. Estimated spend is matched by
-// the model's vendor (claude-* to Anthropic, gpt-* and o* to OpenAI) across every local source.
-// The totals compare like with like: only days that have a bill; what the logs price on days
-// not billed yet (today, usually) is given apart.
+// GET /api/costs/reconcile?days=30 (or from=&to=): for providers with both an admin API (billed)
+// and local logs (estimated), per day: what the provider billed, what the logs price at list
+// prices, the difference, and the share of the billed spend the logs explain. Estimated spend is
+// matched by the model's vendor (claude-* to Anthropic, gpt-* and o* to OpenAI) across every local
+// source. The totals compare like with like: only days that have a bill; what the logs price on
+// days not billed yet (today, usually) is given apart.
 #include <map>
 
 #include "costs/model_names.hpp"
@@ -45,10 +45,11 @@ nlohmann::json figures_json(const day_figures& f) {
 }  // namespace
 
 nlohmann::json get_reconcile(const Pistache::Rest::Request& request, api_context& ctx) {
-  const long days = int_param(request, "days", 30, 1, 366);
-  std::string zone;
-  const civil_day to = request_today(request, ctx, zone);
-  const civil_day from = civil_day::from_days_since_epoch(to.days_since_epoch() - days + 1);
+  const day_range range = request_range(request, ctx, 30);
+  if (range.to.days_since_epoch() - range.from.days_since_epoch() >= 366)
+    throw http_error{400, "bad_parameter", "a reconciliation covers at most 366 days"};
+  const civil_day from = range.from, to = range.to;
+  const std::string& zone = range.zone;
   std::map<std::string, std::map<std::string, day_figures>> by_vendor;  // vendor -> date -> figures
   target& db = ctx.db->reader();
   std::vector<std::string> billing;

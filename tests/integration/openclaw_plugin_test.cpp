@@ -313,17 +313,19 @@ TEST_F(openclaw_plugin_test, status_history_providers_and_alerts_in_the_cli_the_
                 .find("CANARY"),
             std::string::npos);
 
-  // Local mode: no costs-server; the plugin runs costs-sync on this machine and reads its
-  // database.
+  // Local mode (merged into the config: the thresholds stay): no costs-server; the plugin runs
+  // costs-sync on this machine and reads its database.
   ASSERT_EQ(oc({"config", "set", "plugins.entries.token-dashboard.config",
                 nlohmann::json{{"mode", "local"}, {"costsSyncPath", COSTS_SYNC_PATH}}.dump(),
-                "--strict-json"})
+                "--strict-json", "--merge"})
                 .exit_code,
             0);
   server.stop(SIGTERM);
   const std::map<std::string, std::string> local = {{"COSTS_TARGET", db_.url()}};
-  const auto local_runs = in_parallel(
-      {{{"tokens"}, local}, {{"tokens", "history", "--period", "weekly", "--days", "14"}, local}});
+  const auto local_runs =
+      in_parallel({{{"tokens"}, local},
+                   {{"tokens", "history", "--period", "weekly", "--days", "14"}, local},
+                   {{"tokens", "alerts", "clear", "anthropic_api"}, {}}});
   const auto& local_tokens = local_runs[0];
   EXPECT_EQ(local_tokens.exit_code, 0) << local_tokens.err;
   EXPECT_NE(local_tokens.out.find("OpenRouter: $40.00 left, about 20 days at $2.00/day"),
@@ -332,6 +334,11 @@ TEST_F(openclaw_plugin_test, status_history_providers_and_alerts_in_the_cli_the_
   const auto& local_weeks = local_runs[1];
   EXPECT_EQ(local_weeks.exit_code, 0) << local_weeks.err;
   EXPECT_NE(local_weeks.out.find("all"), std::string::npos) << local_weeks.out;
+  EXPECT_EQ(local_runs[2].exit_code, 0) << local_runs[2].err;
+  std::ifstream cleared_file(home_.path() / "state/openclaw.json");
+  const std::string cleared((std::istreambuf_iterator<char>(cleared_file)), {});
+  EXPECT_EQ(cleared.find("anthropic_api"), std::string::npos) << "openclaw tokens alerts clear";
+  EXPECT_NE(cleared.find(R"("openrouter": {)"), std::string::npos) << cleared;
 }
 
 }  // namespace

@@ -249,6 +249,34 @@ TEST_F(server_test, daily_and_breakdown_answer_from_the_tables_and_keep_unpriced
   EXPECT_EQ(server.stop(), 0);
 }
 
+// format=csv: a table for a spreadsheet, the same rows as the JSON, money in exact dollars.
+TEST_F(server_test, format_csv_gives_each_table_with_dollars_and_unpriced_left_empty) {
+  seed_history(db_);
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  const auto agents = http_get(server.base() + "/api/costs/breakdown?by=agent&format=csv");
+  ASSERT_EQ(agents.status, 200) << agents.body;
+  EXPECT_EQ(agents.headers.at("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(agents.headers.at("content-disposition"),
+            R"(attachment; filename="costs-breakdown.csv")");
+  EXPECT_EQ(agents.body,
+            "key,calls,cost_usd,priced_cost_usd,tokens_cache_read,tokens_cache_write,"
+            "tokens_input,tokens_output\r\n"
+            ",0,3.250000,3.250000,0,0,300,0\r\n"
+            "claude,3,,0.019750,0,0,10,0\r\n")
+      << "the unpriced group's cost is empty, never 0";
+  const auto json = nlohmann::json::parse(http_get(server.base() + "/api/costs/daily?days=2").body);
+  const auto daily = http_get(server.base() + "/api/costs/daily?days=2&format=csv");
+  ASSERT_EQ(daily.status, 200);
+  EXPECT_EQ(std::count(daily.body.begin(), daily.body.end(), '\n'),
+            static_cast<long>(json["rows"].size()) + 1)
+      << daily.body;
+  EXPECT_EQ(daily.body.rfind("date,key,cost_usd,", 0), 0u) << daily.body;
+  EXPECT_EQ(http_get(server.base() + "/api/costs/summary?format=csv").status, 400)
+      << "the summary has no one table";
+  EXPECT_EQ(http_get(server.base() + "/api/costs/daily?format=xml").status, 400);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 // The Azure financial spec's and the OpenClaw dashboard's names answer from the same reads.
 TEST_F(server_test, each_specs_routes_answer_from_the_same_reads) {
   seed_history(db_);
@@ -1128,6 +1156,18 @@ TEST_F(server_test, reconcile_sets_billed_against_what_the_logs_explain) {
   EXPECT_DOUBLE_EQ(today["explained_ratio"].get<double>(), 0.9);
   EXPECT_EQ(anthropic["days"][1]["estimated_micro_usd"], 0);
   EXPECT_EQ(http_get(server.base() + "/api/costs/reconcile?days=0").status, 400);
+  // The page's range: two given days, only the bill and the logs of those days.
+  const auto two = nlohmann::json::parse(
+      http_get(server.base() + "/api/costs/reconcile?from=" + day_text(1) + "&to=" + day_text(0))
+          .body);
+  EXPECT_EQ(two["from"], day_text(1));
+  ASSERT_EQ(two["pairs"].size(), 1u) << two.dump();
+  EXPECT_EQ(two["pairs"][0]["billed_micro_usd"], 14'000'000);
+  EXPECT_EQ(two["pairs"][0]["unbilled_estimated_micro_usd"], 0) << "day 2 is outside the range";
+  EXPECT_EQ(two["pairs"][0]["days"].size(), 2u);
+  EXPECT_EQ(http_get(server.base() + "/api/costs/reconcile?from=2024-01-01&to=2025-01-01").status,
+            400)
+      << "367 days";
   EXPECT_EQ(server.stop(), 0);
 }
 
