@@ -334,6 +334,32 @@ nlohmann::json openapi_document() {
                              {"rows_written", integer()},
                              {"error", text()},
                              {"run_id", or_null(text("null for rows from before run ids"))}}))}});
+  const json rule_written = object(
+      {{"id", integer()}, {"scope", text()}, {"period", text()}, {"threshold_micro_usd", money()}});
+  const json rule_body =
+      object({{"scope", text("total (default), provider:<key>, model:<name>, ...")},
+              {"period", one_word({"day", "week", "month"})},
+              {"threshold_usd", number()},
+              {"warn_ratio", number("default 0.8")},
+              {"kind", one_word({"spend", "low_balance"})},
+              {"name", text()},
+              {"channels", list(text("a channel name the operator configured"))}},
+             {"scope", "period", "warn_ratio", "kind", "name", "channels"});
+  const json alert_rows = object(
+      {{"limit", integer()},
+       {"rows", list(object({{"id", integer()},
+                             {"budget_id", integer()},
+                             {"budget", text("the rule's name")},
+                             {"scope", text("total, provider:<key>, agent:<name>, ...")},
+                             {"period", one_word({"day", "week", "month"})},
+                             {"period_start", day()},
+                             {"level", one_word({"warn", "exceeded"})},
+                             {"spent_micro_usd", money("for low-balance rules: the balance")},
+                             {"threshold_micro_usd", money()},
+                             {"fired_at", text()},
+                             {"delivered_at", or_null(text("null until every channel took it"))},
+                             {"delivered_channels", list(text())},
+                             {"delivery_error", or_null(text("what failed on the last try"))}}))}});
   const json sync_state =
       object({{"enabled", boolean("the server can start syncs (it has --admin-database-url)")},
               {"latest", or_null(object({{"run_id", text()},
@@ -466,24 +492,17 @@ nlohmann::json openapi_document() {
           {"post",
            write("Add a rule; channels are names the operator configured (COSTS_CHANNEL_<NAME>); "
                  "needs the admin token and --admin-database-url",
-                 "201",
-                 object({{"id", integer()},
-                         {"scope", text()},
-                         {"period", text()},
-                         {"threshold_micro_usd", money()}}),
-                 {"400", "401", "403", "503"},
-                 object({{"scope", text("total (default), provider:<key>, model:<name>, ...")},
-                         {"period", one_word({"day", "week", "month"})},
-                         {"threshold_usd", number()},
-                         {"warn_ratio", number("default 0.8")},
-                         {"kind", one_word({"spend", "low_balance"})},
-                         {"name", text()},
-                         {"channels", list(text("a channel name the operator configured"))}},
-                        {"scope", "period", "warn_ratio", "kind", "name", "channels"}))}}},
+                 "201", rule_written, {"400", "401", "403", "503"}, rule_body)}}},
         {"/api/budgets/{id}",
-         {{"delete",
+         {{"put", write("Change a rule in place (its alerts stay with it); the body is as for "
+                        "POST; needs the admin token and --admin-database-url",
+                        "200", rule_written, {"400", "401", "403", "404", "503"}, rule_body)},
+          {"delete",
            write("Remove a rule; needs the admin token and --admin-database-url", "200",
                  object({{"removed", integer("the id removed")}}), {"401", "403", "404", "503"})}}},
+        {"/api/alerts",
+         get("The budget alerts that fired, newest first: where each went and what failed",
+             alert_rows, json::array({query("limit", "integer", "1-500, default 50")}))},
         {"/api/sync",
          {{"get", get("The sync trigger: whether the server can start syncs, and how the latest "
                       "one went",

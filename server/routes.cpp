@@ -466,14 +466,14 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
                                                       {"/api/usage/timeline", &get_daily_costs},
                                                       {"/api/providers", &get_providers},
                                                       {"/api/sync/log", &get_sync_log},
-                                                      {"/api/budgets", &get_budgets}};
+                                                      {"/api/budgets", &get_budgets},
+                                                      {"/api/alerts", &get_alerts}};
   for (const auto& [path, handler] : api) {
     Rest::Routes::Get(router, path, json_route(ctx, path, handler));
     // CORS preflight, per route: a wildcard would turn every unknown /api/ path into a 405.
-    Rest::Routes::Options(
-        router, path,
-        preflight(ctx, std::string(path) == "/api/budgets" ? "GET, POST, DELETE, OPTIONS"
-                                                           : "GET, OPTIONS"));
+    Rest::Routes::Options(router, path,
+                          preflight(ctx, std::string(path) == "/api/budgets" ? "GET, POST, OPTIONS"
+                                                                             : "GET, OPTIONS"));
   }
   Rest::Routes::Post(router, "/api/budgets",
                      json_route(ctx, "/api/budgets", &post_budget, /*write_status=*/201));
@@ -485,8 +485,11 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
   Rest::Routes::Post(router, "/api/sync",
                      json_route(ctx, "/api/sync", &post_sync, /*write_status=*/202, false));
   Rest::Routes::Options(router, "/api/sync", preflight(ctx, "GET, POST, OPTIONS"));
+  Rest::Routes::Put(router, "/api/budgets/:id",
+                    json_route(ctx, "/api/budgets/:id", &put_budget, /*write_status=*/200));
   Rest::Routes::Delete(router, "/api/budgets/:id",
                        json_route(ctx, "/api/budgets/:id", &delete_budget, /*write_status=*/200));
+  Rest::Routes::Options(router, "/api/budgets/:id", preflight(ctx, "PUT, DELETE, OPTIONS"));
   router.addNotFoundHandler([static_dir](const Rest::Request& request,
                                          Http::ResponseWriter response) {
     if (request.method() == Http::Method::Get && !static_dir.empty() &&

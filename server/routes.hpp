@@ -33,7 +33,9 @@ nlohmann::json post_llm_calls(const Pistache::Rest::Request& request, api_contex
 nlohmann::json get_usage_summary(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_budgets(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json put_budget(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json delete_budget(const Pistache::Rest::Request& request, api_context& ctx);
+nlohmann::json get_alerts(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_providers(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json post_sync(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_sync(const Pistache::Rest::Request& request, api_context& ctx);

@@ -178,13 +178,25 @@ export default function Dashboard() {
         </div>
       )}
 
-      {state.kind === 'ready' && <Body data={state.data} token={token ?? ''} choose={choose} />}
-      {state.kind === 'error' && state.last && <Body data={state.last} token={token ?? ''} choose={choose} />}
+      {state.kind === 'ready' && <Body data={state.data} token={token ?? ''} choose={choose} reload={retry} />}
+      {state.kind === 'error' && state.last && (
+        <Body data={state.last} token={token ?? ''} choose={choose} reload={retry} />
+      )}
     </main>
   );
 }
 
-function Body({ data, token, choose }: { data: Snapshot; token: string; choose: (r: DayRange) => void }) {
+function Body({
+  data,
+  token,
+  choose,
+  reload,
+}: {
+  data: Snapshot;
+  token: string;
+  choose: (r: DayRange) => void;
+  reload: () => void;
+}) {
   const empty =
     data.latest.length === 0 && data.daily.length === 0 && data.summary.periods.all_time.total_micro_usd === 0;
   // Source by source: what the last sync looked for, and what to set where it found nothing.
@@ -230,7 +242,7 @@ function Body({ data, token, choose }: { data: Snapshot; token: string; choose: 
         token={token}
       />
       <DailyChart rows={data.daily} range={data.range} query={data.range_query} token={token} />
-      <Budgets summary={data.summary} burn={data.burn} />
+      <Budgets summary={data.summary} burn={data.burn} token={token} reload={reload} />
       <Reconciliation
         data={data.reconcile}
         period={range_phrase(data.range)}

@@ -4,6 +4,7 @@
 //   COSTS_SERVER_PID  its pid, to stop it and see the error state
 //   COSTS_EMPTY_URL   costs-server over an empty database
 //   COSTS_TOKEN_URL   costs-server wanting COSTS_TOKEN
+//   COSTS_ADMIN_TOKEN the first server's admin token (budgets are written on the page)
 //   COSTS_SCREENSHOT_DIR, COSTS_VERCEL_JSON (the Content-Security-Policy the page must pass)
 // Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -353,6 +354,67 @@ try {
   } finally {
     await other_zones.close();
   }
+
+  // --- budgets on the page: alert history, then rules added, changed and removed ----------
+  await page.reload({ waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid="provider-card"]');
+  const fired = (await page.textContent('[data-testid="alert-history"]').catch(() => '')) ?? '';
+  check('the alert history shows an alert and its failed delivery',
+    fired.includes('monthly') && fired.includes('failed: ntfy answered 500'), fired);
+  check('each spend budget says where its period is heading',
+    (await page.$$('[data-testid="budget-forecast"]')).length === (await page.$$('[data-testid="budget"]')).length);
+  const rules = async () => (await api('/api/budgets')).budgets;
+  const rule_named = async (name) => (await rules()).find((b) => b.name === name);
+  const fill_rule = async (name, period, dollars) => {
+    await page.fill('[data-testid="budget-name"]', name);
+    await page.fill('[data-testid="budget-scope"]', 'total');
+    await page.selectOption('[data-testid="budget-period"]', period);
+    await page.fill('[data-testid="budget-threshold"]', dollars);
+    await page.click('[data-testid="budget-save"]');
+  };
+  await page.click('[data-testid="budgets-manage"]');
+  check('managing budgets asks for the admin token', await appears(page, '[data-testid="admin-token-form"]'));
+  await page.fill('#admin-token', 'not-the-admin-token');
+  await page.press('#admin-token', 'Enter');
+  await page.click('[data-testid="budget-add"]');
+  await fill_rule('weekly cap', 'week', '50');
+  const refused_text = (await page.textContent('[data-testid="budget-error"]').catch(() => '')) ?? '';
+  check('a wrong admin token is refused, said, and asked for again',
+    refused_text.includes('refused') && (await appears(page, '[data-testid="admin-token-form"]')) &&
+      (await rule_named('weekly cap')) === undefined, refused_text);
+  await page.fill('#admin-token', env('COSTS_ADMIN_TOKEN'));
+  await page.press('#admin-token', 'Enter');
+  check('the admin token stays in this tab\'s session only', await page.evaluate((t) =>
+    sessionStorage.getItem('costs.admin_token') === t && !Object.values({ ...localStorage }).includes(t),
+  env('COSTS_ADMIN_TOKEN')));
+  await fill_rule('weekly cap', 'week', '50');
+  const added = await appears(page, '[data-testid="budget"][data-budget="weekly cap"]');
+  const stored = await rule_named('weekly cap');
+  check('a budget added on the page is the server\'s', added && stored?.threshold_micro_usd === 50_000_000 &&
+    stored?.period === 'week', JSON.stringify(stored));
+  await page.click('[data-budget="weekly cap"] [data-testid="budget-edit"]');
+  await page.fill('[data-testid="budget-threshold"]', '75.5');
+  await page.click('[data-testid="budget-save"]');
+  await page.waitForSelector('[data-budget="weekly cap"] >> text=$75.50');
+  const changed = await rule_named('weekly cap');
+  check('a budget changed on the page keeps its id', changed?.id === stored?.id &&
+    changed?.threshold_micro_usd === 75_500_000, JSON.stringify(changed));
+  await page.click('[data-budget="weekly cap"] [data-testid="budget-delete"]');
+  check('a delete asks to be confirmed first', (await rule_named('weekly cap')) !== undefined);
+  await page.click('[data-budget="weekly cap"] [data-testid="budget-confirm-delete"]');
+  await page.waitForSelector('[data-budget="weekly cap"]', { state: 'detached' });
+  check('a budget deleted on the page is gone from the server', (await rule_named('weekly cap')) === undefined);
+  // The rest, one at a time: each delete confirmed, then gone from the list before the next.
+  const rule_count = () => page.$$eval('[data-testid="budgets"] > li', (l) => l.length);
+  for (let n = await rule_count(); n > 0; n = await rule_count()) {
+    await page.click('[data-testid="budget-delete"] >> nth=0');
+    await page.click('[data-testid="budget-confirm-delete"]');
+    await page.waitForFunction((k) => document.querySelectorAll('[data-testid="budgets"] > li').length < k, n);
+  }
+  const empty_budgets = (await page.textContent('[data-testid="budgets-empty"]').catch(() => '')) ?? '';
+  check('with no budgets the page explains how to add the first', empty_budgets.includes('No budgets yet') &&
+    empty_budgets.includes('costs-sync budgets add') && (await rules()).length === 0,
+  `${empty_budgets} ${JSON.stringify(await rules())}`);
 
   // --- the API stops: the page says so ------------------------------------------------------
   process.kill(Number(env('COSTS_SERVER_PID')), 'SIGTERM');

@@ -49,6 +49,7 @@ export interface Budget {
   period: 'day' | 'week' | 'month';
   threshold_micro_usd: number;
   warn_ratio: number;
+  from?: string;  // the period's first day (spend rules)
   spent_micro_usd?: number;
   used_ratio?: number | null;
   level?: 'ok' | 'warn' | 'exceeded';
@@ -72,6 +73,32 @@ export interface Summary {
   budgets: Budget[];
   spikes: { date: string; cost_micro_usd: number; median_micro_usd: number }[];
   hour_spikes: { hour: string; cost_micro_usd: number; median_micro_usd: number }[];
+}
+
+export interface AlertRow {
+  id: number;
+  budget_id: number;
+  budget: string;
+  scope: string;
+  period: 'day'|'week'|'month';
+  period_start: string;
+  level: 'warn'|'exceeded';
+  spent_micro_usd: number;
+  threshold_micro_usd: number;
+  fired_at: string;
+  delivered_at: string|null;
+  delivered_channels: string[];
+  delivery_error: string|null;
+}
+
+/** A rule as POST and PUT /api/budgets take it. */
+export interface BudgetBody {
+  name: string;
+  kind: 'spend'|'low_balance';
+  scope: string;
+  period: 'day'|'week'|'month';
+  threshold_usd: string;  // the typed text, never through a float
+  warn_ratio: string;
 }
 
 export interface BurnProvider {
@@ -162,36 +189,55 @@ export class api_error extends Error {
 export const api_base = (process.env.NEXT_PUBLIC_COSTS_API_URL ?? '').replace(/\/$/, '');
 
 const token_key = 'costs.api_token';
+const admin_key = 'costs.admin_token';
 
-export function saved_token(): string {
+type Storage = 'localStorage'|'sessionStorage';
+
+function stored(where: Storage, key: string): string {
   try {
-    return window.localStorage.getItem(token_key) ?? '';
+    return window[where].getItem(key) ?? '';
   } catch {
     return '';
   }
 }
 
-export function save_token(token: string): void {
+function store(where: Storage, key: string, value: string): void {
   try {
-    if (token) window.localStorage.setItem(token_key, token);
-    else window.localStorage.removeItem(token_key);
+    if (value)
+      window[where].setItem(key, value);
+    else
+      window[where].removeItem(key);
   } catch {
     // storage off (private mode): the token lasts this page view only
   }
 }
 
+/** The read token: kept in this browser. */
+export const saved_token = (): string => stored('localStorage', token_key);
+export const save_token = (token: string): void => store('localStorage', token_key, token);
+/** The admin token for writes: this tab's session only, never kept on disk. */
+export const saved_admin_token = (): string => stored('sessionStorage', admin_key);
+export const save_admin_token = (token: string): void => store('sessionStorage', admin_key, token);
+
 // One API request; an answer that is not 2xx becomes the api_error the page acts on.
-async function request(path: string, token: string): Promise<Response> {
+async function request(path: string, token: string, init: RequestInit = {}): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(api_base + path, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      ...init,
+      headers: {
+        ...(token ? {Authorization: `Bearer ${token}`} : {}),
+        ...(init.body ? {'Content-Type': 'application/json'} : {}),
+      },
       cache: 'no-cache',
     });
   } catch {
     throw new api_error(`The API at ${api_base || window.location.origin} cannot be reached.`, 'unreachable');
   }
-  if (response.status === 401) throw new api_error('The API wants a token.', 'unauthorized');
+  if (response.status === 401) {
+    throw new api_error(
+        init.method ? 'The admin token was refused.' : 'The API wants a token.', 'unauthorized');
+  }
   if (!response.ok) {
     let message = `The API answered ${response.status}.`;
     try {
@@ -207,6 +253,14 @@ async function request(path: string, token: string): Promise<Response> {
 
 export async function get_json<T>(path: string, token: string): Promise<T> {
   return (await (await request(path, token)).json()) as T;
+}
+
+/** A write (POST, PUT, DELETE) with the admin token; its answer, or the API's message thrown. */
+export async function send_json<T>(
+    method: string, path: string, admin_token: string, body?: unknown): Promise<T> {
+  const init: RequestInit = {method};
+  if (body !== undefined) init.body = JSON.stringify(body);
+  return (await (await request(path, admin_token, init)).json()) as T;
 }
 
 /** Saves a route's table as CSV (the API's format=csv) under `filename`. */

@@ -1,5 +1,6 @@
 // /api/budgets: GET lists the rules (without their channels, which the reader cannot see);
-// POST adds one and DELETE /api/budgets/:id removes one. Writes need the server's admin token
+// POST adds one, PUT /api/budgets/:id changes one in place (its alerts stay with it) and
+// DELETE /api/budgets/:id removes one. Writes need the server's admin token
 // (--admin-token) and a database role that may write budgets (--admin-database-url). Alerts go
 // only to channels the operator named in the server's configuration (COSTS_CHANNEL_<NAME>): a
 // caller picks channels by name and can never point the sync at a URL of its own.
@@ -64,8 +65,10 @@ nlohmann::json get_budgets(const Pistache::Rest::Request&, api_context& ctx) {
   return {{"budgets", rules}};
 }
 
-nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx) {
-  require_admin(request, ctx);
+namespace {
+
+// A rule from a POST or PUT body, checked as the command line checks one.
+budget_rule rule_from_body(const Pistache::Rest::Request& request, api_context& ctx) {
   const auto body = nlohmann::json::parse(request.body(), nullptr, false);
   if (!body.is_object())
     throw http_error{400, "bad_body", "send a JSON object: {scope, period, threshold_usd, ...}"};
@@ -103,25 +106,56 @@ nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& 
     throw http_error{400, "bad_budget", e.message()};
   }
   check_scope(rule, ctx);
-  const auto id = open_budget_book(ctx.admin_url)->add(rule);
-  ctx.cache->clear();  // the summary shows budgets
+  return rule;
+}
+
+nlohmann::json rule_answer(std::int64_t id, const budget_rule& rule) {
   return {{"id", id},
           {"scope", rule.scope()},
           {"period", rule.period},
           {"threshold_micro_usd", rule.threshold.value}};
 }
 
-nlohmann::json delete_budget(const Pistache::Rest::Request& request, api_context& ctx) {
-  require_admin(request, ctx);
-  long long id = 0;
+std::int64_t budget_id(const Pistache::Rest::Request& request) {
   try {
     const std::string text = request.param(":id").as<std::string>();
     std::size_t used = 0;
-    id = std::stoll(text, &used);
+    const long long id = std::stoll(text, &used);
     if (used != text.size() || id <= 0) throw std::invalid_argument("not an id");
+    return id;
   } catch (const std::exception&) {
     throw http_error{400, "bad_parameter", "the budget id is a whole number above 0"};
   }
+}
+
+}  // namespace
+
+nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx) {
+  require_admin(request, ctx);
+  const budget_rule rule = rule_from_body(request, ctx);
+  const auto id = open_budget_book(ctx.admin_url)->add(rule);
+  ctx.cache->clear();  // the summary shows budgets
+  return rule_answer(id, rule);
+}
+
+nlohmann::json put_budget(const Pistache::Rest::Request& request, api_context& ctx) {
+  require_admin(request, ctx);
+  const std::int64_t id = budget_id(request);
+  budget_rule rule = rule_from_body(request, ctx);
+  const auto book = open_budget_book(ctx.admin_url);
+  // The channels are not readable through the API, so a body without them keeps the rule's.
+  if (!nlohmann::json::parse(request.body(), nullptr, false).contains("channels"))
+    for (const budget_rule& old : book->list())
+      if (old.id == id) rule.channels = old.channels;
+  if (!book->replace(id, rule))
+    throw http_error{404, "not_found", "no budget " + std::to_string(id)};
+  ctx.cache->clear();
+  return rule_answer(id, rule);
+}
+
+nlohmann::json delete_budget(const Pistache::Rest::Request& request, api_context& ctx) {
+  require_admin(request, ctx);
+  const std::int64_t id = budget_id(request);
   if (!open_budget_book(ctx.admin_url)->remove(id))
     throw http_error{404, "not_found", "no budget " + std::to_string(id)};
   ctx.cache->clear();

@@ -160,7 +160,12 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
         values ('anthropic_api', current_date, 'admin_api', 0.050000);
       insert into public.budgets (name, scope_kind, scope_value, period, threshold_usd) values
         ('monthly', 'total', '', 'month', 100.00),
-        ('openrouter daily', 'provider', 'openrouter', 'day', 5.00);)sql");
+        ('openrouter daily', 'provider', 'openrouter', 'day', 5.00);
+      insert into public.alert_events (budget_id, period_start, level, spent_usd, threshold_usd,
+                                       delivery_error)
+        select id, date_trunc('month', current_date)::date, 'warn', 81.00, 100.00,
+               'ntfy answered 500'
+          from public.budgets where name = 'monthly';)sql");
     tx.commit();
   }
 
@@ -177,7 +182,8 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
                                     {"OPENROUTER_MANAGEMENT_KEY", ""}});
   ASSERT_EQ(nothing.exit_code, 0) << nothing.out << nothing.err;
 
-  running_server server(as_role(db.url(), "costs_reader"), {});
+  running_server server(as_role(db.url(), "costs_reader"),
+                        {"--admin-token", "CANARY-PAGE-ADMIN", "--admin-database-url", db.url()});
   running_server no_data(as_role(empty.url(), "costs_reader"), {});
   running_server guarded(as_role(db.url(), "costs_reader"), {"--token", "CANARY-PAGE-TOKEN"});
   const auto shots = std::filesystem::path(COSTS_BINARY_DIR) / "screenshots";
@@ -188,6 +194,7 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
                    {"COSTS_EMPTY_URL", no_data.base()},
                    {"COSTS_TOKEN_URL", guarded.base()},
                    {"COSTS_TOKEN", "CANARY-PAGE-TOKEN"},
+                   {"COSTS_ADMIN_TOKEN", "CANARY-PAGE-ADMIN"},
                    {"COSTS_SERVER_PID", std::to_string(server.process().pid())},
                    {"COSTS_SCREENSHOT_DIR", shots.string()},
                    {"COSTS_VERCEL_JSON", std::string(COSTS_SOURCE_DIR) + "/vercel.json"}});

@@ -380,8 +380,24 @@ TEST_F(rest_target_test, the_target_reads_and_keeps_budgets_through_rest_as_thro
   EXPECT_EQ(pg->undelivered_alerts()[0].id, pending[0].id);
   rest->record_delivery(pending[0].id, {"ops-1"}, false, "ntfy answered 500");
   EXPECT_EQ(pg->undelivered_alerts()[0].delivered_channels, std::vector<std::string>{"ops-1"});
+  const auto history = pg->alert_history(10);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].budget_name, "daily cap");
+  EXPECT_EQ(history[0].scope, "provider:openrouter");
+  EXPECT_EQ(history[0].delivery_error, "ntfy answered 500");
+  EXPECT_EQ(history[0].delivered_at, "") << "one channel of two took it";
   pg->record_delivery(pending[0].id, {"ops-1", "ops-2"}, true, "");
   EXPECT_TRUE(rest->undelivered_alerts().empty());
+  EXPECT_NE(pg->alert_history(10)[0].delivered_at, "");
+  // A rule changed over REST keeps its id and its alert.
+  b.threshold_micro_usd = 2'500'000;
+  b.period = "week";
+  EXPECT_TRUE(rest->update_budget(id, b));
+  EXPECT_EQ(pg->budget_records()[0].threshold_micro_usd, 2'500'000);
+  EXPECT_EQ(pg->budget_records()[0].period, "week");
+  EXPECT_EQ(pg->alert_history(10).size(), 1u);
+  EXPECT_FALSE(rest->update_budget(id + 1000, b));
+  EXPECT_TRUE(pg->update_budget(id, b));
   EXPECT_TRUE(rest->remove_budget(id));
   EXPECT_FALSE(pg->remove_budget(id)) << "already gone";
 

@@ -945,6 +945,23 @@ TEST_F(server_test, every_answer_fits_the_schema_openapi_gives_for_it) {
                                            R"({"period": "week", "threshold_usd": 9})", admin);
   ASSERT_EQ(rule.status, 201) << rule.body;
   fits("/api/budgets", "post", rule);
+  const std::string rule_url =
+      server.base() + "/api/budgets/" +
+      std::to_string(nlohmann::json::parse(rule.body)["id"].get<long long>());
+  const auto changed =
+      costs::test::http_send("PUT", rule_url, R"({"period": "week", "threshold_usd": 10})", admin);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  fits("/api/budgets/{id}", "put", changed);
+  {  // an alert the rule fired, whose delivery failed
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec_params(R"sql(
+      insert into public.alert_events (budget_id, period_start, level, spent_usd, threshold_usd,
+                                       delivery_error)
+      values ($1, current_date, 'warn', 8.5, 10, 'webhook answered 500'))sql",
+                   nlohmann::json::parse(rule.body)["id"].get<long long>());
+    tx.commit();
+  }
   const auto started =
       costs::test::http_send("POST", server.base() + "/api/sync", R"({"scope": "local"})", admin);
   ASSERT_EQ(started.status, 202) << started.body;
@@ -976,11 +993,7 @@ TEST_F(server_test, every_answer_fits_the_schema_openapi_gives_for_it) {
       }
     }
   }
-  const auto removed = costs::test::http_send(
-      "DELETE",
-      server.base() + "/api/budgets/" +
-          std::to_string(nlohmann::json::parse(rule.body)["id"].get<long long>()),
-      "", admin);
+  const auto removed = costs::test::http_send("DELETE", rule_url, "", admin);
   ASSERT_EQ(removed.status, 200);
   fits("/api/budgets/{id}", "delete", removed);
   // Errors have one envelope, whatever the route.
@@ -990,7 +1003,7 @@ TEST_F(server_test, every_answer_fits_the_schema_openapi_gives_for_it) {
   const auto refused = costs::test::http_send("POST", server.base() + "/api/sync", "", {});
   ASSERT_EQ(refused.status, 401);
   fits("/api/sync", "post", refused);
-  EXPECT_GE(checked, 28u);
+  EXPECT_GE(checked, 30u);
   // The check has teeth: a field missing, one extra, a wrong type, a null where none may be.
   const auto health = schema_of("/healthz", "get", 200);
   const nlohmann::json good = {
@@ -1266,6 +1279,32 @@ TEST_F(server_test, budgets_are_written_only_with_the_admin_token_to_channels_th
         << body.substr(0, 120) << ": " << r.body;
   }
   const std::string path = server.base() + "/api/budgets/" + std::to_string(id);
+  // PUT changes the rule in place: same id, the new threshold, checked as POST checks.
+  EXPECT_EQ(costs::test::http_send("PUT", path, R"({"threshold_usd": 7})", reader).status, 401);
+  const auto changed = costs::test::http_send(
+      "PUT", path, R"({"scope": "provider:openrouter", "period": "day", "threshold_usd": 7.25})",
+      admin);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(nlohmann::json::parse(changed.body)["id"], id);
+  const auto relisted =
+      nlohmann::json::parse(http_get(server.base() + "/api/budgets", reader).body);
+  ASSERT_EQ(relisted["budgets"].size(), 1u) << relisted.dump();
+  EXPECT_EQ(relisted["budgets"][0]["id"], id);
+  EXPECT_EQ(relisted["budgets"][0]["period"], "day");
+  EXPECT_EQ(relisted["budgets"][0]["threshold_micro_usd"], 7'250'000);
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    EXPECT_EQ(tx.exec1("select channels::text from public.budgets")[0].as<std::string>(),
+              R"([{"channel": "ops"}])")
+        << "a PUT without channels keeps the rule's (the API never shows them)";
+  }
+  const auto bad_change = costs::test::http_send("PUT", path, R"({"threshold_usd": -1})", admin);
+  EXPECT_EQ(bad_change.status, 400) << bad_change.body;
+  EXPECT_EQ(costs::test::http_send("PUT", server.base() + "/api/budgets/999999",
+                                   R"({"threshold_usd": 1})", admin)
+                .status,
+            404);
   EXPECT_EQ(costs::test::http_send("DELETE", path, "", reader).status, 401);
   for (const char* bad_id : {"abc", "0", "-3", "12abc", "99999999999999999999999"})
     EXPECT_EQ(costs::test::http_send("DELETE", server.base() + "/api/budgets/" + bad_id, "", admin)

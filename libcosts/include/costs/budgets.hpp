@@ -112,6 +112,9 @@ class budget_book {
   virtual std::int64_t add(const budget_rule& rule) = 0;
   /// @returns false when no rule had that id.
   virtual bool remove(std::int64_t id) = 0;
+  /// Changes rule `id` to `rule`, keeping its id and its alerts. @returns false when no rule had
+  /// that id.
+  virtual bool replace(std::int64_t id, const budget_rule& rule) = 0;
   /// What a spend rule's scope spent from `from` to `to` (the figure its alerts are judged on).
   virtual micro_usd spent_in(const budget_rule& rule, civil_day from, civil_day to) = 0;
   /// Evaluates every enabled rule for the periods containing `today`, records newly reached

@@ -171,6 +171,17 @@ struct alert_record {
   std::vector<std::string> delivered_channels;
 };
 
+/// An alert as the page's history shows it: its rule, when it fired, where it went and what
+/// failed. `delivered_at` is empty until every channel of its rule took it.
+struct alert_history_row {
+  alert_record alert;
+  std::string budget_name;
+  std::string scope;  ///< "total", or "provider:openrouter", "agent:main", ...
+  std::string period;
+  std::string fired_at, delivered_at;  ///< ISO 8601 UTC
+  std::string delivery_error;
+};
+
 /// One LLM call an agent reported (POST /api/costs/llm), ready to store: dated in the user's
 /// zone and priced by the caller.
 struct reported_call {
@@ -258,6 +269,10 @@ class target {
   virtual std::int64_t add_budget(const budget_record& rule) = 0;
   /// @returns false when no rule had that id.
   virtual bool remove_budget(std::int64_t id) = 0;
+  /// Changes rule `id` in place (its alerts stay with it). @returns false when no rule had it.
+  virtual bool update_budget(std::int64_t id, const budget_record& rule) = 0;
+  /// The newest `limit` alerts, newest first.
+  virtual std::vector<alert_history_row> alert_history(int limit) = 0;
   /// Records each alert once: one already there for its rule, period and level is left alone.
   virtual void record_alerts(const std::vector<alert_record>& alerts) = 0;
   /// Alerts not yet delivered to every channel, oldest first.

@@ -27,6 +27,20 @@ budget_rule rule_of(const budget_record& r) {
   return rule;
 }
 
+budget_record record_of(const budget_rule& rule) {
+  budget_record r;
+  r.name = rule.name;
+  r.kind = rule.kind;
+  r.scope_kind = rule.scope_kind;
+  r.scope_value = rule.scope_value;
+  r.period = rule.period;
+  r.threshold_micro_usd = rule.threshold.value;
+  r.warn_permille = rule.warn_permille;
+  r.channels_json = rule.channels.dump();
+  r.enabled = rule.enabled;
+  return r;
+}
+
 class target_budget_book final : public budget_book {
  public:
   explicit target_budget_book(std::unique_ptr<target> t) : t_(std::move(t)) {}
@@ -37,18 +51,10 @@ class target_budget_book final : public budget_book {
     return out;
   }
 
-  std::int64_t add(const budget_rule& rule) override {
-    budget_record r;
-    r.name = rule.name;
-    r.kind = rule.kind;
-    r.scope_kind = rule.scope_kind;
-    r.scope_value = rule.scope_value;
-    r.period = rule.period;
-    r.threshold_micro_usd = rule.threshold.value;
-    r.warn_permille = rule.warn_permille;
-    r.channels_json = rule.channels.dump();
-    r.enabled = rule.enabled;
-    return t_->add_budget(r);
+  std::int64_t add(const budget_rule& rule) override { return t_->add_budget(record_of(rule)); }
+
+  bool replace(std::int64_t id, const budget_rule& rule) override {
+    return t_->update_budget(id, record_of(rule));
   }
 
   bool remove(std::int64_t id) override { return t_->remove_budget(id); }

@@ -327,6 +327,24 @@ void prepare_statements(pqxx::connection& c) {
     values ($1, $2, $3, $4, $5, $6::numeric, $7::numeric / 1000, $8::jsonb, $9)
     returning id)sql");
   c.prepare("remove_budget", "delete from public.budgets where id = $1");
+  c.prepare("update_budget", R"sql(
+    update public.budgets
+       set name = $2, kind = $3, scope_kind = $4, scope_value = $5, period = $6,
+           threshold_usd = $7::numeric, warn_ratio = $8::numeric / 1000, channels = $9::jsonb,
+           enabled = $10
+     where id = $1)sql");
+  c.prepare("alert_history", R"sql(
+    select a.id, a.budget_id, a.period_start::text as period_start, a.level,
+           (a.spent_usd * 1000000)::bigint as spent_micro_usd,
+           (a.threshold_usd * 1000000)::bigint as threshold_micro_usd,
+           a.delivered_channels::text as delivered_channels, b.name,
+           case when b.scope_kind = 'total' then 'total'
+                else b.scope_kind || ':' || b.scope_value end as scope, b.period,
+           )sql" ISO("a.fired_at") R"sql( as fired_at,
+           coalesce()sql" ISO("a.delivered_at") R"sql(, '') as delivered_at,
+           coalesce(a.delivery_error, '') as delivery_error
+      from public.alert_events a join public.budgets b on b.id = a.budget_id
+     order by a.fired_at desc, a.id desc limit $1)sql");
   c.prepare("record_alert", R"sql(
     insert into public.alert_events (budget_id, period_start, level, spent_usd, threshold_usd)
     values ($1, $2::date, $3, $4::numeric, $5::numeric)
@@ -374,6 +392,18 @@ void prepare_statements(pqxx::connection& c) {
 }
 
 #undef ISO
+
+alert_record alert_of(const pqxx::row& r) {
+  alert_record a;
+  a.id = r["id"].as<std::int64_t>();
+  a.budget_id = r["budget_id"].as<std::int64_t>();
+  a.period_start = civil_day::parse(text(r["period_start"]));
+  a.level = text(r["level"]);
+  a.spent_micro_usd = r["spent_micro_usd"].as<std::int64_t>();
+  a.threshold_micro_usd = r["threshold_micro_usd"].as<std::int64_t>();
+  a.delivered_channels = text_array(text(r["delivered_channels"]));
+  return a;
+}
 
 sync_row sync_of(const pqxx::row& r) {
   return {text(r["provider"]),   text(r["host"]),        text(r["status"]),
@@ -702,6 +732,35 @@ class postgres_target final : public target {
     return removed;
   }
 
+  bool update_budget(std::int64_t id, const budget_record& b) override {
+    bool updated = false;
+    write("changing a budget", [&](pqxx::work& tx) {
+      updated = tx.exec_prepared("update_budget", id, b.name, b.kind, b.scope_kind, b.scope_value,
+                                 b.period, to_decimal_string(micro_usd{b.threshold_micro_usd}),
+                                 b.warn_permille, b.channels_json, b.enabled)
+                    .affected_rows() > 0;
+    });
+    return updated;
+  }
+
+  std::vector<alert_history_row> alert_history(int limit) override {
+    std::vector<alert_history_row> out;
+    read("the alert history", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("alert_history", limit)) {
+        alert_history_row h;
+        h.alert = alert_of(r);
+        h.budget_name = text(r["name"]);
+        h.scope = text(r["scope"]);
+        h.period = text(r["period"]);
+        h.fired_at = text(r["fired_at"]);
+        h.delivered_at = text(r["delivered_at"]);
+        h.delivery_error = text(r["delivery_error"]);
+        out.push_back(std::move(h));
+      }
+    });
+    return out;
+  }
+
   void record_alerts(const std::vector<alert_record>& alerts) override {
     if (alerts.empty()) return;
     write("recording alerts", [&](pqxx::work& tx) {
@@ -715,17 +774,7 @@ class postgres_target final : public target {
   std::vector<alert_record> undelivered_alerts() override {
     std::vector<alert_record> out;
     read("the alerts", [&](pqxx::transaction_base& tx) {
-      for (const auto& r : tx.exec_prepared("undelivered_alerts")) {
-        alert_record a;
-        a.id = r["id"].as<std::int64_t>();
-        a.budget_id = r["budget_id"].as<std::int64_t>();
-        a.period_start = civil_day::parse(text(r["period_start"]));
-        a.level = text(r["level"]);
-        a.spent_micro_usd = r["spent_micro_usd"].as<std::int64_t>();
-        a.threshold_micro_usd = r["threshold_micro_usd"].as<std::int64_t>();
-        a.delivered_channels = text_array(text(r["delivered_channels"]));
-        out.push_back(std::move(a));
-      }
+      for (const auto& r : tx.exec_prepared("undelivered_alerts")) out.push_back(alert_of(r));
     });
     return out;
   }

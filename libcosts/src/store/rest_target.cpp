@@ -229,17 +229,7 @@ class rest_target final : public target {
 
   std::int64_t add_budget(const budget_record& r) override {
     const json added =
-        client_.call("POST", "budgets",
-                     {{"name", r.name},
-                      {"kind", r.kind},
-                      {"scope_kind", r.scope_kind},
-                      {"scope_value", r.scope_value},
-                      {"period", r.period},
-                      {"threshold_usd", to_decimal_string(micro_usd{r.threshold_micro_usd})},
-                      {"warn_ratio", to_decimal_string(micro_usd{r.warn_permille * 1000})},
-                      {"channels", json::parse(r.channels_json)},
-                      {"enabled", r.enabled}},
-                     "return=representation", "adding a budget");
+        client_.call("POST", "budgets", budget_body(r), "return=representation", "adding a budget");
     if (!added.is_array() || added.empty())
       throw store_error("store.query", "adding a budget: the REST API returned no row");
     return added[0].value("id", std::int64_t{0});
@@ -250,6 +240,24 @@ class rest_target final : public target {
                                       "return=representation", "removing a budget");
     return removed.is_array() && !removed.empty();
   }
+
+  static json budget_body(const budget_record& r) {
+    return {{"name", r.name},
+            {"kind", r.kind},
+            {"scope_kind", r.scope_kind},
+            {"scope_value", r.scope_value},
+            {"period", r.period},
+            {"threshold_usd", to_decimal_string(micro_usd{r.threshold_micro_usd})},
+            {"warn_ratio", to_decimal_string(micro_usd{r.warn_permille * 1000})},
+            {"channels", json::parse(r.channels_json)},
+            {"enabled", r.enabled}};
+  }
+  bool update_budget(std::int64_t id, const budget_record& r) override {
+    const json updated = client_.call("PATCH", "budgets?id=eq." + std::to_string(id),
+                                      budget_body(r), "return=representation", "changing a budget");
+    return updated.is_array() && !updated.empty();
+  }
+  std::vector<alert_history_row> alert_history(int) override { unsupported("the alert history"); }
 
   void record_alerts(const std::vector<alert_record>& alerts) override {
     if (alerts.empty()) return;
