@@ -103,7 +103,7 @@ export default function Breakdowns({
           </button>
         ))}
       </div>
-      <div id="breakdown-panel" role="tabpanel" className="table-wrap">
+      <div id="breakdown-panel" role="tabpanel" className="table-wrap" tabIndex={0}>
         {failed && <p role="alert">{failed}</p>}
         {rows !== null && rows.length === 0 && <p className="muted">Nothing recorded by {by} in these days.</p>}
         {rows !== null && rows.length > 0 && (

@@ -18,6 +18,7 @@ import {
 } from '@/lib/api';
 import { exact_time, money, percent } from '@/lib/format';
 import { add_days, days_in } from '@/lib/range';
+import TableWrap from './table_wrap';
 
 // Where a spend rule's period is heading: the month-end forecast for the monthly total (the top
 // line's), else the spend so far kept at its pace to the period's end.
@@ -317,7 +318,7 @@ export default function Budgets({
           </button>
         ))}
       {alerts !== null && alerts.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Alerts fired">
           <table data-testid="alert-history">
             <caption>Alerts fired</caption>
             <thead>
@@ -353,7 +354,7 @@ export default function Budgets({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

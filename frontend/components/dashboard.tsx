@@ -241,7 +241,13 @@ function Body({
         period={range_phrase(data.range)}
         token={token}
       />
-      <DailyChart rows={data.daily} range={data.range} query={data.range_query} token={token} />
+      <DailyChart
+        rows={data.daily}
+        range={data.range}
+        query={data.range_query}
+        token={token}
+        labels={new Map([...data.providers, ...data.latest, ...data.burn].map((p) => [p.provider, p.label]))}
+      />
       <Budgets summary={data.summary} burn={data.burn} token={token} reload={reload} />
       <Reconciliation
         data={data.reconcile}

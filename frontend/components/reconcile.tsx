@@ -4,6 +4,7 @@
 import type { Reconcile, ReconcileFigures } from '@/lib/api';
 import { money, percent } from '@/lib/format';
 import CsvButton from './csv_button';
+import TableWrap from './table_wrap';
 
 function Head({ first }: { first: string }) {
   return (
@@ -53,7 +54,7 @@ export default function Reconciliation({
         <h2 id="reconcile-title">Billed vs estimated, {period}</h2>
         <CsvButton path={`/api/costs/reconcile?${query}`} token={token} filename={`reconcile-${data.from}-${data.to}.csv`} />
       </div>
-      <div className="table-wrap">
+      <TableWrap label="Billed vs estimated">
         <table data-testid="reconcile">
           <caption className="visually-hidden">
             What each provider billed, what local logs price at list prices, and the share they explain
@@ -68,7 +69,7 @@ export default function Reconciliation({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {data.pairs
         .filter((p) => p.unbilled_estimated_micro_usd > 0)
         .map((p) => (
@@ -80,7 +81,7 @@ export default function Reconciliation({
       {data.pairs.map((p) => (
         <details key={p.vendor}>
           <summary>{p.label} per day</summary>
-          <div className="table-wrap">
+          <TableWrap label="Billed vs estimated per day">
             <table data-testid={`reconcile-days-${p.vendor}`}>
               <caption className="visually-hidden">{p.label}: billed and estimated per day</caption>
               <Head first="Day" />
@@ -93,7 +94,7 @@ export default function Reconciliation({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </details>
       ))}
     </section>

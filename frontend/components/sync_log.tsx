@@ -2,6 +2,7 @@
 import type { SyncRow } from '@/lib/api';
 import { exact_time } from '@/lib/format';
 import CsvButton from './csv_button';
+import TableWrap from './table_wrap';
 
 export default function SyncLog({ rows, token }: { rows: SyncRow[]; token: string }) {
   return (
@@ -13,7 +14,7 @@ export default function SyncLog({ rows, token }: { rows: SyncRow[]; token: strin
       {rows.length === 0 ? (
         <p className="muted">No sync has run yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Latest syncs">
           <table data-testid="sync-log">
             <caption className="visually-hidden">The latest sync runs per provider</caption>
             <thead>
@@ -42,7 +43,7 @@ export default function SyncLog({ rows, token }: { rows: SyncRow[]; token: strin
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

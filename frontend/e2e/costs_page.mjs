@@ -8,6 +8,7 @@
 //   COSTS_SCREENSHOT_DIR, COSTS_VERCEL_JSON (the Content-Security-Policy the page must pass)
 // Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -23,6 +24,9 @@ const shots = env('COSTS_SCREENSHOT_DIR');
 const vercel = JSON.parse(readFileSync(env('COSTS_VERCEL_JSON'), 'utf8'));
 const csp = vercel.headers[0].headers.find((h) => h.key === 'Content-Security-Policy').value;
 
+// axe-core, injected into the page to audit what a browser shows (WCAG 2 A and AA rules).
+const axe_source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
 let passed = 0;
 let failed = 0;
 function check(name, ok, detail = '') {
@@ -34,6 +38,15 @@ function check(name, ok, detail = '') {
 async function api(path, headers = {}) {
   const r = await fetch(base + path, { headers });
   return r.json();
+}
+
+// An accessibility audit of what `on` shows now: no serious or critical violation.
+async function audit(on, label) {
+  if (!(await on.evaluate(() => 'axe' in window))) await on.addScriptTag({ content: axe_source });
+  const found = await on.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
+    .violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
+  check(`axe finds no serious or critical violation ${label}`, found.length === 0, found.join('; '));
 }
 
 // Whether `selector` shows up on `on` within the default wait: a check, not a crash.
@@ -167,6 +180,35 @@ try {
   check('billed vs estimated per day is there too', anthropic !== undefined && day_rows.length === anthropic.days.length,
     `${day_rows.length} rows`);
   check('the 30-day chart is drawn', (await page.$$('[data-testid="daily-chart"] rect')).length > 0);
+  // The chart: provider names in the legend and the tooltips, a money axis, and grouping.
+  const legend = await page.$$eval('[data-testid="chart-legend"] li',
+    (l) => l.map((x) => [x.getAttribute('data-provider'), x.textContent]));
+  check('the legend names providers, not keys', legend.length > 0 &&
+    legend.every(([key, text]) => text !== key) && legend.some(([, text]) => text === 'Claude Code'), JSON.stringify(legend));
+  const tips = await page.$$eval('[data-testid="chart-slot"] title', (t) => t.map((x) => x.textContent).join('\n'));
+  check('a bar\'s tooltip gives its day, total and providers by name', tips.includes('Claude Code: $'), tips.slice(0, 200));
+  const chart_sum = async () => (await page.$$eval('[data-testid="chart-slot"]',
+    (g) => g.map((x) => Number(x.getAttribute('data-micro'))))).reduce((a, b) => a + b, 0);
+  const day_sum = await chart_sum();
+  check('the chart adds up to the daily rows', day_sum === daily.rows.reduce((a, r) => a + (r.cost_micro_usd ?? 0), 0),
+    `${day_sum}`);
+  check('the money axis tops at the highest day', (await page.textContent('.y-axis')).includes('$'));
+  await page.click('[data-testid="interval-week"]');
+  await page.waitForSelector('[data-testid="daily-chart"][data-interval="week"][aria-busy="false"]');
+  const weeks = Number(await page.getAttribute('[data-testid="daily-chart"]', 'data-buckets'));
+  check('by week: 5 or 6 weeks from Monday, the same total', weeks >= 5 && weeks <= 6 && (await chart_sum()) === day_sum,
+    `${weeks} weeks, ${await chart_sum()} vs ${day_sum}`);
+  await page.click('[data-testid="interval-month"]');
+  await page.waitForSelector('[data-testid="daily-chart"][data-interval="month"][aria-busy="false"]');
+  check('by month: the same total', (await chart_sum()) === day_sum, `${await chart_sum()} vs ${day_sum}`);
+  check('the heading says the grouping', (await page.textContent('#chart-title')).includes('per month'));
+  await page.click('[data-testid="interval-day"]');
+  await page.waitForSelector('[data-testid="daily-chart"][data-interval="day"]');
+  const icon = await page.getAttribute('link[rel="icon"]', 'href');
+  const icon_answer = icon ? await fetch(new URL(icon, base)) : null;
+  check('the page has a favicon, served', icon_answer?.status === 200 &&
+    (icon_answer.headers.get('content-type') ?? '').startsWith('image/svg+xml'), `${icon} ${icon_answer?.status}`);
+  await audit(page, 'on the desktop page (UTC)');
   check('budget bars are shown', (await page.$$('[data-testid="budget"]')).length === 2);
   const log = await page.textContent('[data-testid="sync-log"]');
   check('the sync log shows a failed run and its error', log.includes('auth_failed') && log.includes('BRAVE_API_KEY'));
@@ -240,7 +282,8 @@ try {
     `/api/costs/breakdown?by=model&from=${from7}&to=${summary.today}`, 'the breakdown');
   check('the breakdown CSV has dollars, not micro-dollars', breakdown_csv.startsWith('key,calls,cost_usd,'),
     breakdown_csv.slice(0, 80));
-  await csv_of(`csv-daily-${from7}-${summary.today}`, `/api/costs/daily?from=${from7}&to=${summary.today}&tz=UTC`,
+  await csv_of(`csv-daily-${from7}-${summary.today}`,
+    `/api/costs/timeline?interval=day&from=${from7}&to=${summary.today}&tz=UTC`,
     'the daily series');
   await csv_of('csv-sync-log', '/api/sync/log?limit=10', 'the sync log');
 
@@ -293,6 +336,7 @@ try {
   await page.waitForSelector('[data-testid="provider-card"]');
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   check('a 390 px phone has no horizontal scroll', widths[0] <= widths[1], `${widths[0]} > ${widths[1]}`);
+  await audit(page, 'on a 390 px phone');
   await page.screenshot({ path: join(shots, 'costs-phone.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 
@@ -344,6 +388,7 @@ try {
         shown === theirs.periods.today.total_micro_usd, `${shown} vs ${JSON.stringify(theirs.periods.today)}`);
       const widths = await zoned.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       check(`in ${zone} at ${viewport.width} px nothing scrolls sideways`, widths[0] <= widths[1], `${widths}`);
+      await audit(zoned, `in ${zone} at ${viewport.width} px`);
       await zoned.click('[data-testid="range-today"]');
       const one_day = await appears(zoned, '[data-testid="daily-chart"][data-days="1"]');
       check(`in ${zone} "Today" is that zone's day`, one_day &&
