@@ -18,6 +18,7 @@ import {
 } from '@/lib/api';
 import { exact_time, money, percent } from '@/lib/format';
 import { add_days, days_in } from '@/lib/range';
+import AdminTokenForm from './admin_token_form';
 import TableWrap from './table_wrap';
 
 // Where a spend rule's period is heading: the month-end forecast for the monthly total (the top
@@ -138,7 +139,6 @@ export default function Budgets({
   reload: () => void;
 }) {
   const [admin, setAdmin] = useState('');
-  const [typed, setTyped] = useState('');
   const [managing, setManaging] = useState(false);
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
@@ -206,20 +206,12 @@ export default function Budgets({
         </p>
       )}
       {managing && admin === '' && (
-        <form
-          className="admin-token"
-          data-testid="admin-token-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            save_admin_token(typed.trim());
-            setAdmin(typed.trim());
+        <AdminTokenForm
+          onToken={(t) => {
+            setAdmin(t);
             setMessage('');
           }}
-        >
-          <label htmlFor="admin-token">Admin token (costs-server --admin-token; kept for this browser session only)</label>
-          <input id="admin-token" type="password" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
-          <button type="submit">Use</button>
-        </form>
+        />
       )}
       {summary.budgets.length === 0 && editing !== 'new' && (
         <div className="notice" data-testid="budgets-empty">

@@ -19,6 +19,7 @@ import {
 import { ago } from '@/lib/format';
 import { range_from_url, range_phrase, range_to_search, today_in, type DayRange } from '@/lib/range';
 import RangePicker from './range_picker';
+import SyncNow from './sync_now';
 import Overview from './overview';
 import ProviderCards from './provider_cards';
 import DailyChart from './daily_chart';
@@ -147,6 +148,7 @@ export default function Dashboard() {
           <button type="button" onClick={retry} data-testid="refresh">
             Refresh
           </button>
+          {state.kind === 'ready' && <SyncNow token={token ?? ''} reload={retry} />}
         </div>
       </header>
 

@@ -461,6 +461,21 @@ try {
     empty_budgets.includes('costs-sync budgets add') && (await rules()).length === 0,
   `${empty_budgets} ${JSON.stringify(await rules())}`);
 
+  // --- Sync now: the server's sync trigger, its progress and result -------------------------
+  // The admin token is in this tab's session from the budgets above: no second prompt.
+  await page.click('[data-testid="sync-now"]');
+  const ended = await page.waitForFunction(() => /Synced|failed|refused|answered/.test(
+    document.querySelector('[data-testid="sync-status"]')?.textContent ?? ''), null, { timeout: 90_000 })
+    .then(() => true).catch(() => false);
+  const sync_text = (await page.textContent('[data-testid="sync-status"]').catch(() => '')) ?? '';
+  const sync_state = await api('/api/sync');
+  const logged = (await api('/api/sync/log?all=true&limit=500')).rows.filter((r) => r.run_id === sync_state.latest?.run_id);
+  check('Sync now runs a sync and says how it ended', ended && sync_text.includes('Synced') &&
+    sync_state.latest?.status === 'finished' && logged.length > 0,
+  `${sync_text} ${JSON.stringify(sync_state.latest)?.slice(0, 200)} ${logged.length} log rows`);
+  check('the button is back once the sync has ended',
+    (await page.textContent('[data-testid="sync-now"]')) === 'Sync now');
+
   // --- the API stops: the page says so ------------------------------------------------------
   process.kill(Number(env('COSTS_SERVER_PID')), 'SIGTERM');
   let error_shown = false;
