@@ -20,6 +20,8 @@ import { ago } from '@/lib/format';
 import { range_from_url, range_phrase, range_to_search, today_in, type DayRange } from '@/lib/range';
 import RangePicker from './range_picker';
 import SyncNow from './sync_now';
+import Azure from './azure';
+import Setup from './setup';
 import Overview from './overview';
 import ProviderCards from './provider_cards';
 import DailyChart from './daily_chart';
@@ -258,6 +260,8 @@ function Body({
         token={token}
       />
       <Breakdowns token={token} range={data.range} reload={data.loaded_at} />
+      <Azure query={data.range_query} token={token} reload={data.loaded_at} />
+      <Setup providers={data.providers} />
       <SyncLog rows={data.syncs} token={token} />
     </>
   );

@@ -162,7 +162,19 @@ export interface ProviderInfo {
   label: string;
   source: string;
   collector: boolean;
+  status: 'configured'|'not_configured';
+  detail: string;  // which variable or file, or what to set
+  hint: string|null;
   last_sync: LastSync | null;
+}
+
+export interface AzureCosts {
+  from: string;
+  to: string;
+  total_micro_usd: number|null;
+  by_service: {service: string; cost_micro_usd: number | null}[];
+  by_resource_group: {resource_group: string; cost_micro_usd: number | null}[];
+  rows: {date: string; service: string; resource_group: string; cost_micro_usd: number | null}[];
 }
 
 export interface SyncRow {

@@ -157,7 +157,11 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
         (now() - interval '30 hours', now() - interval '30 hours', 'brave', '', 'auth_failed', 0,
          'Brave rejected the credential (401): check BRAVE_API_KEY');
       insert into public.cost_daily (provider, date, source, cost_usd)
-        values ('anthropic_api', current_date, 'admin_api', 0.050000);
+        values ('anthropic_api', current_date, 'admin_api', 0.050000),
+               ('azure', current_date, 'api', 5.500000);
+      insert into public.usage_daily (date, provider, host, model, project, calls, cost_usd) values
+        (current_date, 'azure', '', 'Azure OpenAI', 'rg-api', 0, 4.000000),
+        (current_date, 'azure', '', 'Storage', 'rg-web', 0, 1.500000);
       insert into public.budgets (name, scope_kind, scope_value, period, threshold_usd) values
         ('monthly', 'total', '', 'month', 100.00),
         ('openrouter daily', 'provider', 'openrouter', 'day', 5.00);
