@@ -403,14 +403,19 @@ export default {
     const watch = new alert_watch(api);
     // The thresholds just set, kept here too: the config file is written at once, but the
     // running gateway may take its reload a moment later.
-    let pending = {};
+    // A threshold leaves `pending` once the live config holds it: from then on the config decides,
+    // so a later change from the CLI or the file is not overridden by an old one made here.
+    const pending = new Map();
     const withPending = (config) => {
       const thresholds = {...config.alertThresholds};
-      for (const [k, v] of Object.entries(pending))
-        if (v === null)
+      for (const [k, v] of pending) {
+        if ((config.alertThresholds?.[k]?.balanceUsd ?? null) === v)
+          pending.delete(k);
+        else if (v === null)
           delete thresholds[k];
         else
           thresholds[k] = {balanceUsd: v};
+      }
       return {...config, alertThresholds: thresholds};
     };
 
@@ -419,7 +424,7 @@ export default {
       if (params.provider !== undefined) {
         const value = params.balanceUsd === undefined ? null : params.balanceUsd;
         await setThreshold(api, params.provider, value);
-        pending = {...pending, [params.provider]: value};
+        pending.set(params.provider, value);
       }
       const {config} = context();
       const effective = withPending(config);

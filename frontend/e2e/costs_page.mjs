@@ -192,7 +192,12 @@ try {
   const day_sum = await chart_sum();
   check('the chart adds up to the daily rows', day_sum === daily.rows.reduce((a, r) => a + (r.cost_micro_usd ?? 0), 0),
     `${day_sum}`);
-  check('the money axis tops at the highest day', (await page.textContent('.y-axis')).includes('$'));
+  const top_label = await page.textContent('.y-axis span:first-child');
+  const highest = Math.max(...(await page.$$eval('[data-testid="chart-slot"]',
+    (g) => g.map((x) => Number(x.getAttribute('data-micro'))))));
+  check('the money axis tops at the highest day',
+    Math.round(Number(top_label.replace(/[$,]/g, '')) * 100) === Math.floor((highest + 5_000) / 10_000),
+    `${top_label} vs ${highest}`);
   await page.click('[data-testid="interval-week"]');
   await page.waitForSelector('[data-testid="daily-chart"][data-interval="week"][aria-busy="false"]');
   const weeks = Number(await page.getAttribute('[data-testid="daily-chart"]', 'data-buckets'));

@@ -67,11 +67,15 @@ nlohmann::json get_budgets(const Pistache::Rest::Request&, api_context& ctx) {
 
 namespace {
 
-// A rule from a POST or PUT body, checked as the command line checks one.
-budget_rule rule_from_body(const Pistache::Rest::Request& request, api_context& ctx) {
-  const auto body = nlohmann::json::parse(request.body(), nullptr, false);
+// A rule from a POST or PUT body (a JSON object), checked as the command line checks one.
+nlohmann::json body_of(const Pistache::Rest::Request& request) {
+  auto body = nlohmann::json::parse(request.body(), nullptr, false);
   if (!body.is_object())
     throw http_error{400, "bad_body", "send a JSON object: {scope, period, threshold_usd, ...}"};
+  return body;
+}
+
+budget_rule rule_from_body(const nlohmann::json& body, api_context& ctx) {
   budget_spec spec;
   auto text = [&](const char* key, std::string& into) {
     if (!body.contains(key)) return;
@@ -132,7 +136,7 @@ std::int64_t budget_id(const Pistache::Rest::Request& request) {
 
 nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& ctx) {
   require_admin(request, ctx);
-  const budget_rule rule = rule_from_body(request, ctx);
+  const budget_rule rule = rule_from_body(body_of(request), ctx);
   const auto id = open_budget_book(ctx.admin_url)->add(rule);
   ctx.cache->clear();  // the summary shows budgets
   return rule_answer(id, rule);
@@ -141,10 +145,11 @@ nlohmann::json post_budget(const Pistache::Rest::Request& request, api_context& 
 nlohmann::json put_budget(const Pistache::Rest::Request& request, api_context& ctx) {
   require_admin(request, ctx);
   const std::int64_t id = budget_id(request);
-  budget_rule rule = rule_from_body(request, ctx);
+  const nlohmann::json body = body_of(request);
+  budget_rule rule = rule_from_body(body, ctx);
   const auto book = open_budget_book(ctx.admin_url);
   // The channels are not readable through the API, so a body without them keeps the rule's.
-  if (!nlohmann::json::parse(request.body(), nullptr, false).contains("channels"))
+  if (!body.contains("channels"))
     for (const budget_rule& old : book->list())
       if (old.id == id) rule.channels = old.channels;
   if (!book->replace(id, rule))
