@@ -136,6 +136,17 @@ nlohmann::json openapi_document() {
                         "the time zone whose days count, e.g. Europe/Berlin (default: the "
                         "server's --timezone, else UTC)");
   const json provider = query("provider", "string", "a provider key: only its rows");
+  // The filters of the timeline and the breakdowns, each one exact name; billed days that are
+  // not itemised count only while model, agent, project and task are all unset.
+  const json filter_params[] = {provider, query("model", "string", "a model: only its rows"),
+                                query("agent", "string", "an agent: only its rows"),
+                                query("project", "string", "a project: only its rows"),
+                                query("task", "string", "a task label: only its rows")};
+  const json filters = object({{"provider", text()},
+                               {"model", text()},
+                               {"agent", text()},
+                               {"project", text()},
+                               {"task", text()}});
   // Every read over days takes the same range: from/to, else the last `days`.
   auto range_with = [&](std::vector<json> more) {
     json p = json::array(
@@ -146,21 +157,26 @@ nlohmann::json openapi_document() {
     for (auto& m : more) p.push_back(std::move(m));
     return p;
   };
-  const json timeline_params = range_with(
-      {query("group", "string", "provider (default), model or agent"),
-       query("interval", "string", "day (default), week (from Monday) or month"), provider});
+  auto with_filters = [&](std::vector<json> more) {
+    for (const json& f : filter_params) more.push_back(f);
+    return range_with(std::move(more));
+  };
+  const json timeline_params =
+      with_filters({query("group", "string", "provider (default), model or agent"),
+                    query("interval", "string", "day (default), week (from Monday) or month")});
   const json timeline = range_fields_object(
       {{"days", integer("days in the range")},
        {"group", one_word({"provider", "model", "agent"})},
        {"interval", one_word({"day", "week", "month"})},
        {"provider", text("the provider asked for, or empty")},
+       {"filters", filters},
        {"rows", list(object({{"date", day("the day, or the first day of the week or month")},
                              {"key", text("the provider, model or agent")},
                              {"cost_micro_usd", money_or_null()},
                              {"tokens", tokens(false)}}))}});
   auto breakdown = [&](bool by_provider) {
     std::vector<std::pair<std::string, json>> row = {
-        {"key", text("the provider, model, agent, project or task; \"\" where not itemised")},
+        {"key", text("the provider, model, agent, project, task or day; \"\" where not itemised")},
         {"cost_micro_usd", money_or_null()},
         {"priced_cost_micro_usd", or_null(money("the part that could be priced"))},
         {"calls", integer()},
@@ -171,10 +187,30 @@ nlohmann::json openapi_document() {
       row.emplace_back("estimated", boolean("priced by us from local logs, not a bill"));
       optional = {"label", "estimated"};  // only when grouped by provider
     }
-    return range_fields_object({{"by", one_word({"provider", "model", "agent", "project", "task"})},
-                                {"provider", text("the provider asked for, or empty")},
-                                {"rows", list(object(std::move(row), optional))}});
+    return range_fields_object(
+        {{"by", one_word({"provider", "model", "agent", "project", "task", "date"})},
+         {"provider", text("the provider asked for, or empty")},
+         {"filters", filters},
+         {"rows", list(object(std::move(row), optional))}});
   };
+  const json sessions = range_fields_object(
+      {{"filters", filters},
+       {"limit", integer("at most this many rows (limit=, 1-1000, default 200)")},
+       {"more", boolean("more sessions ran in the range than are listed")},
+       {"rows",
+        list(object({{"provider", text()},
+                     {"host", text()},
+                     {"session", text("the agent's session id")},
+                     {"agent", text()},
+                     {"project", text()},
+                     {"transcript", text("the file it was read from; \"\" when not known")},
+                     {"models", list(text())},
+                     {"first_at", text("ISO 8601, UTC: the first call")},
+                     {"last_at", text("ISO 8601, UTC: the last call")},
+                     {"tokens", tokens(false)},
+                     {"calls", integer()},
+                     {"cost_micro_usd", money_or_null()},
+                     {"priced_cost_micro_usd", money("the part that could be priced")}}))}});
   const json window = object({{"from", day()},
                               {"to", day()},
                               {"total_micro_usd", money()},
@@ -439,17 +475,22 @@ nlohmann::json openapi_document() {
                                  timeline, timeline_params)},
         {"/api/costs/breakdown",
          get("Totals per key over a period", breakdown(true),
-             range_with({query("by", "string", "provider (default), model, agent, project or task"),
-                         provider}))},
+             with_filters({query("by", "string",
+                                 "provider (default), model, agent, project, task or date")}))},
         {"/api/costs/timeline",
          get("The daily series for charts: cost and tokens per day (or week, month) and key",
              timeline, timeline_params)},
         {"/api/costs/by-agent",
-         get("Totals per agent over a period", breakdown(false), range_with({provider}))},
+         get("Totals per agent over a period", breakdown(false), with_filters({}))},
         {"/api/costs/by-model",
-         get("Totals per model over a period", breakdown(false), range_with({provider}))},
+         get("Totals per model over a period", breakdown(false), with_filters({}))},
         {"/api/costs/by-task",
-         get("Totals per task label over a period", breakdown(false), range_with({provider}))},
+         get("Totals per task label over a period", breakdown(false), with_filters({}))},
+        {"/api/costs/sessions",
+         get("The agents' sessions (from local logs) that ran in the range, newest first: id, "
+             "transcript file, first and last call, models, tokens, calls and cost, each whole; "
+             "filtered by provider, agent, project or model (not task)",
+             sessions, with_filters({query("limit", "integer", "1-1000, default 200")}))},
         {"/api/costs/azure",
          get("Azure's bill per day, service and resource group, with totals by service and by "
              "resource group",
@@ -476,10 +517,10 @@ nlohmann::json openapi_document() {
              "(local logs at list prices) apart, each with tokens, calls and providers",
              usage_summary, json::array({tz}))},
         {"/api/usage/by-model",
-         get("Totals per model over a period", breakdown(false), range_with({provider}))},
+         get("Totals per model over a period", breakdown(false), with_filters({}))},
         {"/api/usage/by-provider",
          get("Totals per provider over a period, with its label and whether it is an estimate",
-             breakdown(true), range_with({}))},
+             breakdown(true), with_filters({}))},
         {"/api/usage/timeline",
          get("The daily series, as /api/costs/timeline", timeline, timeline_params)},
         {"/api/providers",

@@ -460,6 +460,7 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
                                                       {"/api/costs/by-model", by("model")},
                                                       {"/api/costs/by-task", by("task")},
                                                       {"/api/costs/azure", &get_azure_costs},
+                                                      {"/api/costs/sessions", &get_sessions},
                                                       {"/api/usage/summary", &get_usage_summary},
                                                       {"/api/usage/by-model", by("model")},
                                                       {"/api/usage/by-provider", by("provider")},

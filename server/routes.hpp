@@ -28,6 +28,14 @@ nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context
 /// The breakdown by one fixed key (the by-agent, by-model, ... routes).
 nlohmann::json get_breakdown_by(const Pistache::Rest::Request& request, api_context& ctx,
                                 const std::string& by);
+nlohmann::json get_sessions(const Pistache::Rest::Request& request, api_context& ctx);
+/// ?provider= (a known key), ?model=, ?agent=, ?project=, ?task=: each one exact name.
+/// @throws http_error 400 for an unknown provider or a name over 500 characters.
+usage_filter filter_of(const Pistache::Rest::Request& request);
+/// Token counts as every answer gives them.
+nlohmann::json tokens_json(const token_sums& tokens);
+/// The filters as an answer repeats them.
+nlohmann::json filters_json(const usage_filter& filter);
 nlohmann::json get_azure_costs(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json post_llm_calls(const Pistache::Rest::Request& request, api_context& ctx);
 nlohmann::json get_usage_summary(const Pistache::Rest::Request& request, api_context& ctx);

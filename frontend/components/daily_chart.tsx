@@ -39,12 +39,14 @@ export default function DailyChart({
   query,
   token,
   labels,
+  slug = '',
 }: {
   rows: DailyRow[]; // per day, as the page loaded them
   range: DayRange;
   query: string; // from=&to=&tz=, as the rows were asked for
   token: string;
   labels: Map<string, string>; // provider key -> its name
+  slug?: string; // the filters, for the heading and the file name; "" when none
 }) {
   const [interval, setGrouping] = useState<Interval>('day');
   const [grouped, setGrouped] = useState<DailyRow[] | null>(null);
@@ -85,6 +87,7 @@ export default function DailyChart({
       <div className="section-head">
         <h2 id="chart-title">
           Spend per {unit}, {range_phrase(range)}
+          {slug && <span className="muted"> (filtered)</span>}
         </h2>
         <span className="chart-tools">
           <span role="group" aria-label="Group by" className="segmented">
@@ -103,7 +106,7 @@ export default function DailyChart({
           <CsvButton
             path={`/api/costs/timeline?interval=${interval}&${query}`}
             token={token}
-            filename={`${interval === 'day' ? 'daily' : `${interval}ly`}-${range.from}-${range.to}.csv`}
+            filename={`${interval === 'day' ? 'daily' : `${interval}ly`}-${range.from}-${range.to}${slug ? `-${slug}` : ''}.csv`}
           />
         </span>
       </div>

@@ -16,8 +16,10 @@ import {
   type Summary,
   type SyncRow,
 } from '@/lib/api';
-import { ago } from '@/lib/format';
-import { range_from_url, range_phrase, range_to_search, today_in, type DayRange } from '@/lib/range';
+import { ago, exact_time } from '@/lib/format';
+import { filter_query, filter_slug, filters_from_url, filters_to_search, has_filters, type Filters } from '@/lib/filters';
+import { browser_zone, range_from_url, range_phrase, range_to_search, today_in, type DayRange } from '@/lib/range';
+import FilterBar from './filter_bar';
 import RangePicker from './range_picker';
 import SyncNow from './sync_now';
 import Azure from './azure';
@@ -27,6 +29,7 @@ import ProviderCards from './provider_cards';
 import DailyChart from './daily_chart';
 import Breakdowns from './breakdowns';
 import Budgets from './budgets';
+import RunwayTable from './runway';
 import SyncLog from './sync_log';
 import Reconciliation from './reconcile';
 
@@ -35,11 +38,14 @@ export interface Snapshot {
   latest: LatestProvider[];
   burn: BurnProvider[];
   daily: DailyRow[];
+  filtered_daily: DailyRow[]; // the chart's days: `daily` under the filters
   syncs: SyncRow[];
   reconcile: Reconcile;
   providers: ProviderInfo[];
   range: DayRange;
   range_query: string; // from=&to=&tz= as the range's answers were asked for
+  filters: Filters;
+  chart_query: string; // range_query and the filters
   loaded_at: number;
 }
 
@@ -51,23 +57,20 @@ type State =
 
 const refresh_ms = 60_000;
 
-function browser_zone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-}
-
 // The range in the URL, on today in the browser's zone (the days the API is asked for).
 function url_range(): DayRange {
   return range_from_url(window.location.search, today_in(browser_zone()));
 }
 
-async function load(token: string, range: DayRange): Promise<Snapshot> {
+async function load(token: string, range: DayRange, filters: Filters): Promise<Snapshot> {
   const tz = encodeURIComponent(browser_zone());
   const days = `from=${range.from}&to=${range.to}&tz=${tz}`;
-  const [summary, latest, burn, daily, syncs, reconcile, providers] = await Promise.all([
+  const chart_query = days + filter_query(filters);
+  // The cards keep every provider's spend; the chart follows the filters.
+  const filtered = has_filters(filters)
+    ? get_json<{ rows: DailyRow[] }>(`/api/costs/daily?${chart_query}`, token).then((r) => r.rows)
+    : null;
+  const [summary, latest, burn, daily, syncs, reconcile, providers, filtered_daily] = await Promise.all([
     get_json<Summary>(`/api/costs/summary?tz=${tz}`, token),
     get_json<{ providers: LatestProvider[] }>('/api/costs/latest', token),
     get_json<{ providers: BurnProvider[] }>(`/api/costs/burn?tz=${tz}`, token),
@@ -75,17 +78,21 @@ async function load(token: string, range: DayRange): Promise<Snapshot> {
     get_json<{ rows: SyncRow[] }>('/api/sync/log?limit=10', token),
     get_json<Reconcile>(`/api/costs/reconcile?${days}`, token),
     get_json<{ providers: ProviderInfo[] }>('/api/providers', token),
+    filtered,
   ]);
   return {
     summary,
     latest: latest.providers,
     burn: burn.providers,
     daily: daily.rows,
+    filtered_daily: filtered_daily ?? daily.rows,
     syncs: syncs.rows,
     reconcile,
     providers: providers.providers,
     range,
     range_query: days,
+    filters,
+    chart_query,
     loaded_at: Date.now(),
   };
 }
@@ -93,10 +100,13 @@ async function load(token: string, range: DayRange): Promise<Snapshot> {
 export default function Dashboard() {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [token, setToken] = useState<string | null>(null);
+  // A load in flight while figures are on screen: the figures stay, marked as being refreshed.
+  const [busy, setBusy] = useState(false);
 
   const refresh = useCallback(async (with_token: string) => {
+    setBusy(true);
     try {
-      const data = await load(with_token, url_range());
+      const data = await load(with_token, url_range(), filters_from_url(window.location.search));
       setState({ kind: 'ready', data });
     } catch (e) {
       if (e instanceof api_error && e.kind === 'unauthorized') {
@@ -109,6 +119,8 @@ export default function Dashboard() {
         message,
         last: previous.kind === 'ready' ? previous.data : previous.kind === 'error' ? previous.last : undefined,
       }));
+    } finally {
+      setBusy(false);
     }
   }, []);
 
@@ -125,6 +137,11 @@ export default function Dashboard() {
   // A new range goes into the URL (to share it; Back returns to the last one), then loads.
   const choose = (r: DayRange) => {
     window.history.pushState(null, '', `${window.location.pathname}${range_to_search(r, window.location.search)}`);
+    void refresh(token ?? '');
+  };
+  // Filters go into the URL the same way.
+  const filter = (f: Filters) => {
+    window.history.pushState(null, '', `${window.location.pathname}${filters_to_search(f, window.location.search)}`);
     void refresh(token ?? '');
   };
 
@@ -147,8 +164,13 @@ export default function Dashboard() {
               {state.data.summary.time_zone}
             </span>
           )}
-          <button type="button" onClick={retry} data-testid="refresh">
-            Refresh
+          {busy && state.kind !== 'loading' && (
+            <span className="muted" role="status" data-testid="refreshing">
+              Refreshing…
+            </span>
+          )}
+          <button type="button" onClick={retry} data-testid="refresh" disabled={busy} aria-busy={busy}>
+            {busy && state.kind !== 'loading' ? 'Refreshing…' : 'Refresh'}
           </button>
           {state.kind === 'ready' && <SyncNow token={token ?? ''} reload={retry} />}
         </div>
@@ -178,13 +200,20 @@ export default function Dashboard() {
           <button type="button" onClick={retry}>
             Try again
           </button>
-          {state.last && <p className="muted">The figures below are from the last successful load.</p>}
+          {state.last && (
+            <p className="muted" data-testid="stale-age" data-loaded-at={state.last.loaded_at}>
+              The figures below are from the last successful load, {exact_time(new Date(state.last.loaded_at).toISOString())}{' '}
+              ({ago(Math.round((Date.now() - state.last.loaded_at) / 1000))}): they may be out of date.
+            </p>
+          )}
         </div>
       )}
 
-      {state.kind === 'ready' && <Body data={state.data} token={token ?? ''} choose={choose} reload={retry} />}
+      {state.kind === 'ready' && (
+        <Body data={state.data} token={token ?? ''} choose={choose} filter={filter} reload={retry} />
+      )}
       {state.kind === 'error' && state.last && (
-        <Body data={state.last} token={token ?? ''} choose={choose} reload={retry} />
+        <Body data={state.last} token={token ?? ''} choose={choose} filter={filter} reload={retry} />
       )}
     </main>
   );
@@ -194,13 +223,21 @@ function Body({
   data,
   token,
   choose,
+  filter,
   reload,
 }: {
   data: Snapshot;
   token: string;
   choose: (r: DayRange) => void;
+  filter: (f: Filters) => void;
   reload: () => void;
 }) {
+  const labels = new Map([...data.providers, ...data.latest, ...data.burn].map((p) => [p.provider, p.label]));
+  // A drill-down: one more filter, then the breakdown that shows what it holds.
+  const drill = (key: keyof Filters, value: string) => {
+    filter({ ...data.filters, [key]: value });
+    document.getElementById('breakdown-title')?.scrollIntoView({ block: 'start' });
+  };
   const empty =
     data.latest.length === 0 && data.daily.length === 0 && data.summary.periods.all_time.total_micro_usd === 0;
   // Source by source: what the last sync looked for, and what to set where it found nothing.
@@ -244,22 +281,34 @@ function Body({
         daily={data.daily}
         period={range_phrase(data.range)}
         token={token}
+        drill={(provider) => drill('provider', provider)}
+        plans={data.summary.subscriptions}
       />
+      <FilterBar filters={data.filters} labels={labels} onChange={filter} />
       <DailyChart
-        rows={data.daily}
+        rows={data.filtered_daily}
         range={data.range}
-        query={data.range_query}
+        query={data.chart_query}
         token={token}
-        labels={new Map([...data.providers, ...data.latest, ...data.burn].map((p) => [p.provider, p.label]))}
+        labels={labels}
+        slug={filter_slug(data.filters)}
       />
       <Budgets summary={data.summary} burn={data.burn} token={token} reload={reload} />
+      <RunwayTable burn={data.burn} token={token} />
       <Reconciliation
         data={data.reconcile}
         period={range_phrase(data.range)}
         query={data.range_query}
         token={token}
       />
-      <Breakdowns token={token} range={data.range} reload={data.loaded_at} />
+      <Breakdowns
+        token={token}
+        range={data.range}
+        filters={data.filters}
+        labels={labels}
+        drill={drill}
+        reload={data.loaded_at}
+      />
       <Azure query={data.range_query} token={token} reload={data.loaded_at} />
       <Setup providers={data.providers} />
       <SyncLog rows={data.syncs} token={token} />

@@ -74,6 +74,18 @@ export default function Overview({ summary }: { summary: Summary }) {
           )}
         </span>
       </div>
+      {(summary.subscriptions ?? []).length > 0 && (
+        <ul className="plans" data-testid="plans">
+          {(summary.subscriptions ?? []).map((p) => (
+            <li key={p.provider} data-provider={p.provider} data-micro={p.month_api_equivalent_micro_usd}>
+              <strong>{p.label}</strong> on {p.plan}
+              {p.monthly_fee_micro_usd !== null && ` (${money(p.monthly_fee_micro_usd)}/month)`}:{' '}
+              {money(p.month_api_equivalent_micro_usd)} API-equivalent this month,{' '}
+              {p.counts_in_spend ? 'counted in spend (opted in)' : 'not counted in spend or the forecast'}.
+            </li>
+          ))}
+        </ul>
+      )}
       {(summary.spikes.length > 0 || summary.hour_spikes.length > 0) && (
         <p className="spikes" role="status" data-testid="spikes">
           {summary.spikes.map((s) => (

@@ -1,6 +1,6 @@
 // One card per provider (and host): spend over the page's range and today, tokens or units,
 // balance and runway where known, how fresh the figure is, and whether it is billed or estimated.
-import type { BurnProvider, DailyRow, LatestProvider } from '@/lib/api';
+import type { BurnProvider, DailyRow, LatestProvider, Plan } from '@/lib/api';
 import { ago, count, exact_time, money, sync_problem } from '@/lib/format';
 import BasisTag from './basis';
 import CsvButton from './csv_button';
@@ -38,13 +38,18 @@ export default function ProviderCards({
   daily,
   period,
   token,
+  drill,
+  plans = [],
 }: {
   latest: LatestProvider[];
   burn: BurnProvider[];
   daily: DailyRow[];
   period: string; // the range the daily rows cover, in words ("last 7 days")
   token: string;
+  drill: (provider: string) => void; // show this provider's models, agents and days
+  plans?: Plan[]; // flat-fee plans: their usage is API-equivalent
 }) {
+  const plan_of = new Map(plans.map((p) => [p.provider, p]));
   const spend = spend_by_provider(daily);
   const burn_of = new Map(burn.map((b) => [b.provider, b]));
   // Providers with daily spend but no snapshot still get a card.
@@ -112,7 +117,19 @@ export default function ProviderCards({
                       {money(s ? s.priced : p.total_cost_micro_usd)}
                     </span>
                     <span className="muted"> {s ? period : 'reported'}</span>{' '}
-                    <BasisTag basis={estimated ? 'estimated' : 'billed'} />
+                    {plan_of.has(p.provider) ? (
+                      <span
+                        className="tag tag-plan"
+                        data-testid="basis"
+                        title={`Covered by ${plan_of.get(p.provider)?.plan}: list prices of its usage, ${
+                          plan_of.get(p.provider)?.counts_in_spend ? 'counted in spend' : 'not money spent'
+                        }`}
+                      >
+                        API-equivalent
+                      </span>
+                    ) : (
+                      <BasisTag basis={estimated ? 'estimated' : 'billed'} />
+                    )}
                   </>
                 ) : (
                   <span className="muted" data-testid="card-spend">
@@ -181,6 +198,16 @@ export default function ProviderCards({
                   </>
                 )}
               </dl>
+              {s && (
+                <button
+                  type="button"
+                  className="link card-drill"
+                  data-testid="card-drill"
+                  onClick={() => drill(p.provider)}
+                >
+                  Models, agents and days<span className="visually-hidden"> of {p.label}</span> →
+                </button>
+              )}
             </li>
           );
         })}
@@ -196,6 +223,9 @@ export default function ProviderCards({
               <span className="card-amount">{money(spend.get(key)?.priced ?? 0)}</span>
               <span className="muted"> {period}</span>
             </p>
+            <button type="button" className="link card-drill" data-testid="card-drill" onClick={() => drill(key)}>
+              Models, agents and days<span className="visually-hidden"> of {burn_of.get(key)?.label ?? key}</span> →
+            </button>
           </li>
         ))}
       </ul>

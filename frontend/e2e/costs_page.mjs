@@ -75,8 +75,9 @@ await browser.addInitScript(() => {
   document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective));
 });
 
+let page;
 try {
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  page = browser.pages()[0] ?? (await browser.newPage());
   const scripts = new Map();
   const offsite = [];
   page.on('request', (r) => {
@@ -151,6 +152,20 @@ try {
   const or_burn = burn.providers.find((p) => p.provider === 'openrouter');
   const runway = await page.textContent(`${card('openrouter')} [data-testid="runway"]`);
   check('the runway matches the API', runway.includes(String(or_burn.runway_days)), `${runway} vs ${or_burn.runway_days}`);
+  // Burn rate and runway: every provider with a balance first, each rate as the API gives it.
+  const runway_rows = await page.$$eval('[data-testid="runway-table"] tbody tr', (r) =>
+    r.map((x) => [x.getAttribute('data-provider'), Number(x.querySelector('[data-testid="burn-per-day"]').getAttribute('data-micro'))]));
+  const with_balance = burn.providers.filter((p) => p.balance_micro_usd !== null).map((p) => p.provider);
+  check('the runway table puts the providers with a balance first', with_balance.length >= 2 &&
+    JSON.stringify(runway_rows.slice(0, with_balance.length).map(([k]) => k).sort()) === JSON.stringify([...with_balance].sort()),
+  JSON.stringify(runway_rows));
+  check('each burn rate is the API\'s', runway_rows.length > with_balance.length && runway_rows.every(([k, micro]) =>
+    burn.providers.find((p) => p.provider === k)?.per_day_micro_usd === micro), JSON.stringify(runway_rows));
+  const or_runway = await page.textContent('[data-testid="runway-table"] tr[data-provider="openrouter"] [data-testid="runway-days"]');
+  check('the runway table gives OpenRouter\'s days left and the day it runs out',
+    or_runway.includes(String(or_burn.runway_days)) && or_runway.includes(or_burn.runway_until), or_runway);
+  const ds_runway = await page.textContent('[data-testid="runway-table"] tr[data-provider="deepseek"]');
+  check('a balance with no spend lately says so, not a runway', ds_runway.includes('no spend lately'), ds_runway);
   const claude_days = daily.rows.filter((r) => r.key === 'claude_local');
   const claude_tokens = claude_days.reduce((a, r) => a + r.tokens.input + r.tokens.output + r.tokens.cache_read + r.tokens.cache_write, 0);
   check('tokens on a card cover the same 30 days as its dollars',
@@ -340,6 +355,102 @@ try {
     (await page.getAttribute('[data-testid="range-30d"]', 'aria-pressed')) === 'true' &&
       (await page.getAttribute('[data-testid="daily-chart"]', 'data-days')) === '30');
 
+  // --- filters and drill-down: a provider's models, agents and days, kept in the URL --------
+  const keys_shown = () => page.$$eval('[data-testid="breakdown-table"] tbody tr', (r) => r.map((x) => x.getAttribute('data-key')));
+  const same_keys = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+  await page.click(`${card('claude_local')} [data-testid="card-drill"]`);
+  check('a card drills down into its provider, kept in the URL',
+    await appears(page, '[data-testid="filter-chips"] [data-filter="provider"]') &&
+      new URL(page.url()).searchParams.get('provider') === 'claude_local', page.url());
+  check('the drill-down opens on the provider\'s models',
+    await appears(page, '[data-testid="breakdown-table"][data-by="model"]'));
+  const claude_models = await api('/api/costs/breakdown?by=model&provider=claude_local&days=30&tz=UTC');
+  const every_model = await api('/api/costs/breakdown?by=model&days=30&tz=UTC');
+  check('its models are the provider\'s alone', same_keys(await keys_shown(), claude_models.rows.map((r) => r.key)) &&
+    claude_models.rows.length > 0 && claude_models.rows.length < every_model.rows.length,
+  `${JSON.stringify(await keys_shown())} vs ${claude_models.rows.length} of ${every_model.rows.length}`);
+  const claude_daily = (await api('/api/costs/daily?days=30&tz=UTC&provider=claude_local')).rows;
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-legend"] li').length === 1);
+  check('the chart follows the filter', (await chart_sum()) === claude_daily.reduce((a, r) => a + (r.cost_micro_usd ?? 0), 0) &&
+    (await page.textContent('[data-testid="chart-legend"]')) === 'Claude Code', `${await chart_sum()}`);
+  check('the provider cards keep every provider', (await page.$$('[data-testid="provider-card"]')).length === cards.length);
+  await page.click('[data-testid="tab-date"]');
+  await page.waitForSelector('[data-testid="breakdown-table"][data-by="date"]');
+  const claude_day_rows = await api('/api/costs/breakdown?by=date&provider=claude_local&days=30&tz=UTC');
+  check('its days are the provider\'s days', same_keys(await keys_shown(), claude_day_rows.rows.map((r) => r.key)) &&
+    claude_day_rows.rows.every((r) => /^\d{4}-\d\d-\d\d$/.test(r.key)), JSON.stringify(await keys_shown()));
+  await page.click('[data-testid="tab-model"]');
+  await page.waitForSelector('[data-testid="breakdown-table"][data-by="model"]');
+  await page.click('[data-testid="breakdown-table"] tr[data-key="claude-sonnet-4-6"] [data-testid="drill"]');
+  check('a model drills down into its agents', await appears(page, '[data-testid="breakdown-table"][data-by="agent"]') &&
+    new URL(page.url()).searchParams.get('model') === 'claude-sonnet-4-6', page.url());
+  const sonnet_agents = await api('/api/costs/breakdown?by=agent&provider=claude_local&model=claude-sonnet-4-6&days=30&tz=UTC');
+  const sonnet_shown = await page.$$eval('[data-testid="breakdown-table"] [data-testid="breakdown-cost"]', (c) => c.map((x) => x.textContent));
+  check('the agents under two filters are the API\'s', same_keys(await keys_shown(), sonnet_agents.rows.map((r) => r.key)) &&
+    sonnet_agents.rows.length > 0 && sonnet_shown.length === sonnet_agents.rows.length,
+  `${JSON.stringify(await keys_shown())} vs ${JSON.stringify(sonnet_agents.rows)}`);
+  const from30 = await page.getAttribute('[data-testid="range-text"]', 'data-from');
+  const filtered_csv = await csv_of(
+    `csv-breakdown-agent-${from30}-${summary.today}-provider-claude_local-model-claude-sonnet-4-6`,
+    `/api/costs/breakdown?by=agent&from=${from30}&to=${summary.today}&provider=claude_local&model=claude-sonnet-4-6`,
+    'a filtered breakdown');
+  check('a filtered CSV holds the filtered rows only', filtered_csv.split('\r\n').filter((l) => l).length === sonnet_agents.rows.length + 1);
+  const agent_key = (await keys_shown()).find((k) => k) ?? '';
+  await page.click(`[data-testid="breakdown-table"] tr[data-key="${agent_key}"] [data-testid="drill"]`);
+  check('an agent drills down into its sessions', await appears(page, '[data-testid="sessions-table"]') &&
+    new URL(page.url()).searchParams.get('agent') === agent_key, `${agent_key} ${page.url()}`);
+  const agent_sessions = await api('/api/costs/sessions?days=30&tz=UTC&provider=claude_local' +
+    `&model=claude-sonnet-4-6&agent=${encodeURIComponent(agent_key)}`);
+  const session_rows = await page.$$eval('[data-testid="session"]', (r) => r.map((x) =>
+    [x.getAttribute('data-session'), x.querySelector('[data-testid="transcript"]')?.textContent ?? '']));
+  check('each session shows its id and its transcript file, as the API has them', agent_sessions.rows.length === 1 &&
+    JSON.stringify(session_rows) === JSON.stringify(agent_sessions.rows.map((x) => [x.session, x.transcript])) &&
+    session_rows[0][0] === '5b9c2f1e-7d4a-4c8e-9a61-2f0e8d3b7c45' &&
+    session_rows[0][1].endsWith('/.claude/projects/-home-dev-acme-api/s1.jsonl'),
+  `${JSON.stringify(session_rows)} vs ${JSON.stringify(agent_sessions.rows)}`);
+  const session_cost = await page.textContent('[data-testid="session-cost"]');
+  check('a session with an unpriced call says so, never a whole $ figure',
+    agent_sessions.rows[0]?.cost_micro_usd === null && session_cost.includes('unpriced'), session_cost);
+  await page.goBack({ waitUntil: 'networkidle' });
+  check('Back removes the last filter, not the first',
+    await page.waitForSelector('[data-testid="filter-chips"] [data-filter="agent"]', { state: 'detached' }).then(() => true).catch(() => false) &&
+      (await page.$('[data-testid="filter-chips"] [data-filter="model"]')) !== null, page.url());
+  // OpenRouter's models come from its activity, under their canonical names.
+  const or_models = (await api('/api/costs/breakdown?by=model&provider=openrouter&days=30&tz=UTC')).rows;
+  const or_model = or_models.map((r) => r.key).find((k) => k !== '') ?? 'none';
+  check('OpenRouter\'s activity is itemised by model', or_model !== 'none', JSON.stringify(or_models));
+  await page.goto(`${base}/costs/?provider=openrouter&model=${encodeURIComponent(or_model)}`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid="filter-chips"]');
+  await page.click('[data-testid="tab-provider"]');
+  await page.waitForSelector('[data-testid="breakdown-table"][data-by="provider"]');
+  const or_mini = await api(`/api/costs/breakdown?by=provider&provider=openrouter&model=${encodeURIComponent(or_model)}&days=30&tz=UTC`);
+  check('a shared link opens with its filters',
+    (await page.$$('[data-testid="filter-chips"] li')).length === 2 && or_mini.rows.length === 1 &&
+      Number(await page.getAttribute('[data-testid="breakdown-table"] [data-testid="breakdown-cost"]', 'data-micro')) ===
+        or_mini.rows[0].cost_micro_usd && or_mini.rows[0].cost_micro_usd > 0,
+  `${or_model}: ${JSON.stringify(or_mini.rows)}`);
+  await page.click('[data-testid="filter-clear"]');
+  check('Clear filters shows everything again', await page.waitForSelector('[data-testid="filter-chips"]', { state: 'detached' })
+    .then(() => true).catch(() => false) && !new URL(page.url()).search.includes('provider'), page.url());
+  await page.selectOption('[data-testid="filter-provider"]', 'openrouter');
+  check('a provider can be picked from the filter bar', await appears(page, '[data-testid="filter-chips"] [data-filter="provider"]') &&
+    new URL(page.url()).searchParams.get('provider') === 'openrouter');
+  await page.click('[data-testid="filter-clear"]');
+  await page.waitForSelector('[data-testid="filter-chips"]', { state: 'detached' });
+
+  // --- a refresh keeps the figures on screen and says it is refreshing ----------------------
+  let release_summary;
+  const held = new Promise((resolve) => { release_summary = resolve; });
+  await page.route('**/api/costs/summary*', async (route) => { await held; await route.continue(); });
+  await page.click('[data-testid="refresh"]');
+  check('a refresh says so, keeps the figures and the button waits',
+    await appears(page, '[data-testid="refreshing"]') && (await page.isDisabled('[data-testid="refresh"]')) &&
+      (await page.$$('[data-testid="provider-card"]')).length === cards.length);
+  release_summary();
+  check('the refresh ends', await page.waitForSelector('[data-testid="refreshing"]', { state: 'detached' })
+    .then(() => true).catch(() => false) && !(await page.isDisabled('[data-testid="refresh"]')));
+  await page.unroute('**/api/costs/summary*');
+
   check('the page passes its Content-Security-Policy',
     (await page.evaluate(() => window.__csp)).length === 0, JSON.stringify(await page.evaluate(() => window.__csp)));
   check('nothing is fetched from another origin', offsite.length === 0, offsite.join(' '));
@@ -358,6 +469,14 @@ try {
   await page.waitForSelector('[data-testid="provider-card"]');
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   check('a 390 px phone has no horizontal scroll', widths[0] <= widths[1], `${widths[0]} > ${widths[1]}`);
+  const wrapped = await page.$$eval('.badge, .tag', (els) => els
+    .filter((e) => e.offsetParent !== null && e.getClientRects().length > 1).map((e) => e.textContent));
+  check('on a phone no badge or tag wraps onto two lines', (await page.$$('.badge')).length > 0 && wrapped.length === 0,
+    JSON.stringify(wrapped));
+  const card_width = await page.$eval('[data-testid="provider-card"]', (c) => c.getBoundingClientRect().width);
+  const stats_per_row = await page.$$eval('.overview .stat', (s) => new Set(s.map((x) => x.getBoundingClientRect().top)).size);
+  check('on a phone the cards fill the width and the top figures sit two a row',
+    card_width > 300 && stats_per_row === 3, `${card_width} px, ${stats_per_row} rows`);
   await audit(page, 'on a 390 px phone');
   await page.screenshot({ path: join(shots, 'costs-phone.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -511,9 +630,15 @@ try {
       (await page.textContent('[data-testid="error"]')).includes('cannot be reached'),
       await page.textContent('[data-testid="error"]'));
     check('the last figures stay on screen', (await page.$$('[data-testid="provider-card"]')).length === cards.length);
+    const stale = (await page.textContent('[data-testid="stale-age"]').catch(() => '')) ?? '';
+    const loaded_at = Number(await page.getAttribute('[data-testid="stale-age"]', 'data-loaded-at').catch(() => 0));
+    check('the page says how old the figures on screen are', stale.includes('may be out of date') &&
+      / ago|just now/.test(stale) && loaded_at > 0 && loaded_at <= Date.now(), stale);
   }
 } catch (e) {
-  check('the browser run finished', false, e.stack ?? String(e));
+  // What the page showed when a wait ran out says more than the wait.
+  const shown = page ? await page.textContent('main', { timeout: 2000 }).catch(() => '') : '';
+  check('the browser run finished', false, `${e.stack ?? String(e)}\nat ${page?.url()} the page showed: ${shown}`);
 } finally {
   await browser.close();
   rmSync(profile, { recursive: true, force: true });

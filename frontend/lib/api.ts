@@ -55,6 +55,16 @@ export interface Budget {
   level?: 'ok' | 'warn' | 'exceeded';
 }
 
+/** A flat-fee plan covering a provider's usage: that usage is API-equivalent, not spend. */
+export interface Plan {
+  provider: string;
+  label: string;
+  plan: string;
+  monthly_fee_micro_usd: number|null;
+  counts_in_spend: boolean;
+  month_api_equivalent_micro_usd: number;
+}
+
 export interface Summary {
   generated_at: string;
   time_zone: string;
@@ -73,6 +83,7 @@ export interface Summary {
   budgets: Budget[];
   spikes: { date: string; cost_micro_usd: number; median_micro_usd: number }[];
   hour_spikes: { hour: string; cost_micro_usd: number; median_micro_usd: number }[];
+  subscriptions?: Plan[];
 }
 
 export interface AlertRow {
@@ -125,10 +136,28 @@ export interface DailyRow {
 
 export interface BreakdownRow {
   key: string;
+  label?: string;  // by provider: its name
   cost_micro_usd: number | null;
   priced_cost_micro_usd: number | null;
   calls: number;
   tokens: Tokens;
+}
+
+/** One agent session from local logs, whole, with where its transcript is. */
+export interface SessionRow {
+  provider: string;
+  host: string;
+  session: string;
+  agent: string;
+  project: string;
+  transcript: string;  // the file it was read from; "" when not known
+  models: string[];
+  first_at: string;
+  last_at: string;
+  tokens: Tokens;
+  calls: number;
+  cost_micro_usd: number|null;
+  priced_cost_micro_usd: number;
 }
 
 export interface ReconcileFigures {

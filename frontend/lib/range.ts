@@ -34,6 +34,15 @@ export function days_in(r: {from: string; to: string}): number {
       1;
 }
 
+/** The browser's IANA zone (UTC when it cannot say): the days the API is asked for. */
+export function browser_zone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
 /** Today in `zone`, as the server counts it for tz=zone. */
 export function today_in(zone: string, now = new Date()): string {
   return new Intl

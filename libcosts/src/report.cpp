@@ -312,6 +312,55 @@ std::vector<hourly_cost> hourly_cost_rows(const local_ledger& ledger, local_sour
   return rows;
 }
 
+std::vector<session_usage> session_usage_rows(const local_ledger& ledger, local_source source,
+                                              const std::string& host, const time_zone& zone,
+                                              const price_table& prices,
+                                              std::optional<civil_day> since) {
+  struct group {
+    accumulator acc;
+    const local_entry* first = nullptr;
+    const local_entry* last = nullptr;
+    std::set<std::string> models;
+  };
+  std::map<std::uint32_t, group> sessions;
+  cost_cache costs(ledger, prices);
+  std::vector<std::string> canonical;
+  for (const auto& e : ledger.entries()) {
+    if (e.source != source) continue;
+    if (e.raw_model >= canonical.size()) canonical.resize(e.raw_model + 1);
+    std::string& model = canonical[e.raw_model];
+    if (model.empty()) model = canonical_model(ledger.str(e.raw_model));
+    group& g = sessions[e.session];
+    g.acc.add(e, costs.cost(e));
+    if (g.first == nullptr || e.at_us < g.first->at_us) g.first = &e;
+    // The newest call says the session's agent, project and transcript.
+    if (g.last == nullptr || e.at_us > g.last->at_us || (e.at_us == g.last->at_us && e.file != 0))
+      g.last = &e;
+    g.models.insert(model);
+  }
+  std::vector<session_usage> rows;
+  rows.reserve(sessions.size());
+  for (const auto& [id, g] : sessions) {
+    if (since && zone.day_of(time_of(*g.last)) < *since) continue;
+    session_usage s;
+    s.provider = provider_key(source);
+    s.host = host;
+    s.session = ledger.str(id);
+    s.agent = ledger.str(g.last->agent);
+    s.project = ledger.str(g.last->project);
+    s.transcript = ledger.str(g.last->file);
+    s.models.assign(g.models.begin(), g.models.end());
+    s.first_at = time_of(*g.first);
+    s.last_at = time_of(*g.last);
+    s.tokens = g.acc.tokens;
+    s.calls = g.acc.calls;
+    if (auto c = g.acc.cost()) s.cost = to_micro(*c);
+    s.priced_cost = to_micro(g.acc.priced);
+    rows.push_back(std::move(s));
+  }
+  return rows;
+}
+
 std::vector<daily_cost> daily_cost_rows(const std::vector<daily_usage>& rows) {
   std::map<long long, daily_cost> days;
   // Sum exactly in micro-dollars of the already-rounded rows, so the day equals its rows.

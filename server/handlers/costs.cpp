@@ -14,14 +14,14 @@ nlohmann::json embedded_json(const std::optional<std::string>& text) {
   return nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
 }
 
+}  // namespace
+
 nlohmann::json tokens_json(const token_sums& t) {
   return {{"input", t.input},
           {"output", t.output},
           {"cache_read", t.cache_read},
           {"cache_write", t.cache_write}};
 }
-
-}  // namespace
 
 namespace {
 
@@ -90,23 +90,42 @@ civil_day bucket_of(civil_day d, const std::string& interval) {
   return d;
 }
 
-void check_provider(const std::string& provider) {
-  if (!provider.empty() && find_provider(provider) == nullptr)
+}  // namespace
+
+// The filters a read takes: provider (a known key), model, agent, project and task (each one
+// exact name, as the breakdowns list them).
+usage_filter filter_of(const Pistache::Rest::Request& request) {
+  usage_filter f;
+  f.provider = query_value(request, "provider").value_or("");
+  if (!f.provider.empty() && find_provider(f.provider) == nullptr)
     throw http_error{400, "bad_parameter", "provider must be a provider key, e.g. openrouter"};
+  const std::pair<const char*, std::string*> names[] = {
+      {"model", &f.model}, {"agent", &f.agent}, {"project", &f.project}, {"task", &f.task}};
+  for (const auto& [name, into] : names) {
+    *into = query_value(request, name).value_or("");
+    if (into->size() > 500)
+      throw http_error{400, "bad_parameter", std::string(name) + ": at most 500 characters"};
+  }
+  return f;
 }
 
-}  // namespace
+nlohmann::json filters_json(const usage_filter& f) {
+  return {{"provider", f.provider},
+          {"model", f.model},
+          {"agent", f.agent},
+          {"project", f.project},
+          {"task", f.task}};
+}
 
 nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_context& ctx) {
   const std::string group =
       choice_param(request, "group", "provider", {"provider", "model", "agent"});
   const std::string interval = choice_param(request, "interval", "day", {"day", "week", "month"});
-  const std::string provider = query_value(request, "provider").value_or("");
-  check_provider(provider);
+  const usage_filter filter = filter_of(request);
   const day_range range = request_range(request, ctx, 30);  // "today" is the caller's
   // Days add up into weeks or months; a bucket with an unpriced day has no whole cost.
   std::map<std::pair<std::string, std::string>, daily_row> buckets;
-  for (const daily_row& row : ctx.db->reader().daily(group, range.from, range.to, provider)) {
+  for (const daily_row& row : ctx.db->reader().daily(group, range.from, range.to, filter)) {
     const std::string start = bucket_of(civil_day::parse(row.date), interval).to_string();
     auto [it, fresh] = buckets.try_emplace({start, row.key}, row);
     if (fresh) {
@@ -126,7 +145,8 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
   return {{"days", range.to.days_since_epoch() - range.from.days_since_epoch() + 1},
           {"group", group},
           {"interval", interval},
-          {"provider", provider},
+          {"provider", filter.provider},
+          {"filters", filters_json(filter)},
           {"from", range.from.to_string()},
           {"to", range.to.to_string()},
           {"time_zone", range.zone},
@@ -135,11 +155,10 @@ nlohmann::json get_daily_costs(const Pistache::Rest::Request& request, api_conte
 
 nlohmann::json get_breakdown_by(const Pistache::Rest::Request& request, api_context& ctx,
                                 const std::string& by) {
-  const std::string provider = query_value(request, "provider").value_or("");
-  check_provider(provider);
+  const usage_filter filter = filter_of(request);
   const day_range range = request_range(request, ctx, 30);
   nlohmann::json rows = nlohmann::json::array();
-  for (const breakdown_row& row : ctx.db->reader().breakdown(by, range.from, range.to, provider)) {
+  for (const breakdown_row& row : ctx.db->reader().breakdown(by, range.from, range.to, filter)) {
     nlohmann::json r = {{"key", row.key},
                         {"cost_micro_usd", nullable(row.cost_micro_usd)},
                         {"priced_cost_micro_usd", nullable(row.priced_cost_micro_usd)},
@@ -157,14 +176,15 @@ nlohmann::json get_breakdown_by(const Pistache::Rest::Request& request, api_cont
           {"from", range.from.to_string()},
           {"to", range.to.to_string()},
           {"time_zone", range.zone},
-          {"provider", provider},
+          {"provider", filter.provider},
+          {"filters", filters_json(filter)},
           {"rows", rows}};
 }
 
 nlohmann::json get_breakdown(const Pistache::Rest::Request& request, api_context& ctx) {
-  return get_breakdown_by(
-      request, ctx,
-      choice_param(request, "by", "provider", {"provider", "model", "agent", "project", "task"}));
+  return get_breakdown_by(request, ctx,
+                          choice_param(request, "by", "provider",
+                                       {"provider", "model", "agent", "project", "task", "date"}));
 }
 
 }  // namespace costs::server

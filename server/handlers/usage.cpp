@@ -37,7 +37,7 @@ struct part {
 
 nlohmann::json window(api_context& ctx, civil_day from, civil_day to) {
   part billed, estimated;
-  for (const breakdown_row& row : ctx.db->reader().breakdown("provider", from, to, "")) {
+  for (const breakdown_row& row : ctx.db->reader().breakdown("provider", from, to, {})) {
     const provider_info* info = find_provider(row.key);
     (info != nullptr && info->source == source_kind::local_session ? estimated : billed).add(row);
   }

@@ -89,6 +89,22 @@ TEST_F(rest_target_test, two_runs_through_rest_leave_the_daily_tables_as_one_run
   EXPECT_EQ(daily(), once);
   EXPECT_EQ(count("usage_snapshots"), 2) << "one snapshot per provider per run";
   EXPECT_EQ(count("cost_sync_log"), 2);
+  // The session, once, with its transcript and models, written through REST as through SQL.
+  {
+    auto c = db_.connect();
+    pqxx::read_transaction tx(c);
+    const auto s = tx.exec(
+        "select session, transcript, models::text, calls, cost_usd::text "
+        "from public.usage_sessions");
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_EQ(std::string(s[0][0].c_str()), "s");
+    EXPECT_EQ(std::string(s[0][1].c_str()),
+              (home_.path() / ".claude/projects/-home-dev-acme-api/s.jsonl").string());
+    EXPECT_EQ(std::string(s[0][2].c_str()), "{claude-sonnet-4-6}");
+    EXPECT_EQ(s[0][3].as<int>(), 2);
+    // Priced whole and rounded once (2 x $0.0197496), where each day rounds on its own.
+    EXPECT_EQ(std::string(s[0][4].c_str()), "0.039499");
+  }
   EXPECT_EQ((first.out + first.err + second.out + second.err).find("CANARY"), std::string::npos);
 }
 
@@ -403,7 +419,7 @@ TEST_F(rest_target_test, the_target_reads_and_keeps_budgets_through_rest_as_thro
 
   // What needs SQL says where to get it.
   try {
-    rest->breakdown("model", from, to, "");
+    rest->breakdown("model", from, to, {});
     FAIL() << "a breakdown over REST";
   } catch (const costs::store_error& e) {
     EXPECT_NE(e.message().find("postgres://"), std::string::npos) << e.message();

@@ -249,6 +249,102 @@ TEST_F(server_test, daily_and_breakdown_answer_from_the_tables_and_keep_unpriced
   EXPECT_EQ(server.stop(), 0);
 }
 
+// Filters narrow the timeline and the breakdowns to one provider, model, agent, project or
+// task; a billed day with no itemised rows has no model or agent, so an itemised filter leaves
+// it out, and by=date gives a provider's days.
+TEST_F(server_test, filters_narrow_the_timeline_and_the_breakdowns_and_by_date_gives_the_days) {
+  seed_history(db_);
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  auto get = [&](const std::string& path) {
+    const auto r = http_get(server.base() + path);
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+    return nlohmann::json::parse(r.body);
+  };
+  const auto sonnet =
+      get("/api/costs/breakdown?by=project&from=2000-01-01&model=claude-sonnet-4-6");
+  ASSERT_EQ(sonnet["rows"].size(), 2u) << sonnet.dump();
+  EXPECT_EQ(sonnet["filters"]["model"], "claude-sonnet-4-6");
+  EXPECT_EQ(sonnet["rows"][0]["key"], "old") << "1.00 before 0.01975";
+  EXPECT_EQ(sonnet["rows"][1]["key"], "acme-api");
+  EXPECT_EQ(sonnet["rows"][1]["cost_micro_usd"], 19'750) << "the unpriced model is filtered out";
+  const auto two =
+      get("/api/costs/breakdown?by=model&provider=claude_local&agent=claude&project=acme-api");
+  ASSERT_EQ(two["rows"].size(), 2u) << two.dump();
+  EXPECT_EQ(get("/api/costs/breakdown?by=model&agent=nobody")["rows"].size(), 0u)
+      << "no billed day slips in under an agent filter";
+  // The chart under an itemised filter: usage_daily per provider, not cost_daily.
+  const auto chart = get("/api/costs/daily?days=7&model=my-local-model");
+  ASSERT_EQ(chart["rows"].size(), 1u) << chart.dump();
+  EXPECT_EQ(chart["rows"][0]["key"], "claude_local");
+  EXPECT_TRUE(chart["rows"][0]["cost_micro_usd"].is_null()) << "unpriced stays null";
+  EXPECT_EQ(chart["filters"]["model"], "my-local-model");
+  EXPECT_EQ(get("/api/costs/daily?days=7&group=model&agent=claude")["rows"].size(), 2u);
+  // By day: billed days and itemised days alike, one row each.
+  const auto days = get("/api/costs/breakdown?by=date&days=2");
+  ASSERT_EQ(days["rows"].size(), 2u) << days.dump();
+  std::int64_t sum = 0;
+  for (const auto& r : days["rows"]) sum += r["priced_cost_micro_usd"].get<std::int64_t>();
+  EXPECT_EQ(sum, 1'250'000 + 2'000'000 + 19'750);
+  const auto openrouter_days = get("/api/costs/breakdown?by=date&days=2&provider=openrouter");
+  ASSERT_EQ(openrouter_days["rows"].size(), 2u);
+  EXPECT_EQ(openrouter_days["rows"][0]["cost_micro_usd"], 2'000'000);
+  // A name with characters a URL escapes is matched as sent.
+  EXPECT_EQ(get("/api/costs/breakdown?by=agent&project=acme%2Dapi")["rows"].size(), 1u);
+  EXPECT_EQ(http_get(server.base() + "/api/costs/breakdown?model=" + std::string(501, 'm')).status,
+            400);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// Sessions: an agent's, newest first, each with its transcript and id; filtered like the
+// breakdowns (not by task: sessions are not kept per task), and limited with `more` said.
+TEST_F(server_test, sessions_list_the_agents_sessions_newest_first_with_their_transcripts) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec(R"sql(
+      insert into public.usage_sessions (provider, host, session, agent, project, transcript,
+          models, first_at, last_at, input_tokens, calls, cost_usd, priced_cost_usd) values
+        ('claude_local', 'mac', 's-old', 'claude', 'acme-api', '/home/dev/.claude/projects/p/s-old.jsonl',
+         '{claude-sonnet-4-6}', now() - interval '3 days', now() - interval '3 days' + interval '1 hour',
+         10, 2, 0.500000, 0.500000),
+        ('claude_local', 'mac', 's-new', 'claude', 'acme-api', '/home/dev/.claude/projects/p/s-new.jsonl',
+         '{claude-opus-4-6,my-local-model}', now() - interval '2 hours', now() - interval '1 hour',
+         20, 3, null, 0.250000),
+        ('codex_local', 'mac', 'c-1', 'codex', 'w', '', '{gpt-5.5}', now() - interval '40 days',
+         now() - interval '40 days', 5, 1, 0.100000, 0.100000);)sql");
+    tx.commit();
+  }
+  running_server server(as_role(db_.url(), "costs_reader"), {"--cache-ms", "0"});
+  auto get = [&](const std::string& path) {
+    const auto r = http_get(server.base() + path);
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+    return nlohmann::json::parse(r.body);
+  };
+  const auto recent = get("/api/costs/sessions?tz=Asia%2FTokyo");
+  ASSERT_EQ(recent["rows"].size(), 2u) << recent.dump();
+  const auto& newest = recent["rows"][0];
+  EXPECT_EQ(newest["session"], "s-new");
+  EXPECT_EQ(newest["transcript"], "/home/dev/.claude/projects/p/s-new.jsonl");
+  EXPECT_EQ(newest["models"], nlohmann::json({"claude-opus-4-6", "my-local-model"}));
+  EXPECT_TRUE(newest["cost_micro_usd"].is_null()) << "an unpriced call leaves no whole cost";
+  EXPECT_EQ(newest["priced_cost_micro_usd"], 250'000);
+  EXPECT_EQ(newest["calls"], 3);
+  EXPECT_EQ(recent["rows"][1]["session"], "s-old");
+  EXPECT_EQ(recent["rows"][1]["cost_micro_usd"], 500'000);
+  EXPECT_EQ(recent["time_zone"], "Asia/Tokyo");
+  EXPECT_FALSE(recent["more"].get<bool>());
+  EXPECT_EQ(get("/api/costs/sessions?agent=codex")["rows"].size(), 0u) << "40 days ago";
+  EXPECT_EQ(get("/api/costs/sessions?agent=codex&from=2000-01-01")["rows"].size(), 1u);
+  const auto by_model = get("/api/costs/sessions?model=my-local-model&provider=claude_local");
+  ASSERT_EQ(by_model["rows"].size(), 1u);
+  EXPECT_EQ(by_model["rows"][0]["session"], "s-new");
+  const auto one = get("/api/costs/sessions?limit=1");
+  EXPECT_EQ(one["rows"].size(), 1u);
+  EXPECT_TRUE(one["more"].get<bool>());
+  EXPECT_EQ(http_get(server.base() + "/api/costs/sessions?task=x").status, 400);
+  EXPECT_EQ(server.stop(), 0);
+}
+
 // format=csv: a table for a spreadsheet, the same rows as the JSON, money in exact dollars.
 TEST_F(server_test, format_csv_gives_each_table_with_dollars_and_unpriced_left_empty) {
   seed_history(db_);
@@ -908,7 +1004,11 @@ TEST_F(server_test, every_answer_fits_the_schema_openapi_gives_for_it) {
       insert into public.cost_daily (provider, host, date, source, cost_usd) values
         ('anthropic_api', '', current_date, 'api', 0.010000);
       insert into public.usage_daily (date, provider, host, model, project, calls, cost_usd) values
-        (current_date, 'azure', '', 'Azure OpenAI', 'rg-api', 0, 4.000000);)sql");
+        (current_date, 'azure', '', 'Azure OpenAI', 'rg-api', 0, 4.000000);
+      insert into public.usage_sessions (provider, host, session, agent, project, transcript,
+          models, first_at, last_at, calls, cost_usd, priced_cost_usd) values
+        ('claude_local', 'mac', 's1', 'claude', 'acme-api', '/home/dev/.claude/projects/p/s1.jsonl',
+         '{claude-sonnet-4-6}', now() - interval '1 hour', now(), 2, null, 0.100000);)sql");
     tx.commit();
   }
   costs::test::temp_home home;

@@ -14,6 +14,12 @@
 
 namespace {
 
+costs::usage_filter claude_only() {
+  costs::usage_filter f;
+  f.provider = "claude_local";
+  return f;
+}
+
 using costs::civil_day;
 using costs::test::as_role;
 using costs::test::test_database;
@@ -76,7 +82,7 @@ class target_test : public ::testing::Test {
 TEST_F(target_test, each_read_returns_what_the_sync_wrote_by_name) {
   auto t = costs::open_target(db_.url());
   t->ping();
-  const auto by_provider = t->daily("provider", day_, day_, "");
+  const auto by_provider = t->daily("provider", day_, day_, {});
   ASSERT_EQ(by_provider.size(), 3u);
   EXPECT_EQ(by_provider[0].key, "claude_local");
   EXPECT_EQ(by_provider[0].cost_micro_usd, 750'000);
@@ -85,7 +91,7 @@ TEST_F(target_test, each_read_returns_what_the_sync_wrote_by_name) {
   EXPECT_EQ(by_provider[2].key, "openrouter");
   EXPECT_EQ(by_provider[2].tokens.input, 100);
 
-  const auto models = t->breakdown("model", day_, day_, "claude_local");
+  const auto models = t->breakdown("model", day_, day_, claude_only());
   ASSERT_EQ(models.size(), 2u);
   EXPECT_EQ(models[0].key, "claude-sonnet-4-6");
   EXPECT_EQ(models[0].calls, 3);

@@ -263,6 +263,53 @@ TEST(local_scan_test, a_ledger_of_another_layout_or_damaged_is_rebuilt_and_says_
   }
 }
 
+// Each call keeps the transcript it was read from, and the sessions (usage_sessions) name it. A
+// ledger of the version before (the same bytes, where the field was padding) loads whole, its
+// calls without a transcript, and keeps history whose logs are gone since.
+TEST(local_scan_test, calls_name_their_transcript_and_a_ledger_from_before_loads_without) {
+  temp_home home;
+  home.write(file, claude(1) + claude(2, "2026-10-14T11:00:00.000Z", 7));
+  const auto ledger = home.scan();
+  ASSERT_EQ(ledger.entries().size(), 2u);
+  for (const auto& e : ledger.entries())
+    EXPECT_EQ(ledger.str(e.file), (home.path() / file).string());
+  const auto prices = costs::price_table::load_default();
+  const auto utc = costs::time_zone::named("UTC");
+  const auto sessions =
+      costs::session_usage_rows(ledger, local_source::claude, "mac", utc, prices, std::nullopt);
+  ASSERT_EQ(sessions.size(), 1u);
+  const costs::session_usage& s = sessions[0];
+  EXPECT_EQ(s.provider, "claude_local");
+  EXPECT_EQ(s.host, "mac");
+  EXPECT_EQ(s.session, "s");
+  EXPECT_EQ(s.transcript, (home.path() / file).string());
+  EXPECT_EQ(s.models, std::vector<std::string>{"claude-sonnet-4-6"});
+  EXPECT_EQ(s.calls, 2);
+  EXPECT_EQ(s.tokens.output, 107);
+  EXPECT_EQ(costs::format_timestamp(s.first_at), "2026-10-14T09:12:11.377000Z");
+  EXPECT_EQ(costs::format_timestamp(s.last_at), "2026-10-14T11:00:00.000000Z");
+  ASSERT_TRUE(s.cost.has_value());
+  EXPECT_EQ(s.cost->value, s.priced_cost.value);
+  EXPECT_GT(s.priced_cost.value, 0);
+  EXPECT_TRUE(costs::session_usage_rows(ledger, local_source::claude, "mac", utc, prices,
+                                        costs::civil_day::parse("2026-10-15"))
+                  .empty())
+      << "a session that ended before `since` is not sent again";
+
+  const auto ledger_file = home.state() / "claude.ledger";
+  std::string before = bytes_of(ledger_file);
+  ASSERT_EQ(before[7], '4');
+  before[7] = '3';
+  std::ofstream(ledger_file, std::ios::binary | std::ios::trunc) << before;
+  std::filesystem::remove(home.path() / file);  // the agent has deleted its transcript since
+  costs::scan_stats stats;
+  const auto old = home.scan({}, &stats);
+  EXPECT_TRUE(stats.ledger_rebuilt.empty()) << stats.ledger_rebuilt;
+  ASSERT_EQ(old.entries().size(), 2u) << "history kept, not rebuilt from logs that are gone";
+  for (const auto& e : old.entries()) EXPECT_EQ(e.file, 0u) << "padding then, never a path";
+  EXPECT_EQ(totals(old, local_source::claude).tokens.output, 107);
+}
+
 // Each agent keeps its own ledger file, so the local providers of one sync scan side by side
 // and a scan of one agent never rewrites another's history.
 TEST(local_scan_test, each_agent_keeps_its_own_ledger_and_a_scan_of_one_leaves_the_others_alone) {

@@ -33,6 +33,7 @@ struct sync_batch {
   std::vector<costs::daily_cost> daily_costs;
   std::vector<costs::daily_usage> daily_usage;
   std::vector<costs::hourly_cost> hourly_costs;
+  std::vector<costs::session_usage> sessions;
   std::vector<sync_log_entry> log;
 };
 

@@ -52,6 +52,10 @@ struct local_entry {
   std::int64_t reported_pico = -1;  ///< what the source said it cost, -1 when it did not
   local_source source = local_source::claude;
   std::uint8_t flags = 0;
+  /// The file the call was read from (its session's transcript); 0 for the gateway log's calls
+  /// and for calls remembered by a ledger older than this field. In the entry's tail padding,
+  /// so the layout's size and offsets are those of the ledger before it.
+  std::uint32_t file = 0;
 
   static constexpr std::uint8_t sidechain = 1;
   static constexpr std::uint8_t fast = 2;

@@ -99,6 +99,23 @@ struct hourly_cost {
   std::int64_t calls = 0;
 };
 
+/// One usage_sessions row: an agent session read from local logs, whole.
+struct session_usage {
+  std::string provider;
+  std::string host;
+  std::string session;
+  std::string agent;
+  std::string project;
+  std::string transcript;           ///< the file it was read from; "" when not known
+  std::vector<std::string> models;  ///< canonical ids, sorted
+  timestamp first_at{};
+  timestamp last_at{};
+  token_counts tokens;
+  std::int64_t calls = 0;
+  std::optional<micro_usd> cost;  ///< null when any call was unpriced
+  micro_usd priced_cost;          ///< what could be priced
+};
+
 /// One usage_daily row: the breakdown by model, agent, project and task.
 struct daily_usage {
   civil_day date;

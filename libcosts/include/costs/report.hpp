@@ -91,6 +91,13 @@ std::vector<hourly_cost> hourly_cost_rows(const local_ledger& ledger, local_sour
                                           const std::string& host, const price_table& prices,
                                           timestamp since);
 
+/// The usage_sessions rows of `source` on this host: each session whole (every call the ledger
+/// holds), those whose last call is on or after `since` (in `zone`) when given.
+std::vector<session_usage> session_usage_rows(const local_ledger& ledger, local_source source,
+                                              const std::string& host, const time_zone& zone,
+                                              const price_table& prices,
+                                              std::optional<civil_day> since);
+
 /// The cost_daily rows that sum `rows` per day.
 std::vector<daily_cost> daily_cost_rows(const std::vector<daily_usage>& rows);
 

@@ -71,12 +71,43 @@ struct daily_row {
   token_sums tokens;
 };
 
+/// Which usage a read covers; an empty field means all. Days a provider billed without itemising
+/// them (no model, agent, project or task) count only while none of those four is set.
+struct usage_filter {
+  std::string provider;
+  std::string model;
+  std::string agent;
+  std::string project;
+  std::string task;
+
+  bool itemised() const noexcept {
+    return !model.empty() || !agent.empty() || !project.empty() || !task.empty();
+  }
+};
+
 struct breakdown_row {
   std::string key;                                    ///< "" for billed days with no itemised rows
   std::optional<std::int64_t> cost_micro_usd;         ///< null when any part is unpriced
   std::optional<std::int64_t> priced_cost_micro_usd;  ///< the priced part
   std::int64_t calls = 0;
   token_sums tokens;
+};
+
+/// One agent session (usage_sessions), whole.
+struct session_view {
+  std::string provider;
+  std::string host;
+  std::string session;
+  std::string agent;
+  std::string project;
+  std::string transcript;
+  std::vector<std::string> models;
+  std::string first_at;  ///< ISO 8601 UTC
+  std::string last_at;
+  token_sums tokens;
+  std::int64_t calls = 0;
+  std::optional<std::int64_t> cost_micro_usd;  ///< null when any call was unpriced
+  std::int64_t priced_cost_micro_usd = 0;
 };
 
 /// One day's spend of one kind: billed (a provider's API) or estimated (local logs).
@@ -218,12 +249,17 @@ class target {
   virtual std::vector<latest_row> latest(const std::vector<std::string>& local_keys) = 0;
   /// Each provider's newest balance (of any host).
   virtual std::vector<balance_row> balances() = 0;
-  /// `group`: provider (every source), model or agent (itemised sources). `provider` "" for all.
+  /// `group`: provider (every source), model or agent (itemised sources).
   virtual std::vector<daily_row> daily(const std::string& group, civil_day from, civil_day to,
-                                       const std::string& provider) = 0;
-  /// `by`: provider, model, agent, project or task; every billed dollar included.
+                                       const usage_filter& filter) = 0;
+  /// `by`: provider, model, agent, project, task or date; every billed dollar included while
+  /// the filter is not itemised.
   virtual std::vector<breakdown_row> breakdown(const std::string& by, civil_day from, civil_day to,
-                                               const std::string& provider) = 0;
+                                               const usage_filter& filter) = 0;
+  /// The sessions that ran on any day from `from` to `to` in `zone`, newest first, at most
+  /// `limit`; the filter's provider, agent, project and model (one of the session's) apply.
+  virtual std::vector<session_view> sessions(civil_day from, civil_day to, const std::string& zone,
+                                             const usage_filter& filter, int limit) = 0;
   /// `provider`'s itemised bill per day, service and resource group.
   virtual std::vector<service_day_row> service_costs(const std::string& provider, civil_day from,
                                                      civil_day to) = 0;

@@ -10,7 +10,9 @@
 namespace costs {
 namespace {
 
-constexpr char magic[8] = {'c', 'o', 's', 't', 'l', 'e', 'd', '3'};
+constexpr char magic[8] = {'c', 'o', 's', 't', 'l', 'e', 'd', '4'};
+// Version 3 had the same layout without `file` (padding then): read, with no transcript known.
+constexpr char magic_without_files = '3';
 
 // The entries are stored as their bytes, so the file says the layout it was written with: a
 // build whose local_entry differs (a field added, reordered, another ABI or byte order) sets
@@ -195,7 +197,8 @@ void local_ledger::take(const local_ledger& other, local_source source) {
   };
   for (local_entry e : other.entries_) {
     if (e.source != source) continue;
-    for (std::uint32_t* s : {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task})
+    for (std::uint32_t* s :
+         {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task, &e.file})
       *s = id(*s);
     entries_.push_back(e);
   }
@@ -262,7 +265,8 @@ bool local_ledger::load_more(const std::filesystem::path& file, std::string* why
   char head[sizeof magic];
   if (!in.read(head, sizeof head) || std::string_view(head, 7) != std::string_view(magic, 7))
     return refuse("not a ledger file");
-  if (head[7] != magic[7]) return refuse("written by another version of costs");
+  const bool without_files = head[7] == magic_without_files;
+  if (head[7] != magic[7] && !without_files) return refuse("written by another version of costs");
   layout stored;
   if (!get(in, stored)) return refuse("damaged (cut short)");
   if (!(stored == layout{})) return refuse("written with another layout of its entries");
@@ -295,8 +299,9 @@ bool local_ledger::load_more(const std::filesystem::path& file, std::string* why
       return refuse("damaged (cut short)");
     for (std::size_t i = 0; i < n; ++i) {
       local_entry& e = slice[i];
+      if (without_files) e.file = 0;  // padding bytes then, not a string id
       for (std::uint32_t* id :
-           {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task}) {
+           {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task, &e.file}) {
         if (*id >= strings) return refuse("damaged (an entry names no string)");
         *id = remap[*id];
       }

@@ -115,6 +115,10 @@ job_result run_job(const job& j, const local_agent& owner, worker_state& w) {
   }
   // The owner's call, though another agent wrote it down; a file of no one agent (the gateway
   // log) keeps the agent each record names.
+  // Each call names the transcript it came from (the gateway log is no session's transcript).
+  const std::uint32_t file = r.batch.entries.empty() ? 0 : r.batch.intern(f.path);
+  for (auto& e : r.batch.entries)
+    if ((e.flags & local_entry::from_gateway_log) == 0) e.file = file;
   if (f.format != nullptr) {
     const std::uint32_t agent = r.batch.intern(f.agent);
     for (auto& e : r.batch.entries) {
@@ -129,7 +133,8 @@ void merge_batch(local_ledger& ledger, const file_batch& batch, scan_stats& stat
   std::vector<std::uint32_t> remap(batch.strings().size());
   for (std::size_t i = 0; i < remap.size(); ++i) remap[i] = ledger.intern(batch.strings()[i]);
   for (local_entry e : batch.entries) {
-    for (std::uint32_t* id : {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task})
+    for (std::uint32_t* id :
+         {&e.raw_model, &e.vendor, &e.agent, &e.project, &e.session, &e.task, &e.file})
       *id = remap[*id];
     const int outcome = ledger.merge(e);
     stats.new_entries += outcome == 1;

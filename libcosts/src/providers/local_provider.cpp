@@ -94,6 +94,7 @@ class local_provider final : public provider {
     result.hourly_costs = hourly_cost_rows(ledger, source_, ctx.host, *ctx.prices,
                                            ctx.now - std::chrono::hours(8 * 24));
     result.daily_usage = std::move(rows);
+    result.sessions = session_usage_rows(ledger, source_, ctx.host, zone, *ctx.prices, ctx.since);
     return result;
   }
 

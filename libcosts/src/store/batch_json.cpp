@@ -94,6 +94,21 @@ std::string to_json(const sync_batch& b) {
                      {"source", h.source},
                      {"cost", money(h.cost)},
                      {"calls", h.calls}});
+  json& sessions = out["sessions"] = json::array();
+  for (const auto& s : b.sessions)
+    sessions.push_back({{"provider", s.provider},
+                        {"host", s.host},
+                        {"session", s.session},
+                        {"agent", s.agent},
+                        {"project", s.project},
+                        {"transcript", s.transcript},
+                        {"models", s.models},
+                        {"first_at", format_timestamp(s.first_at)},
+                        {"last_at", format_timestamp(s.last_at)},
+                        {"tokens", tokens(s.tokens)},
+                        {"calls", s.calls},
+                        {"cost", money(s.cost)},
+                        {"priced_cost", money(std::optional<micro_usd>(s.priced_cost))}});
   json& log = out["log"] = json::array();
   for (const auto& l : b.log)
     log.push_back({{"provider", l.provider},
@@ -149,6 +164,24 @@ sync_batch batch_from_json(std::string_view text) {
       h.cost = money(j.at("cost"));
       h.calls = j.at("calls");
       b.hourly_costs.push_back(std::move(h));
+    }
+    // Absent in runs spooled before sessions were kept.
+    for (const auto& j : in.value("sessions", json::array())) {
+      session_usage s;
+      s.provider = j.at("provider");
+      s.host = j.at("host");
+      s.session = j.at("session");
+      s.agent = j.at("agent");
+      s.project = j.at("project");
+      s.transcript = j.at("transcript");
+      s.models = j.at("models").get<std::vector<std::string>>();
+      s.first_at = time_of(j.at("first_at"));
+      s.last_at = time_of(j.at("last_at"));
+      s.tokens = tokens(j.at("tokens"));
+      s.calls = j.at("calls");
+      s.cost = money(j.at("cost"));
+      s.priced_cost = money(j.at("priced_cost")).value_or(micro_usd{});
+      b.sessions.push_back(std::move(s));
     }
     for (const auto& j : in.at("daily_usage")) {
       daily_usage u;

@@ -45,6 +45,24 @@ void prepare_writes(pqxx::connection& c) {
       on conflict (provider, host, hour) do update set
         source = excluded.source, cost_usd = excluded.cost_usd, calls = excluded.calls,
         updated_at = now())sql");
+  c.prepare("upsert_usage_session", R"sql(
+      insert into public.usage_sessions
+        (provider, host, session, agent, project, transcript, models, first_at, last_at,
+         input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, reasoning_tokens,
+         calls, cost_usd, priced_cost_usd)
+      values ($1, $2, $3, $4, $5, $6,
+              (select coalesce(array_agg(m), '{}') from jsonb_array_elements_text($7::jsonb) m),
+              $8::timestamptz, $9::timestamptz, $10, $11,
+              $12, $13, $14, $15, $16::numeric, $17::numeric)
+      on conflict (provider, host, session) do update set
+        agent = excluded.agent, project = excluded.project, transcript = excluded.transcript,
+        models = excluded.models, first_at = excluded.first_at, last_at = excluded.last_at,
+        input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+        cache_write_tokens = excluded.cache_write_tokens,
+        cache_read_tokens = excluded.cache_read_tokens,
+        reasoning_tokens = excluded.reasoning_tokens, calls = excluded.calls,
+        cost_usd = excluded.cost_usd, priced_cost_usd = excluded.priced_cost_usd,
+        updated_at = now())sql");
   c.prepare("upsert_usage_daily", R"sql(
       insert into public.usage_daily
         (date, provider, host, model, agent, project, task, input_tokens, output_tokens,
@@ -94,6 +112,12 @@ write_summary write_batch(pqxx::connection& c, const sync_batch& batch) {
                         decimal(u.cost), decimal(u.reported_cost));
       ++done.daily_usage;
     }
+    for (const auto& s : batch.sessions)
+      tx.exec_prepared0("upsert_usage_session", s.provider, s.host, s.session, s.agent, s.project,
+                        s.transcript, nlohmann::json(s.models).dump(), format_timestamp(s.first_at),
+                        format_timestamp(s.last_at), s.tokens.input, s.tokens.output,
+                        s.tokens.cache_write(), s.tokens.cache_read, s.tokens.reasoning, s.calls,
+                        decimal(s.cost), decimal(std::optional<micro_usd>(s.priced_cost)));
     for (const auto& h : batch.hourly_costs)
       tx.exec_prepared0("upsert_cost_hourly", h.provider, h.host, format_timestamp(h.hour),
                         h.source, decimal(h.cost), h.calls);

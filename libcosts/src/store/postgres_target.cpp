@@ -115,29 +115,42 @@ void prepare_statements(pqxx::connection& c) {
            (balance_usd * 1000000)::bigint as balance_micro_usd, currency
       from public.usage_latest
      where balance_usd is not null order by provider, fetched_at desc)sql");
-  // The timeline: cost per day and key from $1 to $3, optionally one provider ($2). A group
-  // with any unpriced row has no cost (null), never a partial sum shown as whole. By provider
-  // from cost_daily (every source has it); by model or agent from usage_daily.
-  const std::pair<const char*, const char*> daily[] = {
-      {"provider", "cost_daily"}, {"model", "usage_daily"}, {"agent", "usage_daily"}};
-  for (const auto& [key, table] : daily) {
-    c.prepare(std::string("daily_") + key, std::string(R"sql(
-    select date::text as date, )sql") + key + R"sql( as key,
+  // The timeline: cost per day and key from $1 to $2. A group with any unpriced row has no cost
+  // (null), never a partial sum shown as whole. By provider from cost_daily (every source has
+  // it), optionally one provider ($3); by model or agent, or by provider under an itemised
+  // filter, from usage_daily, filtered by provider, model, agent, project and task ($3-$7).
+  const char* const sums = R"sql(
            (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint
              as cost_micro_usd,
            sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
            sum(cache_read_tokens)::bigint as cache_read_tokens,
-           sum(cache_write_tokens)::bigint as cache_write_tokens
-      from public.)sql" + table + R"sql(
-     where date between $1::date and $3::date and ($2 = '' or provider = $2)
+           sum(cache_write_tokens)::bigint as cache_write_tokens)sql";
+  const char* const itemised = R"sql(
+           ($3 = '' or provider = $3) and ($4 = '' or model = $4) and ($5 = '' or agent = $5)
+           and ($6 = '' or project = $6) and ($7 = '' or task = $7))sql";
+  c.prepare("daily_provider", std::string(R"sql(
+    select date::text as date, provider as key,)sql") +
+                                  sums + R"sql(
+      from public.cost_daily
+     where date between $1::date and $2::date and ($3 = '' or provider = $3)
      group by 1, 2 order by 1, 2)sql");
-  }
+  for (const char* key : {"provider", "model", "agent"})
+    c.prepare(std::string("daily_itemised_") + key, std::string(R"sql(
+    select date::text as date, )sql") + key + " as key," +
+                                                        sums + R"sql(
+      from public.usage_daily
+     where date between $1::date and $2::date and )sql" +
+                                                        itemised + R"sql(
+     group by 1, 2 order by 1, 2)sql");
   // A breakdown covers every dollar the chart does: usage_daily's itemised rows, plus each
   // billed cost_daily day that has no itemised rows (e.g. OpenAI's admin costs, OpenRouter's
-  // today from /key) under the key '' ("not itemised"). Optionally one provider ($3).
-  for (const char* key : {"provider", "model", "agent", "project", "task"}) {
+  // today from /key) under the key '' ("not itemised"), while no itemised filter is set.
+  for (const char* key : {"provider", "model", "agent", "project", "task", "date"}) {
     const std::string k = key;
-    const std::string billed_key = k == "provider" ? "provider" : "''::text";
+    const std::string row_key = k == "date" ? "date::text" : k;
+    const std::string billed_key = k == "provider" ? "d.provider"
+                                   : k == "date"   ? "d.date::text"
+                                                   : "''::text";
     c.prepare("breakdown_" + k, R"sql(
     select key,
            (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint
@@ -146,21 +159,37 @@ void prepare_statements(pqxx::connection& c) {
            sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
            sum(cache_read_tokens)::bigint as cache_read_tokens,
            sum(cache_write_tokens)::bigint as cache_write_tokens
-      from (select )sql" + k + R"sql( as key, cost_usd, calls, input_tokens, output_tokens,
+      from (select )sql" + row_key + R"sql( as key, cost_usd, calls, input_tokens, output_tokens,
                    cache_read_tokens, cache_write_tokens
               from public.usage_daily
-             where date between $1::date and $2::date and ($3 = '' or provider = $3)
+             where date between $1::date and $2::date and )sql" +
+                                    itemised + R"sql(
             union all
             select )sql" + billed_key +
                                     R"sql(, d.cost_usd, 0, d.input_tokens, d.output_tokens,
                    d.cache_read_tokens, d.cache_write_tokens
               from public.cost_daily d
              where d.date between $1::date and $2::date and ($3 = '' or d.provider = $3)
+               and $4 = '' and $5 = '' and $6 = '' and $7 = ''
                and d.source <> 'local_session'
                and not exists (select 1 from public.usage_daily u
                                 where u.provider = d.provider and u.date = d.date)) rows
      group by 1 order by 3 desc nulls last, 1)sql");
   }
+  // Sessions that ran on a day of the range in the caller's zone ($3), newest first.
+  c.prepare("sessions", R"sql(
+    select provider, host, session, agent, project, transcript, array_to_json(models)::text as models,
+           )sql" ISO("first_at") R"sql( as first_at, )sql" ISO("last_at") R"sql( as last_at,
+           input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, calls,
+           (cost_usd * 1000000)::bigint as cost_micro_usd,
+           (priced_cost_usd * 1000000)::bigint as priced_cost_micro_usd
+      from public.usage_sessions
+     where (last_at at time zone $3)::date >= $1::date
+       and (first_at at time zone $3)::date <= $2::date
+       and ($4 = '' or provider = $4) and ($5 = '' or $5 = any(models))
+       and ($6 = '' or agent = $6) and ($7 = '' or project = $7)
+     order by last_at desc, session
+     limit $8)sql");
   c.prepare("service_costs", R"sql(
     select date::text as date, model as service, project as resource_group,
            (case when bool_and(cost_usd is not null) then sum(cost_usd) end * 1000000)::bigint
@@ -483,13 +512,17 @@ class postgres_target final : public target {
   }
 
   std::vector<daily_row> daily(const std::string& group, civil_day from, civil_day to,
-                               const std::string& provider) override {
+                               const usage_filter& f) override {
     if (group != "provider" && group != "model" && group != "agent")
       throw config_error("target.bad_group", "group is provider, model or agent");
     std::vector<daily_row> out;
     read("the daily costs", [&](pqxx::transaction_base& tx) {
-      for (const auto& r :
-           tx.exec_prepared("daily_" + group, from.to_string(), provider, to.to_string()))
+      const pqxx::result rows =
+          group == "provider" && !f.itemised()
+              ? tx.exec_prepared("daily_provider", from.to_string(), to.to_string(), f.provider)
+              : tx.exec_prepared("daily_itemised_" + group, from.to_string(), to.to_string(),
+                                 f.provider, f.model, f.agent, f.project, f.task);
+      for (const auto& r : rows)
         out.push_back(
             {text(r["date"]), text(r["key"]), opt_int(r["cost_micro_usd"]), tokens_of(r)});
     });
@@ -497,16 +530,43 @@ class postgres_target final : public target {
   }
 
   std::vector<breakdown_row> breakdown(const std::string& by, civil_day from, civil_day to,
-                                       const std::string& provider) override {
-    if (by != "provider" && by != "model" && by != "agent" && by != "project" && by != "task")
-      throw config_error("target.bad_group", "by is provider, model, agent, project or task");
+                                       const usage_filter& f) override {
+    if (by != "provider" && by != "model" && by != "agent" && by != "project" && by != "task" &&
+        by != "date")
+      throw config_error("target.bad_group", "by is provider, model, agent, project, task or date");
     std::vector<breakdown_row> out;
     read("the breakdown", [&](pqxx::transaction_base& tx) {
-      for (const auto& r :
-           tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string(), provider))
+      for (const auto& r : tx.exec_prepared("breakdown_" + by, from.to_string(), to.to_string(),
+                                            f.provider, f.model, f.agent, f.project, f.task))
         out.push_back({text(r["key"]), opt_int(r["cost_micro_usd"]),
                        opt_int(r["priced_cost_micro_usd"]), r["calls"].as<std::int64_t>(),
                        tokens_of(r)});
+    });
+    return out;
+  }
+
+  std::vector<session_view> sessions(civil_day from, civil_day to, const std::string& zone,
+                                     const usage_filter& f, int limit) override {
+    std::vector<session_view> out;
+    read("the sessions", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("sessions", from.to_string(), to.to_string(), zone,
+                                            f.provider, f.model, f.agent, f.project, limit)) {
+        session_view s;
+        s.provider = text(r["provider"]);
+        s.host = text(r["host"]);
+        s.session = text(r["session"]);
+        s.agent = text(r["agent"]);
+        s.project = text(r["project"]);
+        s.transcript = text(r["transcript"]);
+        s.models = nlohmann::json::parse(text(r["models"])).get<std::vector<std::string>>();
+        s.first_at = text(r["first_at"]);
+        s.last_at = text(r["last_at"]);
+        s.tokens = tokens_of(r);
+        s.calls = r["calls"].as<std::int64_t>();
+        s.cost_micro_usd = opt_int(r["cost_micro_usd"]);
+        s.priced_cost_micro_usd = r["priced_cost_micro_usd"].as<std::int64_t>();
+        out.push_back(std::move(s));
+      }
     });
     return out;
   }

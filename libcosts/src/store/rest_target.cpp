@@ -51,11 +51,15 @@ class rest_target final : public target {
   }
 
   std::vector<daily_row> daily(const std::string&, civil_day, civil_day,
-                               const std::string&) override {
+                               const usage_filter&) override {
     unsupported("the daily timeline");
   }
+  std::vector<session_view> sessions(civil_day, civil_day, const std::string&, const usage_filter&,
+                                     int) override {
+    unsupported("the sessions");
+  }
   std::vector<breakdown_row> breakdown(const std::string&, civil_day, civil_day,
-                                       const std::string&) override {
+                                       const usage_filter&) override {
     unsupported("a breakdown");
   }
   std::vector<service_day_row> service_costs(const std::string&, civil_day, civil_day) override {

@@ -81,6 +81,26 @@ write_summary write_batch_rest(const postgrest_client& client, const sync_batch&
                     {"calls", h.calls}});
   post(client, "cost_hourly", rows, "provider,host,hour", "merge-duplicates");
   rows = json::array();
+  for (const auto& s : batch.sessions)
+    rows.push_back({{"provider", s.provider},
+                    {"host", s.host},
+                    {"session", s.session},
+                    {"agent", s.agent},
+                    {"project", s.project},
+                    {"transcript", s.transcript},
+                    {"models", s.models},
+                    {"first_at", format_timestamp(s.first_at)},
+                    {"last_at", format_timestamp(s.last_at)},
+                    {"input_tokens", s.tokens.input},
+                    {"output_tokens", s.tokens.output},
+                    {"cache_write_tokens", s.tokens.cache_write()},
+                    {"cache_read_tokens", s.tokens.cache_read},
+                    {"reasoning_tokens", s.tokens.reasoning},
+                    {"calls", s.calls},
+                    {"cost_usd", money(s.cost)},
+                    {"priced_cost_usd", money(std::optional<micro_usd>(s.priced_cost))}});
+  post(client, "usage_sessions", rows, "provider,host,session", "merge-duplicates");
+  rows = json::array();
   for (const auto& s : batch.snapshots)
     rows.push_back({{"provider", s.provider},
                     {"source", s.source},

@@ -223,6 +223,7 @@ class runner {
                 std::back_inserter(batch.daily_usage));
       std::move(result.hourly_costs.begin(), result.hourly_costs.end(),
                 std::back_inserter(batch.hourly_costs));
+      std::move(result.sessions.begin(), result.sessions.end(), std::back_inserter(batch.sessions));
       if (r.out->log) batch.log.push_back(std::move(*r.out->log));
       report_.providers.push_back(std::move(r.out->outcome));
     }
