@@ -259,6 +259,16 @@ nlohmann::json openapi_document() {
                             {"projected_budget_ratio", or_null(number())}})},
        {"spikes", list(spike_day)},
        {"hour_spikes", list(spike_hour)},
+       {"subscriptions",
+        list(object({{"provider", text()},
+                     {"label", text()},
+                     {"plan", text("e.g. Claude Max")},
+                     {"monthly_fee_micro_usd", or_null(money("the plan's fee"))},
+                     {"counts_in_spend", boolean("its usage counts in spend (opted in)")},
+                     {"month_api_equivalent_micro_usd",
+                      money("this month's usage at list prices: what the API would have cost")}}),
+             "flat-fee plans: their providers' usage is API-equivalent, out of the totals, the "
+             "forecast and total budgets unless counts_in_spend")},
        {"budgets", list(budget)}});
   const json rate = object({{"per_hour_micro_usd", money()},
                             {"per_day_micro_usd", money()},

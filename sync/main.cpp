@@ -30,6 +30,8 @@ const std::vector<command>& commands() {
       {"history", "spend per day over the last N days", &costs::sync::history_command},
       {"budgets", "list|add|rm: budget rules and where their alerts go",
        &costs::sync::budgets_command},
+      {"plans", "list|set|clear: flat-fee plans whose usage is API-equivalent, not spend",
+       &costs::sync::plans_command},
       {"db", "db migrate: apply supabase/migrations to a Postgres", &costs::sync::db_command},
       {"prices", "prices show: the price table in use", &costs::sync::prices_command},
   };

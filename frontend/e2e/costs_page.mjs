@@ -143,8 +143,11 @@ try {
   const title = await page.getAttribute(`${card('brave')} [data-testid="freshness"]`, 'title');
   check('the exact time is on hover', /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/.test(title ?? ''), title);
   check('OpenRouter is billed', (await page.textContent(`${card('openrouter')} [data-testid="basis"]`)) === 'billed');
-  check('Claude Code is estimated',
-    (await page.textContent(`${card('claude_local')} [data-testid="basis"]`)) === 'estimated');
+  check('Claude Code on a flat-fee plan says API-equivalent, not estimated',
+    (await page.textContent(`${card('claude_local')} [data-testid="basis"]`)) === 'API-equivalent');
+  check('Codex without a plan is estimated',
+    (await page.$(`${card('codex_local')} [data-testid="basis"]`)) === null ||
+      (await page.textContent(`${card('codex_local')} [data-testid="basis"]`)) === 'estimated');
   const or_latest = latest.providers.find((p) => p.provider === 'openrouter');
   check('the balance matches the API',
     Number(await page.getAttribute(`${card('openrouter')} [data-testid="balance"]`, 'data-micro')) ===
@@ -241,9 +244,18 @@ try {
   check('billed spend without models is in the breakdown, not left out',
     models.includes('billed, not itemised by model'), models);
   const by_provider = await api(`/api/costs/breakdown?by=provider&from=${summary.today.slice(0, 8)}01&to=${summary.today}&tz=UTC`);
-  const breakdown_sum = by_provider.rows.reduce((a, r) => a + (r.priced_cost_micro_usd ?? 0), 0);
-  check('the breakdown adds up to the month', breakdown_sum === summary.periods.month.total_micro_usd,
-    `${breakdown_sum} vs ${summary.periods.month.total_micro_usd}`);
+  // A plan's usage is API-equivalent: in the breakdown, out of the month's spend.
+  const covered = new Set((summary.subscriptions ?? []).filter((p) => !p.counts_in_spend).map((p) => p.provider));
+  const breakdown_sum = by_provider.rows.filter((r) => !covered.has(r.key))
+    .reduce((a, r) => a + (r.priced_cost_micro_usd ?? 0), 0);
+  check('the breakdown, less what plans cover, adds up to the month', covered.has('claude_local') &&
+    breakdown_sum === summary.periods.month.total_micro_usd, `${breakdown_sum} vs ${summary.periods.month.total_micro_usd}`);
+  const claude_month = by_provider.rows.find((r) => r.key === 'claude_local')?.priced_cost_micro_usd ?? -1;
+  const plan_line = (await page.textContent('[data-testid="plans"] li[data-provider="claude_local"]').catch(() => '')) ?? '';
+  const plan_micro = Number(await page.getAttribute('[data-testid="plans"] li[data-provider="claude_local"]', 'data-micro').catch(() => -2));
+  check('the plan shows this month\'s API-equivalent, kept out of spend', plan_micro === claude_month && claude_month > 0 &&
+    plan_line.includes('Claude Max') && plan_line.includes('$200.00/month') && plan_line.includes('not counted in spend'),
+  `${plan_line} ${plan_micro} vs ${claude_month}`);
   await page.focus('[data-testid="tab-agent"]');
   await page.keyboard.press('Enter');
   check('the agent tab opens from the keyboard',

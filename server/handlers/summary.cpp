@@ -42,6 +42,24 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
                       {"cost_micro_usd", d.cost.value},
                       {"median_micro_usd", d.median.value}});
 
+  // Plans: what their usage this month would have cost at list prices, apart from spend.
+  nlohmann::json plans = nlohmann::json::array();
+  if (const auto subscriptions = db.subscriptions(); !subscriptions.empty()) {
+    std::map<std::string, std::int64_t> month;
+    for (const provider_day_row& row :
+         db.spend_by_provider_day(civil_day{today.year, today.month, 1}, today))
+      month[row.provider] += row.cost_micro_usd.value_or(0);
+    for (const subscription& p : subscriptions) {
+      const provider_info* info = find_provider(p.provider);
+      plans.push_back({{"provider", p.provider},
+                       {"label", info != nullptr ? std::string(info->label) : p.provider},
+                       {"plan", p.plan},
+                       {"monthly_fee_micro_usd", nullable(p.monthly_fee_micro_usd)},
+                       {"counts_in_spend", p.counts_in_spend},
+                       {"month_api_equivalent_micro_usd", month[p.provider]}});
+    }
+  }
+
   nlohmann::json budgets = nlohmann::json::array();
   std::optional<micro_usd> month_budget;
   for (const budget_view& row : db.budgets()) {
@@ -106,6 +124,7 @@ nlohmann::json get_summary(const Pistache::Rest::Request& request, api_context& 
           {"forecast", forecast},
           {"spikes", spikes},
           {"hour_spikes", hour_spikes},
+          {"subscriptions", plans},
           {"budgets", budgets}};
 }
 

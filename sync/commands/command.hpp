@@ -29,5 +29,6 @@ int budgets_command(const std::vector<std::string>& args);
 int status_command(const std::vector<std::string>& args);
 int burn_command(const std::vector<std::string>& args);
 int history_command(const std::vector<std::string>& args);
+int plans_command(const std::vector<std::string>& args);
 
 }  // namespace costs::sync

@@ -162,6 +162,8 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
       insert into public.usage_daily (date, provider, host, model, project, calls, cost_usd) values
         (current_date, 'azure', '', 'Azure OpenAI', 'rg-api', 0, 4.000000),
         (current_date, 'azure', '', 'Storage', 'rg-web', 0, 1.500000);
+      insert into public.subscriptions (provider, plan, monthly_fee_usd)
+        values ('claude_local', 'Claude Max', 200);
       insert into public.budgets (name, scope_kind, scope_value, period, threshold_usd) values
         ('monthly', 'total', '', 'month', 100.00),
         ('openrouter daily', 'provider', 'openrouter', 'day', 5.00);

@@ -364,6 +364,32 @@ TEST_F(rest_target_test, the_target_reads_and_keeps_budgets_through_rest_as_thro
     EXPECT_EQ(pg->scope_spend_micro_usd(kind, value, from, to), micro) << kind;
   }
 
+  // A plan set over REST covers Claude Code: both ways leave it out of the totals alike.
+  costs::subscription max;
+  max.provider = "claude_local";
+  max.plan = "Claude Max";
+  max.monthly_fee_micro_usd = 200'000'000;
+  rest->set_subscription(max);
+  rest->set_subscription(max);  // again: replaced, not added
+  const auto plans = pg->subscriptions();
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].plan, "Claude Max");
+  EXPECT_EQ(plans[0].monthly_fee_micro_usd, 200'000'000);
+  ASSERT_EQ(rest->subscriptions().size(), 1u);
+  EXPECT_EQ(rest->subscriptions()[0].monthly_fee_micro_usd, 200'000'000);
+  EXPECT_EQ(rest->scope_spend_micro_usd("total", "", from, to), 3'250'000);
+  EXPECT_EQ(pg->scope_spend_micro_usd("total", "", from, to), 3'250'000);
+  EXPECT_EQ(rest->scope_spend_micro_usd("provider", "claude_local", from, to), 750'000);
+  EXPECT_EQ(spend_text(rest->spend_by_day(from, to)), spend_text(pg->spend_by_day(from, to)));
+  EXPECT_EQ(totals_text(rest->spend_all_time()), totals_text(pg->spend_all_time()));
+  EXPECT_EQ(totals_text(rest->spend_all_time()).count("estimated 0 0 "), 1u)
+      << "no estimated spend left: all of it was Claude Code's";
+  EXPECT_TRUE(rest->spend_by_hour(since).empty());
+  EXPECT_TRUE(pg->spend_by_hour(since).empty());
+  EXPECT_TRUE(rest->clear_subscription("claude_local"));
+  EXPECT_FALSE(rest->clear_subscription("claude_local"));
+  EXPECT_TRUE(pg->subscriptions().empty());
+
   // A budget added over REST is the database's, and its alert is recorded once.
   costs::budget_record b;
   b.name = "daily cap";

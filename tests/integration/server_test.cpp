@@ -1008,7 +1008,9 @@ TEST_F(server_test, every_answer_fits_the_schema_openapi_gives_for_it) {
       insert into public.usage_sessions (provider, host, session, agent, project, transcript,
           models, first_at, last_at, calls, cost_usd, priced_cost_usd) values
         ('claude_local', 'mac', 's1', 'claude', 'acme-api', '/home/dev/.claude/projects/p/s1.jsonl',
-         '{claude-sonnet-4-6}', now() - interval '1 hour', now(), 2, null, 0.100000);)sql");
+         '{claude-sonnet-4-6}', now() - interval '1 hour', now(), 2, null, 0.100000);
+      insert into public.subscriptions (provider, plan, monthly_fee_usd) values
+        ('claude_local', 'Claude Max', 200);)sql");
     tx.commit();
   }
   costs::test::temp_home home;

@@ -246,6 +246,53 @@ TEST_F(summaries_test, burn_agrees_with_the_page_and_says_what_is_unpriced) {
   EXPECT_NE(sync({"burn"}).out.find("1 unpriced, not in the rate"), std::string::npos);
 }
 
+// A flat-fee plan (Claude Max over claude_local): its usage is API-equivalent, so it leaves
+// today, the month, the forecast, total budgets and the total burn, keeping its own rate, until
+// the plan is set to count it.
+TEST_F(summaries_test, a_plans_usage_is_api_equivalent_and_out_of_spend_unless_opted_in) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into public.cost_daily (provider, host, date, source, cost_usd) values "
+        "('claude_local', 'mac', $1::date, 'local_session', 7.00)",
+        day_text(2));
+    tx.commit();
+  }
+  auto status = [&] { return nlohmann::json::parse(sync({"status", "--format", "json"}).out); };
+  auto burn = [&] { return nlohmann::json::parse(sync({"burn", "--format", "json"}).out); };
+  EXPECT_EQ(status()["today_usd"], "1.000000");
+  EXPECT_EQ(burn()["per_day_usd"], "7.000000") << "(42 + 7) / 7";
+  const auto set = sync({"plans", "set", "claude_local", "Claude Max", "--fee", "200"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find("API-equivalent"), std::string::npos) << set.out;
+  const auto listed = nlohmann::json::parse(sync({"plans", "--json"}).out);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["plan"], "Claude Max");
+  EXPECT_EQ(listed[0]["monthly_fee_usd"], "200.000000");
+  EXPECT_FALSE(listed[0]["counts_in_spend"].get<bool>());
+  EXPECT_EQ(status()["today_usd"], "0.000000") << "Claude Code's $1 is API-equivalent";
+  const auto covered = burn();
+  EXPECT_EQ(covered["per_day_usd"], "6.000000") << "the total leaves the plan out";
+  for (const auto& p : covered["providers"]) {
+    if (p["provider"] == "claude_local") {
+      EXPECT_EQ(p["per_day_usd"], "1.000000") << "its own rate stays";
+    }
+  }
+  auto t = costs::open_target(db_.url());
+  const auto today = costs::utc_day(costs::now());
+  EXPECT_EQ(t->scope_spend_micro_usd("total", "", today, today), 0);
+  EXPECT_EQ(t->scope_spend_micro_usd("provider", "claude_local", today, today), 1'000'000)
+      << "a budget on the provider itself still sees its usage";
+  ASSERT_EQ(sync({"plans", "set", "claude_local", "Claude Max", "--count-in-spend"}).exit_code, 0);
+  EXPECT_EQ(status()["today_usd"], "1.000000") << "opted in: counted again";
+  EXPECT_EQ(sync({"plans", "clear", "claude_local"}).exit_code, 0);
+  EXPECT_EQ(sync({"plans", "clear", "claude_local"}).exit_code, 1) << "no plan left to clear";
+  EXPECT_EQ(sync({"plans", "set", "claude-local", "x"}).exit_code, 2) << "not a provider key";
+  EXPECT_EQ(sync({"plans", "set", "claude_local", "x", "--fee", "ten"}).exit_code, 2);
+  EXPECT_NE(sync({"plans"}).out.find("no plans"), std::string::npos);
+}
+
 TEST_F(summaries_test, history_lists_every_day_including_quiet_ones) {
   const auto r = sync({"history", "--days", "4", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

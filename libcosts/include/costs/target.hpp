@@ -93,6 +93,16 @@ struct breakdown_row {
   token_sums tokens;
 };
 
+/// A flat-fee plan covering a provider's usage (e.g. Claude Max for claude_local). That usage
+/// priced at list prices is "API-equivalent", not spend: the totals, forecasts, total budgets
+/// and the total burn leave the provider out unless `counts_in_spend`.
+struct subscription {
+  std::string provider;
+  std::string plan;
+  std::optional<std::int64_t> monthly_fee_micro_usd;
+  bool counts_in_spend = false;
+};
+
 /// One agent session (usage_sessions), whole.
 struct session_view {
   std::string provider;
@@ -275,6 +285,12 @@ class target {
   virtual std::vector<estimated_model_row> estimated_by_model(
       civil_day from, civil_day to, const std::vector<std::string>& providers) = 0;
   virtual std::vector<budget_view> budgets() = 0;
+  /// The plans, by provider.
+  virtual std::vector<subscription> subscriptions() = 0;
+  /// Adds or replaces `s.provider`'s plan.
+  virtual void set_subscription(const subscription& s) = 0;
+  /// @returns false when the provider had no plan.
+  virtual bool clear_subscription(const std::string& provider) = 0;
   /// What a scope ("total", "provider", "agent", "model" with its value) spent in the days.
   virtual std::int64_t scope_spend_micro_usd(const std::string& scope_kind,
                                              const std::string& scope_value, civil_day from,

@@ -1,6 +1,7 @@
 #include "costs/summary.hpp"
 
 #include <map>
+#include <set>
 
 #include "costs/target.hpp"
 
@@ -95,6 +96,10 @@ burn_summary summarize_burn(target& db, civil_day today) {
   std::map<std::string, provider_burn> providers;
   std::map<std::string, days_of> days;
   std::vector<day_cost> all_days;
+  // A provider a plan covers has its own rate, but is no part of the total spent.
+  std::set<std::string> covered;
+  for (const subscription& s : db.subscriptions())
+    if (!s.counts_in_spend) covered.insert(s.provider);
   for (const provider_day_row& row : db.spend_by_provider_day(days_before(today, 7), today)) {
     auto& p = providers[row.provider];
     p.provider = row.provider;
@@ -102,7 +107,7 @@ burn_summary summarize_burn(target& db, civil_day today) {
     const micro_usd cost{row.cost_micro_usd.value_or(0)};
     days[row.provider].days.push_back({d, cost});
     days[row.provider].estimated = days[row.provider].estimated || row.estimated;
-    all_days.push_back({d, cost});
+    if (covered.count(row.provider) == 0) all_days.push_back({d, cost});
     if (d == today) p.today = cost;
     p.unpriced_rows += row.unpriced_rows;
   }

@@ -280,31 +280,49 @@ void prepare_statements(pqxx::connection& c) {
   // from local logs); unpriced rows are counted, never summed as $0. A local day's cost holds
   // only what could be priced, so its unpriced part is counted from usage_daily's rows without
   // a price; an API day without a cost counts once.
+  // Spend leaves out the providers a flat-fee plan covers (their usage is API-equivalent, not
+  // money spent), unless the plan says to count it.
+#define NOT_COVERED \
+  " provider not in (select s.provider from public.subscriptions s where not s.counts_in_spend) "
   c.prepare("spend_by_day", R"sql(
     select date::text as date, source = 'local_session' as estimated,
            (sum(cost_usd) * 1000000)::bigint as cost_micro_usd,
            count(*) filter (where cost_usd is null and source <> 'local_session') as unpriced_rows
       from public.cost_daily
-     where date between $1::date and $2::date
+     where date between $1::date and $2::date and)sql" NOT_COVERED R"sql(
      group by 1, 2
     union all
     select date::text, true, null, count(*)
       from public.usage_daily
-     where date between $1::date and $2::date and cost_usd is null
+     where date between $1::date and $2::date and cost_usd is null and)sql" NOT_COVERED R"sql(
      group by 1
      order by 1)sql");
   c.prepare("spend_by_hour", R"sql(
     select to_char(hour at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as hour,
            coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
-      from public.cost_hourly where hour >= $1::timestamptz group by 1 order by 1)sql");
+      from public.cost_hourly where hour >= $1::timestamptz and)sql" NOT_COVERED R"sql(
+     group by 1 order by 1)sql");
   c.prepare("spend_all_time", R"sql(
     select source = 'local_session' as estimated,
            coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd,
            count(*) filter (where cost_usd is null and source <> 'local_session') as unpriced_rows,
            coalesce(min(date)::text, '') as first_date
-      from public.cost_daily group by 1
+      from public.cost_daily where)sql" NOT_COVERED R"sql( group by 1
     union all
-    select true, 0, count(*), '' from public.usage_daily where cost_usd is null)sql");
+    select true, 0, count(*), '' from public.usage_daily
+     where cost_usd is null and)sql" NOT_COVERED R"sql()sql");
+  c.prepare("subscriptions", R"sql(
+    select provider, plan, (monthly_fee_usd * 1000000)::bigint as monthly_fee_micro_usd,
+           counts_in_spend
+      from public.subscriptions order by provider)sql");
+  c.prepare("set_subscription", R"sql(
+    insert into public.subscriptions (provider, plan, monthly_fee_usd, counts_in_spend)
+    values ($1, $2, $3::numeric, $4)
+    on conflict (provider) do update set
+      plan = excluded.plan, monthly_fee_usd = excluded.monthly_fee_usd,
+      counts_in_spend = excluded.counts_in_spend, updated_at = now())sql");
+  c.prepare("clear_subscription",
+            "delete from public.subscriptions where provider = $1 returning provider");
   c.prepare("spend_by_provider_day", R"sql(
     select provider, date::text as date, (sum(cost_usd) * 1000000)::bigint as cost_micro_usd,
            bool_or(source = 'local_session') as estimated,
@@ -337,7 +355,9 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("scope_spend_total", R"sql(
     select coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
       from public.cost_daily
-     where date between $1::date and $2::date and ($3 = '' or provider = $3))sql");
+     where date between $1::date and $2::date
+       and (provider = $3 or ($3 = '' and)sql" NOT_COVERED R"sql()))sql");
+#undef NOT_COVERED
   for (const char* key : {"agent", "model"})
     c.prepare(std::string("scope_spend_") + key, std::string(R"sql(
     select coalesce((sum(cost_usd) * 1000000)::bigint, 0) as cost_micro_usd
@@ -543,6 +563,35 @@ class postgres_target final : public target {
                        tokens_of(r)});
     });
     return out;
+  }
+
+  std::vector<subscription> subscriptions() override {
+    std::vector<subscription> out;
+    read("the plans", [&](pqxx::transaction_base& tx) {
+      for (const auto& r : tx.exec_prepared("subscriptions"))
+        out.push_back({text(r["provider"]), text(r["plan"]), opt_int(r["monthly_fee_micro_usd"]),
+                       r["counts_in_spend"].as<bool>()});
+    });
+    return out;
+  }
+
+  void set_subscription(const subscription& s) override {
+    write("setting a plan", [&](pqxx::work& tx) {
+      tx.exec_prepared0(
+          "set_subscription", s.provider, s.plan,
+          s.monthly_fee_micro_usd
+              ? std::optional<std::string>(to_decimal_string(micro_usd{*s.monthly_fee_micro_usd}))
+              : std::nullopt,
+          s.counts_in_spend);
+    });
+  }
+
+  bool clear_subscription(const std::string& provider) override {
+    bool removed = false;
+    write("clearing a plan", [&](pqxx::work& tx) {
+      removed = !tx.exec_prepared("clear_subscription", provider).empty();
+    });
+    return removed;
   }
 
   std::vector<session_view> sessions(civil_day from, civil_day to, const std::string& zone,

@@ -3,6 +3,7 @@
 // page by page. The dashboard's other reads (breakdowns, the timeline) need SQL: over REST they
 // say to use the database URL.
 #include <map>
+#include <set>
 
 #include "costs/error.hpp"
 #include "http/http_client.hpp"
@@ -69,23 +70,28 @@ class rest_target final : public target {
   // usage_daily's rows without a price, and an API day without a cost counts once.
   std::vector<spend_day_row> spend_by_day(civil_day from, civil_day to) override {
     const std::string days = "&date=gte." + from.to_string() + "&date=lte." + to.to_string();
+    const auto plans = covered();
     std::map<std::pair<std::string, bool>, spend_day_row> rows;
-    each_page("cost_daily?select=date,cost_usd,source" + days + "&order=date,provider,host",
-              "reading spend", [&](const json& row) {
-                const bool estimated = row.value("source", std::string()) == "local_session";
-                auto& r = rows[{row.value("date", std::string()), estimated}];
-                r.date = row.value("date", std::string());
-                r.estimated = estimated;
-                if (const auto cost = rest_money(row["cost_usd"]))
-                  r.cost_micro_usd = r.cost_micro_usd.value_or(0) + cost->value;
-                else if (!estimated)
-                  ++r.unpriced_rows;
-              });
+    each_page(
+        "cost_daily?select=provider,date,cost_usd,source" + days + "&order=date,provider,host",
+        "reading spend", [&](const json& row) {
+          if (plans.count(row.value("provider", std::string())) != 0) return;
+          const bool estimated = row.value("source", std::string()) == "local_session";
+          auto& r = rows[{row.value("date", std::string()), estimated}];
+          r.date = row.value("date", std::string());
+          r.estimated = estimated;
+          if (const auto cost = rest_money(row["cost_usd"]))
+            r.cost_micro_usd = r.cost_micro_usd.value_or(0) + cost->value;
+          else if (!estimated)
+            ++r.unpriced_rows;
+        });
     std::map<std::string, std::int64_t> unpriced;
-    each_page("usage_daily?select=date&cost_usd=is.null" + days +
+    each_page("usage_daily?select=provider,date&cost_usd=is.null" + days +
                   "&order=date,provider,host,model,agent,project,task",
-              "reading spend",
-              [&](const json& row) { ++unpriced[row.value("date", std::string())]; });
+              "reading spend", [&](const json& row) {
+                if (plans.count(row.value("provider", std::string())) == 0)
+                  ++unpriced[row.value("date", std::string())];
+              });
     std::vector<spend_day_row> out;
     for (auto& [key, r] : rows) out.push_back(std::move(r));
     for (const auto& [date, count] : unpriced) out.push_back({date, true, std::nullopt, count});
@@ -96,8 +102,10 @@ class rest_target final : public target {
     spend_total_row billed, estimated;
     billed.estimated = false;
     estimated.estimated = true;
-    each_page("cost_daily?select=date,cost_usd,source&order=date,provider,host", "reading spend",
-              [&](const json& row) {
+    const auto plans = covered();
+    each_page("cost_daily?select=provider,date,cost_usd,source&order=date,provider,host",
+              "reading spend", [&](const json& row) {
+                if (plans.count(row.value("provider", std::string())) != 0) return;
                 auto& r =
                     row.value("source", std::string()) == "local_session" ? estimated : billed;
                 const std::string date = row.value("date", std::string());
@@ -110,9 +118,11 @@ class rest_target final : public target {
     spend_total_row usage;
     usage.estimated = true;
     each_page(
-        "usage_daily?select=date&cost_usd=is.null&order=date,provider,host,model,agent,"
+        "usage_daily?select=provider&cost_usd=is.null&order=date,provider,host,model,agent,"
         "project,task",
-        "reading spend", [&](const json&) { ++usage.unpriced_rows; });
+        "reading spend", [&](const json& row) {
+          if (plans.count(row.value("provider", std::string())) == 0) ++usage.unpriced_rows;
+        });
     std::vector<spend_total_row> out;
     if (!billed.first_date.empty()) out.push_back(billed);
     if (!estimated.first_date.empty()) out.push_back(estimated);
@@ -122,10 +132,12 @@ class rest_target final : public target {
 
   std::vector<hour_spend_row> spend_by_hour(timestamp since) override {
     std::map<long long, std::int64_t> hours;
+    const auto plans = covered();
     each_page(
-        "cost_hourly?select=hour,cost_usd&hour=gte." + format_timestamp(since) +
+        "cost_hourly?select=provider,hour,cost_usd&hour=gte." + format_timestamp(since) +
             "&order=hour,provider,host",
         "reading hourly spend", [&](const json& row) {
+          if (plans.count(row.value("provider", std::string())) != 0) return;
           const auto t = parse_timestamp(row.value("hour", std::string()));
           hours[std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count()] +=
               micro(row["cost_usd"]);
@@ -180,14 +192,60 @@ class rest_target final : public target {
                                      civil_day from, civil_day to) override {
     const bool by_usage = scope_kind == "agent" || scope_kind == "model";
     std::string path = std::string(by_usage ? "usage_daily" : "cost_daily") +
-                       "?select=cost_usd&date=gte." + from.to_string() + "&date=lte." +
+                       "?select=provider,cost_usd&date=gte." + from.to_string() + "&date=lte." +
                        to.to_string();
     if (by_usage || !value.empty())
       path += "&" + std::string(by_usage ? scope_kind : "provider") + "=eq." + form_encode(value);
+    // The total leaves out what a plan covers; a rule on that provider itself still counts it.
+    const auto plans = scope_kind == "total" ? covered() : std::set<std::string>{};
     std::int64_t sum = 0;
-    each_page(path + "&order=date", "reading spend",
-              [&](const json& row) { sum += micro(row["cost_usd"]); });
+    each_page(path + "&order=date", "reading spend", [&](const json& row) {
+      if (plans.count(row.value("provider", std::string())) == 0) sum += micro(row["cost_usd"]);
+    });
     return sum;
+  }
+
+  std::vector<subscription> subscriptions() override {
+    std::vector<subscription> out;
+    each_page("subscriptions?select=provider,plan,monthly_fee_usd,counts_in_spend&order=provider",
+              "reading the plans", [&](const json& row) {
+                subscription s;
+                s.provider = row.value("provider", std::string());
+                s.plan = row.value("plan", std::string());
+                if (const auto fee = rest_money(row["monthly_fee_usd"]))
+                  s.monthly_fee_micro_usd = fee->value;
+                s.counts_in_spend = row.value("counts_in_spend", false);
+                out.push_back(std::move(s));
+              });
+    return out;
+  }
+
+  void set_subscription(const subscription& s) override {
+    const json body = {
+        {"provider", s.provider},
+        {"plan", s.plan},
+        {"monthly_fee_usd", s.monthly_fee_micro_usd
+                                ? json(to_decimal_string(micro_usd{*s.monthly_fee_micro_usd}))
+                                : json()},
+        {"counts_in_spend", s.counts_in_spend}};
+    client_.call("POST", "subscriptions?on_conflict=provider", json::array({body}),
+                 "resolution=merge-duplicates,return=minimal", "setting a plan");
+  }
+
+  bool clear_subscription(const std::string& provider) override {
+    const json removed =
+        client_.call("DELETE", "subscriptions?provider=eq." + form_encode(provider), nullptr,
+                     "return=representation", "clearing a plan");
+    return removed.is_array() && !removed.empty();
+  }
+
+  // The providers whose usage a plan covers and that spend leaves out.
+  std::set<std::string> covered() {
+    std::set<std::string> out;
+    each_page("subscriptions?select=provider&counts_in_spend=eq.false&order=provider",
+              "reading the plans",
+              [&](const json& row) { out.insert(row.value("provider", std::string())); });
+    return out;
   }
 
   std::vector<std::string> known_agents() override { unsupported("the agents"); }
