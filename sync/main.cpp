@@ -32,6 +32,7 @@ const std::vector<command>& commands() {
        &costs::sync::budgets_command},
       {"plans", "list|set|clear: flat-fee plans whose usage is API-equivalent, not spend",
        &costs::sync::plans_command},
+      {"notion", "setup|show: the Notion tracker's databases", &costs::sync::notion_command},
       {"db", "db migrate: apply supabase/migrations to a Postgres", &costs::sync::db_command},
       {"prices", "prices show: the price table in use", &costs::sync::prices_command},
   };

@@ -1,6 +1,7 @@
 #include "costs/report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <tuple>
@@ -32,6 +33,23 @@ class cost_cache {
     if (p == nullptr) return std::nullopt;
     return price_table::cost_for(*p, e.tokens, (e.flags & local_entry::fast) != 0,
                                  anthropic_[e.raw_model]);
+  }
+
+  /// The call's cost in its input, cache and output parts. The input part is what is left, so
+  /// the three sum to cost(e) exactly whatever the rounding of the fast multiplier.
+  std::optional<std::array<pico_usd, 3>> parts(const local_entry& e) {
+    const auto total = cost(e);
+    if (!total) return std::nullopt;
+    const model_price& p = *price_[e.raw_model];
+    const bool fast = (e.flags & local_entry::fast) != 0;
+    token_counts cache, output;
+    cache.cache_write_5m = e.tokens.cache_write_5m;
+    cache.cache_write_1h = e.tokens.cache_write_1h;
+    cache.cache_read = e.tokens.cache_read;
+    output.output = e.tokens.output;
+    const pico_usd c = price_table::cost_for(p, cache, fast, anthropic_[e.raw_model]);
+    const pico_usd o = price_table::cost_for(p, output, fast, anthropic_[e.raw_model]);
+    return std::array<pico_usd, 3>{pico_usd{total->value - c.value - o.value}, c, o};
   }
 
  private:
@@ -357,6 +375,68 @@ std::vector<session_usage> session_usage_rows(const local_ledger& ledger, local_
     if (auto c = g.acc.cost()) s.cost = to_micro(*c);
     s.priced_cost = to_micro(g.acc.priced);
     rows.push_back(std::move(s));
+  }
+  return rows;
+}
+
+std::vector<hourly_usage> hourly_usage_rows(const local_ledger& ledger, local_source source,
+                                            const std::string& host, const price_table& prices,
+                                            timestamp since) {
+  static constexpr const char* types[3] = {"input", "cache", "output"};
+  struct group {
+    pico_usd cost;
+    bool unpriced = false;
+    std::int64_t tokens = 0, calls = 0;
+    std::map<std::uint32_t, std::pair<pico_usd, const local_entry*>> sessions;
+  };
+  // (hour, agent, type) -> group
+  std::map<std::tuple<long long, std::uint32_t, int>, group> groups;
+  cost_cache costs(ledger, prices);
+  for (const auto& e : ledger.entries()) {
+    if (e.source != source) continue;
+    const timestamp t = time_of(e);
+    if (t < since) continue;
+    const long long hour =
+        std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count();
+    const auto parts = costs.parts(e);
+    const std::int64_t tokens[3] = {e.tokens.input, e.tokens.cache_write() + e.tokens.cache_read,
+                                    e.tokens.output};
+    for (int type = 0; type < 3; ++type) {
+      // A call with none of a type adds no row of it, priced or not.
+      if (tokens[type] == 0 && (!parts || (*parts)[type].value == 0)) continue;
+      group& g = groups[{hour, e.agent, type}];
+      g.tokens += tokens[type];
+      ++g.calls;
+      auto& session = g.sessions[e.session];
+      if (session.second == nullptr || e.file != 0) session.second = &e;
+      if (parts) {
+        g.cost += (*parts)[type];
+        session.first += (*parts)[type];
+      } else {
+        g.unpriced = true;
+      }
+    }
+  }
+  std::vector<hourly_usage> rows;
+  rows.reserve(groups.size());
+  for (const auto& [key, g] : groups) {
+    hourly_usage h;
+    h.provider = provider_key(source);
+    h.host = host;
+    h.hour = timestamp(std::chrono::hours(std::get<0>(key)));
+    h.agent = ledger.str(std::get<1>(key));
+    h.cost_type = types[std::get<2>(key)];
+    if (!g.unpriced) h.cost = to_micro(g.cost);
+    h.tokens = g.tokens;
+    h.calls = g.calls;
+    h.sessions = static_cast<std::int64_t>(g.sessions.size());
+    // The costliest session stands for the group (ties: the first by id, so re-runs agree).
+    const std::pair<pico_usd, const local_entry*>* top = nullptr;
+    for (const auto& [id, s] : g.sessions)
+      if (top == nullptr || s.first.value > top->first.value) top = &s;
+    h.session = ledger.str(top->second->session);
+    h.transcript = ledger.str(top->second->file);
+    rows.push_back(std::move(h));
   }
   return rows;
 }

@@ -30,5 +30,6 @@ int status_command(const std::vector<std::string>& args);
 int burn_command(const std::vector<std::string>& args);
 int history_command(const std::vector<std::string>& args);
 int plans_command(const std::vector<std::string>& args);
+int notion_command(const std::vector<std::string>& args);
 
 }  // namespace costs::sync

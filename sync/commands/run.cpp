@@ -107,6 +107,7 @@ int run_command(const std::vector<std::string>& args) {
                               {"failed_providers", failed},
                               {"alert_failures", report.alert_failures},
                               {"raw_responses_pruned", report.raw_responses_pruned},
+                              {"notion", nullptr},
                               {"alerts", nlohmann::json::array()},
                               {"duration_seconds", report.seconds}};
     for (const auto& o : report.providers)
@@ -123,6 +124,12 @@ int run_command(const std::vector<std::string>& args) {
                                    {"threshold_usd", to_decimal_string(a.threshold)},
                                    {"text", a.text},
                                    {"delivery_errors", a.delivery_errors}});
+    if (report.notion)
+      summary["notion"] = {{"created", report.notion->created},
+                           {"updated", report.notion->updated},
+                           {"unchanged", report.notion->unchanged},
+                           {"left", report.notion->left},
+                           {"error", report.notion->error}};
     std::cout << summary.dump(2) << '\n';
   } else {
     for (const auto& o : report.providers) {
@@ -142,6 +149,14 @@ int run_command(const std::vector<std::string>& args) {
     if (report.raw_responses_pruned > 0)
       std::cout << "retention: nulled the raw responses of " << report.raw_responses_pruned
                 << " snapshot(s) past the retention period (their figures are kept)\n";
+    if (report.notion)
+      std::cout << "notion: " << report.notion->created << " row(s) added, "
+                << report.notion->updated << " updated, " << report.notion->unchanged
+                << " unchanged"
+                << (report.notion->left
+                        ? ", " + std::to_string(report.notion->left) + " left for the next run"
+                        : std::string())
+                << '\n';
     if (report.alert_failures > 0)
       std::cout << report.alert_failures
                 << " alert delivery(ies) failed (above); they are kept and retried next run\n";

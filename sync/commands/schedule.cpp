@@ -184,9 +184,10 @@ int schedule_command(const std::vector<std::string>& args) {
   options.add_options()("dry-run", po::bool_switch(&dry_run),
                         "print what would be installed; change nothing")(
       "api-every", po::value(&api_hours)->value_name("HOURS"),
-      "provider APIs every HOURS (default 6)")("local-every",
-                                               po::value(&local_hours)->value_name("HOURS"),
-                                               "local agent logs every HOURS (default 2)")(
+      "provider APIs every HOURS (default 6)")(
+      "local-every", po::value(&local_hours)->value_name("HOURS"),
+      "local agent logs every HOURS (default 2; 1 when NOTION_TOKEN is set: each run updates "
+      "the Notion tracker, whose Cost Log is hourly)")(
       "platform", po::value(&platform)->value_name("NAME"),
       "launchd, systemd or cron (default: launchd on macOS, systemd where it runs, else cron)");
   po::variables_map vm;
@@ -195,6 +196,9 @@ int schedule_command(const std::vector<std::string>& args) {
                    "costs-sync schedule install|remove|show [--dry-run] [--api-every H] "
                    "[--local-every H] [--platform launchd|systemd|cron]");
   if (action.empty()) return exit_ok;
+  // The Notion tracker's Cost Log is kept by the hour: the local job, which updates it, runs
+  // hourly unless told otherwise.
+  if (!vm.count("local-every") && setting("NOTION_TOKEN")) local_hours = 1;
   if (api_hours < 1 || api_hours > 24 || local_hours < 1 || local_hours > 24)
     throw config_error("cli.usage", "--api-every and --local-every take 1 to 24 hours");
   if (platform == "auto") {

@@ -10,7 +10,6 @@
 #include "costs/money.hpp"
 #include "costs/summary.hpp"
 #include "costs/target.hpp"
-#include "support/fake_http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
 #include "support/test_db.hpp"
@@ -310,49 +309,6 @@ TEST_F(summaries_test, history_lists_every_day_including_quiet_ones) {
                                                            {"XDG_CONFIG_HOME", ""}});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("COSTS_TARGET"), std::string::npos) << none.err;
-}
-
-TEST_F(summaries_test, the_notion_summary_is_one_row_per_day_updated_in_place) {
-  costs::test::fake_http_server notion;
-  const std::string db = "d9824bdc84454327be8b5b47500af6ce";
-  notion.on("/v1/databases/" + db + "/query",
-            {{200, R"({"object":"list","results":[]})"},
-             {200, R"({"object":"list","results":[]})"},
-             {200, R"({"object":"list","results":[{"object":"page","id":"page-y"}]})"},
-             {200, R"({"object":"list","results":[{"object":"page","id":"page-t"}]})"}});
-  notion.on("/v1/pages", {{200, R"({"object":"page","id":"new"})"}});
-  notion.on("/v1/pages/page-y", {{200, R"({"object":"page","id":"page-y"})"}});
-  notion.on("/v1/pages/page-t", {{200, R"({"object":"page","id":"page-t"})"}});
-  const std::map<std::string, std::string> env = {{"NOTION_TOKEN", "secret_CANARY-NOTION"},
-                                                  {"COSTS_NOTION_DATABASE_ID", db},
-                                                  {"COSTS_NOTION_BASE_URL", notion.base()}};
-  for (int i = 0; i < 2; ++i) {
-    const auto r = sync({"run", "--local-only"}, env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ((r.out + r.err).find("CANARY-NOTION"), std::string::npos);
-  }
-  std::vector<costs::test::recorded_request> writes;
-  for (const auto& r : notion.requests())
-    if (r.path.rfind("/v1/pages", 0) == 0) writes.push_back(r);
-  ASSERT_EQ(writes.size(), 4u);
-  EXPECT_EQ(writes[0].method, "POST");
-  EXPECT_EQ(writes[0].headers.at("notion-version"), "2022-06-28");
-  EXPECT_EQ(writes[0].headers.at("authorization"), "Bearer secret_CANARY-NOTION");
-  const auto yesterday = nlohmann::json::parse(writes[0].body);
-  EXPECT_EQ(yesterday["parent"]["database_id"], db);
-  EXPECT_EQ(yesterday["properties"]["Date"]["date"]["start"], day_text(1));
-  EXPECT_EQ(yesterday["properties"]["Total"]["number"], 2.0);
-  EXPECT_EQ(yesterday["properties"]["Change"]["number"], 0.0);
-  const auto today = nlohmann::json::parse(writes[1].body);
-  EXPECT_EQ(today["properties"]["Total"]["number"], 1.0);
-  EXPECT_EQ(today["properties"]["Change"]["number"], -1.0);
-  EXPECT_EQ(today["properties"]["Providers"]["rich_text"][0]["text"]["content"],
-            "claude_local $1.00");
-  EXPECT_EQ(writes[2].method, "PATCH") << "the second run updates the same rows";
-  EXPECT_EQ(writes[2].path, "/v1/pages/page-y");
-  EXPECT_EQ(writes[3].path, "/v1/pages/page-t");
-  const auto query = nlohmann::json::parse(notion.requests()[0].body);
-  EXPECT_EQ(query["filter"]["date"]["equals"], day_text(1));
 }
 
 }  // namespace

@@ -99,6 +99,23 @@ struct hourly_cost {
   std::int64_t calls = 0;
 };
 
+/// Spend in one UTC hour by agent and cost type, read from local logs: the Notion Cost Log's
+/// rows. Types: "input" (uncached input), "cache" (cache writes and reads), "output" (reasoning
+/// included). Not stored: each run sends its own machine's recent hours.
+struct hourly_usage {
+  std::string provider;
+  std::string host;
+  timestamp hour{};
+  std::string agent;
+  std::string cost_type;
+  std::optional<micro_usd> cost;  ///< absent when any call in the group was unpriced
+  std::int64_t tokens = 0;        ///< of this type
+  std::int64_t calls = 0;
+  std::string session;        ///< the session that cost the most in the group
+  std::string transcript;     ///< its file; "" when not known
+  std::int64_t sessions = 0;  ///< how many sessions the group holds
+};
+
 /// One usage_sessions row: an agent session read from local logs, whole.
 struct session_usage {
   std::string provider;

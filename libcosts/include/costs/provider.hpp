@@ -59,6 +59,7 @@ struct collect_result {
   std::vector<costs::daily_usage> daily_usage;
   std::vector<costs::hourly_cost> hourly_costs;  ///< recent hours, where the source has them
   std::vector<costs::session_usage> sessions;    ///< local logs: each session, whole
+  std::vector<costs::hourly_usage> hourly_usage;  ///< local logs: recent hours by agent and type
   std::string error;                             ///< one line, no secrets; empty when ok
 };
 

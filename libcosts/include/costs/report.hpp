@@ -101,4 +101,11 @@ std::vector<session_usage> session_usage_rows(const local_ledger& ledger, local_
 /// The cost_daily rows that sum `rows` per day.
 std::vector<daily_cost> daily_cost_rows(const std::vector<daily_usage>& rows);
 
+/// `source`'s calls from `since` on, by UTC hour, agent and cost type (input, cache, output),
+/// each type's cost being that part of the price formula. Rows of one call group sum to the
+/// call's cost exactly.
+std::vector<hourly_usage> hourly_usage_rows(const local_ledger& ledger, local_source source,
+                                            const std::string& host, const price_table& prices,
+                                            timestamp since);
+
 }  // namespace costs

@@ -17,6 +17,7 @@
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
 #include "costs/money.hpp"
+#include "costs/notion.hpp"
 
 namespace costs {
 
@@ -79,6 +80,7 @@ struct run_report {
   std::optional<store_error> write_failure;
   std::vector<alert_sent> alerts;
   int alert_failures = 0;  ///< deliveries (and Notion rows) that failed and are retried next run
+  std::optional<notion_result> notion;    ///< what the Notion tracker wrote, when it is on
   std::int64_t raw_responses_pruned = 0;  ///< snapshots whose raw response retention nulled
   std::vector<std::string> notices;
   double seconds = 0;

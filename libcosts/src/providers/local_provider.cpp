@@ -93,6 +93,9 @@ class local_provider final : public provider {
     // Hours for the last eight days: enough for a day of spikes against a week of medians.
     result.hourly_costs = hourly_cost_rows(ledger, source_, ctx.host, *ctx.prices,
                                            ctx.now - std::chrono::hours(8 * 24));
+    // Two days of hours for the Notion Cost Log: the hour just ended and a day of late logs.
+    result.hourly_usage =
+        hourly_usage_rows(ledger, source_, ctx.host, *ctx.prices, ctx.now - std::chrono::hours(48));
     result.daily_usage = std::move(rows);
     result.sessions = session_usage_rows(ledger, source_, ctx.host, zone, *ctx.prices, ctx.since);
     return result;

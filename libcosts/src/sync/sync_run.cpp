@@ -22,6 +22,7 @@
 #include "costs/spool.hpp"
 #include "costs/target.hpp"
 #include "http/http_client.hpp"
+#include "notion/notion_figures.hpp"
 
 #if !defined(_WIN32)
 #include <unistd.h>
@@ -224,6 +225,7 @@ class runner {
       std::move(result.hourly_costs.begin(), result.hourly_costs.end(),
                 std::back_inserter(batch.hourly_costs));
       std::move(result.sessions.begin(), result.sessions.end(), std::back_inserter(batch.sessions));
+      std::move(result.hourly_usage.begin(), result.hourly_usage.end(), std::back_inserter(hours_));
       if (r.out->log) batch.log.push_back(std::move(*r.out->log));
       report_.providers.push_back(std::move(r.out->outcome));
     }
@@ -354,42 +356,40 @@ class runner {
         {a.rule.id, a.level, a.period_start, a.spent, a.threshold, alert_text(a, page), errors});
   }
 
-  // The optional Notion summary: yesterday's row (final) and today's (so far), each updated in
-  // place.
+  // The Notion tracker, when NOTION_TOKEN is set: set up on the first run under
+  // NOTION_PARENT_PAGE_ID, then the rows that changed. A failure is a notice; the rows left go
+  // next run.
   void send_notion(budget_book& book, civil_day today) {
     const auto token = setting("NOTION_TOKEN");
-    const auto database = setting("COSTS_NOTION_DATABASE_ID");
-    if (!token || !database) return;
-    const civil_day month = period_start("month", today);
-    const civil_day before = civil_day::from_days_since_epoch(today.days_since_epoch() - 2);
-    const auto history = read_history(options_.target, month < before ? month : before, today,
-                                      options_.supabase_key);
-    std::vector<day_cost> totals;
-    for (const auto& p : history) totals.insert(totals.end(), p.days.begin(), p.days.end());
-    std::optional<micro_usd> monthly;
-    for (const auto& r : book.list())
-      if (r.enabled && r.kind == "spend" && r.scope_kind == "total" && r.period == "month")
-        monthly = r.threshold;
-    for (long long back = 1; back >= 0; --back) {
-      notion_day d;
-      d.day = civil_day::from_days_since_epoch(today.days_since_epoch() - back);
-      const civil_day prior = civil_day::from_days_since_epoch(d.day.days_since_epoch() - 1);
-      d.total = spend_between(totals, d.day, d.day);
-      d.change = d.total - spend_between(totals, prior, prior);
-      for (const auto& p : history) {
-        const micro_usd c = spend_between(p.days, d.day, d.day);
-        if (c.value != 0) d.providers.push_back({p.provider, c});
-      }
-      if (monthly && monthly->value > 0)
-        d.budget_share =
-            static_cast<double>(spend_between(totals, period_start("month", d.day), d.day).value) /
-            static_cast<double>(monthly->value);
-      const std::string failed = write_notion_day(*token, *database, d);
-      if (!failed.empty()) {
+    if (!token) return;
+    if (setting("COSTS_NOTION_DATABASE_ID"))
+      notice(
+          "COSTS_NOTION_DATABASE_ID is no longer read: the tracker makes its own databases "
+          "under NOTION_PARENT_PAGE_ID ('costs-sync notion setup')");
+    notion_tracker tracker(*token);
+    const auto ids = tracker.remembered();
+    if (!ids || !ids->complete()) {
+      const auto parent = setting("NOTION_PARENT_PAGE_ID");
+      if (!parent && !ids) {
         ++report_.alert_failures;
-        notice("the Notion summary for " + d.day.to_string() + " was not written (" + failed +
-               "); the next run writes it");
+        notice(
+            "NOTION_TOKEN is set but no Notion page is: set NOTION_PARENT_PAGE_ID to the page "
+            "the tracker's databases go under, shared with the integration");
+        return;
       }
+      const auto made = tracker.setup(parent.value_or(""));
+      if (!made.error.empty()) {
+        ++report_.alert_failures;
+        notice("the Notion tracker was not set up (" + made.error + "); the next run tries again");
+        return;
+      }
+    }
+    const auto db = open_db();
+    const auto update = detail::notion_figures(*db, book.list(), hours_, today);
+    report_.notion = tracker.write(update);
+    if (!report_.notion->error.empty()) {
+      ++report_.alert_failures;
+      notice("Notion: " + report_.notion->error);
     }
   }
 
@@ -409,6 +409,7 @@ class runner {
  private:
   const sync_options& options_;
   run_report& report_;
+  std::vector<hourly_usage> hours_;  ///< local hours by agent and cost type, for Notion
 };
 
 }  // namespace
