@@ -18,11 +18,6 @@ std::string cost_text(const pico_usd& priced, bool has_unpriced) {
   return format_usd(to_micro(priced)) + " + unpriced";
 }
 
-std::string provider_label(std::string_view key) {
-  const provider_info* info = find_provider(key);
-  return info != nullptr ? std::string(info->label) : std::string(key);
-}
-
 std::string group_digits(std::int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)

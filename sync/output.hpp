@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "costs/money.hpp"
+#include "costs/registry.hpp"  // provider_label, used with these helpers
 
 namespace costs::sync {
 
@@ -18,9 +19,6 @@ nlohmann::json usd_json(const std::optional<pico_usd>& cost);
 /// A cost cell for people: "$1.23"; "unpriced" when nothing in it has a price; "$1.23 + unpriced"
 /// when part of it has none. Never "$0.00" for usage that could not be priced.
 std::string cost_text(const pico_usd& priced, bool has_unpriced);
-
-/// A provider's label for people ("OpenRouter", "Claude Code"); the key itself if unknown.
-std::string provider_label(std::string_view key);
 
 /// 1234567 -> "1,234,567"
 std::string group_digits(std::int64_t n);

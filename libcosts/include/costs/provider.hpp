@@ -57,10 +57,10 @@ struct collect_result {
   std::optional<snapshot> snap;
   std::vector<costs::daily_cost> daily_costs;
   std::vector<costs::daily_usage> daily_usage;
-  std::vector<costs::hourly_cost> hourly_costs;  ///< recent hours, where the source has them
-  std::vector<costs::session_usage> sessions;    ///< local logs: each session, whole
+  std::vector<costs::hourly_cost> hourly_costs;   ///< recent hours, where the source has them
+  std::vector<costs::session_usage> sessions;     ///< local logs: each session, whole
   std::vector<costs::hourly_usage> hourly_usage;  ///< local logs: recent hours by agent and type
-  std::string error;                             ///< one line, no secrets; empty when ok
+  std::string error;                              ///< one line, no secrets; empty when ok
 };
 
 class provider {

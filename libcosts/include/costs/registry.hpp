@@ -35,6 +35,9 @@ const std::vector<provider_info>& all_providers();
 /// The provider with `key`, or nullptr.
 const provider_info* find_provider(std::string_view key) noexcept;
 
+/// A provider's label for people ("OpenRouter", "Claude Code"); the key itself if unknown.
+std::string provider_label(std::string_view key);
+
 /// The keys of every provider of one kind, e.g. the local logs' (local_session).
 std::vector<std::string> provider_keys(source_kind kind);
 

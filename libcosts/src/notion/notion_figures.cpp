@@ -30,11 +30,6 @@ const budget_rule* rule_for(const std::vector<budget_rule>& rules, const std::st
   return nullptr;
 }
 
-std::string label_of(const std::string& key) {
-  const provider_info* p = find_provider(key);
-  return p ? std::string(p->label) : key;
-}
-
 }  // namespace
 
 notion_update notion_figures(target& db, const std::vector<budget_rule>& rules,
@@ -82,7 +77,7 @@ notion_update notion_figures(target& db, const std::vector<budget_rule>& rules,
     } else {
       d.total += cost;
     }
-    d.providers.push_back({cost, {label_of(p.provider), figure}});
+    d.providers.push_back({cost, {provider_label(p.provider), figure}});
     if (!p.estimated && !(day < yesterday)) {
       notion_log_row r;
       r.whole_day = true;

@@ -118,11 +118,6 @@ std::string agent_name(const std::string& agent) {
   return agent.empty() ? "(none)" : agent;
 }
 
-std::string label_of(const std::string& key) {
-  const provider_info* p = find_provider(key);
-  return p ? std::string(p->label) : key;
-}
-
 struct row_out {
   const database_kind* kind;
   std::string key;
@@ -134,7 +129,7 @@ row_out log_row(const notion_log_row& r) {
   const std::string when = r.whole_day ? r.day.to_string() : iso_hour(r.hour);
   const std::string key = (r.whole_day ? "day|" : "hour|") + when + "|" + r.provider + "|" +
                           r.host + "|" + r.agent + "|" + r.cost_type;
-  const std::string label = label_of(r.provider);
+  const std::string label = provider_label(r.provider);
   json p = {{"Name", title(when.substr(0, r.whole_day ? 10 : 16) + " " + label + " " +
                            agent_name(r.agent) + " " + r.cost_type)},
             {"Key", text(key)},

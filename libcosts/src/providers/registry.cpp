@@ -55,6 +55,11 @@ const provider_info* find_provider(std::string_view key) noexcept {
   return nullptr;
 }
 
+std::string provider_label(std::string_view key) {
+  const provider_info* info = find_provider(key);
+  return info != nullptr ? std::string(info->label) : std::string(key);
+}
+
 std::vector<std::string> provider_keys(source_kind kind) {
   std::vector<std::string> out;
   for (const auto& p : all_providers())

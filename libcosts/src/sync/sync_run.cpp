@@ -101,11 +101,6 @@ std::vector<std::string_view> selected_keys(const std::vector<std::string>& want
   return keys;
 }
 
-std::string label_of(std::string_view key) {
-  const provider_info* info = find_provider(key);
-  return info != nullptr ? std::string(info->label) : std::string(key);
-}
-
 // What the collecting threads share. Owned jointly, so a provider left behind at its deadline
 // can finish on its own without reading freed memory.
 struct shared_inputs {
@@ -157,7 +152,7 @@ void collect_one(const std::shared_ptr<shared_inputs>& in, const std::shared_ptr
     // A collector's contract is to return failures; one that throws fails alone, said plainly.
     result = collect_result{};
     outcome.status = to_string(collect_status::failed);
-    outcome.detail = label_of(key) + " failed: " + e.what();
+    outcome.detail = provider_label(key) + " failed: " + e.what();
     outcome.rows = 0;
     log = sync_log_entry{key, in->context.host, started, now(), outcome.status, 0, outcome.detail};
   }
@@ -206,7 +201,7 @@ class runner {
         lock.unlock();
         r.thread.detach();
         provider_run late{r.key, to_string(collect_status::failed),
-                          label_of(r.key) + " did not finish within the run's " +
+                          provider_label(r.key) + " did not finish within the run's " +
                               std::to_string(budget.count()) +
                               " s; it will be tried again next run"};
         late.seconds = std::chrono::duration<double>(now() - started).count();
