@@ -51,6 +51,16 @@ void query_pool::stop() {
   if (timer_.joinable()) timer_.join();
 }
 
+std::size_t query_pool::waiting() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return jobs_.size();
+}
+
+std::size_t query_pool::running() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_;
+}
+
 void query_pool::work() {
   for (;;) {
     job next;
@@ -60,8 +70,11 @@ void query_pool::work() {
       if (jobs_.empty()) return;  // stopping, and nothing left to run
       next = std::move(jobs_.front());
       jobs_.pop_front();
+      ++running_;
     }
     run_guarded(next.run);
+    std::lock_guard<std::mutex> lock(mutex_);
+    --running_;
   }
 }
 

@@ -29,6 +29,9 @@ class query_pool {
   void post(std::function<void()> run, std::function<void()> expire);
   /// Runs what is already queued, then joins the threads. Idempotent.
   void stop();
+  /// Jobs queued and not started, and jobs running now (the /metrics gauges).
+  std::size_t waiting() const;
+  std::size_t running() const;
 
  private:
   struct job {
@@ -38,11 +41,12 @@ class query_pool {
   void work();
   void watch();
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable ready_, stopped_;
   std::deque<job> jobs_;
   std::size_t max_waiting_;
   std::chrono::milliseconds max_wait_;
+  std::size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
   std::thread timer_;

@@ -438,6 +438,14 @@ void setup_routes(Rest::Router& router, api_context& ctx, const std::filesystem:
                 std::to_string(ctx.cache->hits()) +
                 "\n# TYPE costs_cache_misses_total counter\ncosts_cache_misses_total " +
                 std::to_string(ctx.cache->misses()) + "\n";
+        if (ctx.pool != nullptr)  // requests held by the database, for alerts on a stuck one
+          text +=
+              "# HELP costs_database_requests Requests waiting for or running a query.\n"
+              "# TYPE costs_database_requests gauge\n"
+              "costs_database_requests{state=\"waiting\"} " +
+              std::to_string(ctx.pool->waiting()) +
+              "\ncosts_database_requests{state=\"running\"} " +
+              std::to_string(ctx.pool->running()) + "\n";
         response.send(Http::Code::Ok, text,
                       Http::Mime::MediaType::fromString("text/plain; version=0.0.4"));
         return Rest::Route::Result::Ok;

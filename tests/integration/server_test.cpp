@@ -1738,6 +1738,12 @@ TEST_F(server_test, a_database_that_never_answers_is_a_503_in_seconds_and_is_not
   EXPECT_EQ(server.err().find("CANARY-HUNG-PASS"), std::string::npos) << server.err();
 }
 
+// A gauge's value in Prometheus' text; -1 when absent.
+long gauge(const std::string& metrics, const std::string& name) {
+  const auto at = metrics.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stol(metrics.substr(at + name.size() + 2));
+}
+
 TEST_F(server_test, sigterm_answers_every_request_it_received_and_a_hung_up_client_holds_nothing) {
   running_server server(as_role(db_.url(), "costs_reader"),
                         {"--cache-ms", "0", "--db-threads", "2", "--drain-seconds", "60",
@@ -1753,6 +1759,16 @@ TEST_F(server_test, sigterm_answers_every_request_it_received_and_a_hung_up_clie
       return http_get(server.base() + "/api/costs/latest", {}, 30'000);
     }));
   wait_for_lock_waiters(db_, 2);
+  // Every request is received (the one that hung up still runs) before the signal: one sent
+  // after it is refused, as the first test shows.
+  long held = 0;
+  for (int i = 0; i < 1000 && held < 21; ++i) {
+    const auto m = http_get(server.base() + "/metrics", {}, 2000).body;
+    held = gauge(m, "costs_database_requests{state=\"waiting\"}") +
+           gauge(m, "costs_database_requests{state=\"running\"}");
+    if (held < 21) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(held, 21) << "the server never held every request";
   server.process().signal(SIGTERM);
   long refused = 0;
   for (int i = 0; i < 500 && refused != 503; ++i) {  // until the server has begun draining
