@@ -17,6 +17,7 @@
 #include "costs/calendar.hpp"
 #include "costs/forecast.hpp"
 #include "support/fake_http.hpp"
+#include "support/postgrest.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
 #include "support/test_db.hpp"
@@ -333,6 +334,7 @@ class notion_test : public ::testing::Test {
                                               {"NOTION_PARENT_PAGE_ID", parent_page},
                                               {"COSTS_NOTION_BASE_URL", notion_.base()},
                                               {"COSTS_NOTION_INTERVAL_MS", "0"}};
+    for (auto& [k, v] : target_env_) env[k] = v;
     for (auto& [k, v] : extra) env[k] = v;
     auto r = costs::test::run_process(args, env);
     EXPECT_EQ((r.out + r.err).find("CANARY-NOTION"), std::string::npos)
@@ -341,6 +343,10 @@ class notion_test : public ::testing::Test {
   }
 
   std::filesystem::path state() const { return home_.path() / "costs" / "notion.json"; }
+  void check_daily_and_agent_rows();
+
+  /// Set by a test whose sync reaches the database through Supabase's REST API instead.
+  std::map<std::string, std::string> target_env_;
 
   costs::test::test_database db_;
   costs::test::temp_home home_;
@@ -508,6 +514,20 @@ TEST_F(notion_test, a_run_writes_each_hour_agent_and_cost_type_once_and_updates_
 }
 
 TEST_F(notion_test, daily_and_agent_rows_follow_the_budgets_allocations_and_traffic_light) {
+  check_daily_and_agent_rows();
+}
+
+// The same figures when the sync writes and reads through Supabase's REST API with the service
+// key (the figures come from target reads, not the database connection).
+TEST_F(notion_test, the_figures_are_the_same_through_a_supabase_rest_target) {
+  const std::string service_key =
+      "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.CANARY-NOTION-SERVICE";
+  costs::test::postgrest_standin rest(db_.url(), service_key, "anon-not-used");
+  target_env_ = {{"COSTS_TARGET", rest.base()}, {"COSTS_SUPABASE_KEY", service_key}};
+  check_daily_and_agent_rows();
+}
+
+void notion_test::check_daily_and_agent_rows() {
   // OpenRouter $2 a day for three days; OpenClaw's agents today: main $50, helper $2, coder $1.
   {
     auto c = db_.connect();

@@ -364,6 +364,39 @@ TEST_F(rest_target_test, the_target_reads_and_keeps_budgets_through_rest_as_thro
     EXPECT_EQ(pg->scope_spend_micro_usd(kind, value, from, to), micro) << kind;
   }
 
+  // The timeline (budgets by agent, the Notion tracker's agents): the same rows either way, an
+  // unpriced day as null, an itemised filter reading usage_daily.
+  auto daily_text = [](const std::vector<costs::daily_row>& rows) {
+    std::string out;
+    for (const auto& r : rows)
+      out += r.date + " " + r.key + " " +
+             (r.cost_micro_usd ? std::to_string(*r.cost_micro_usd) : "null") + " " +
+             std::to_string(r.tokens.input + r.tokens.output + r.tokens.cache_read +
+                            r.tokens.cache_write) +
+             "\n";
+    return out;
+  };
+  EXPECT_EQ(daily_text(rest->daily("provider", from, to, {})),
+            "2026-11-19 openrouter 1250000 0\n"
+            "2026-11-20 claude_local 750000 0\n"
+            "2026-11-20 openai_api null 0\n"
+            "2026-11-20 openrouter 2000000 0\n");
+  EXPECT_EQ(daily_text(rest->daily("agent", from, to, {})),
+            "2026-11-20 main 500000 0\n"
+            "2026-11-20 ops 250000 0\n");
+  for (const auto& [group, filter] : std::vector<std::pair<std::string, costs::usage_filter>>{
+           {"provider", {}},
+           {"provider", {"openrouter", "", "", "", ""}},
+           {"provider", {"", "", "main", "", ""}},
+           {"model", {}},
+           {"agent", {"claude_local", "claude-sonnet-4-6", "", "", ""}},
+           {"agent", {"", "", "nobody", "", ""}}})
+    EXPECT_EQ(daily_text(rest->daily(group, from, to, filter)),
+              daily_text(pg->daily(group, from, to, filter)))
+        << group << " " << filter.provider << filter.agent;
+  EXPECT_EQ(rest->known_agents(), pg->known_agents());
+  EXPECT_EQ(rest->known_agents(), (std::vector<std::string>{"main", "ops"}));
+
   // A plan set over REST covers Claude Code: both ways leave it out of the totals alike.
   costs::subscription max;
   max.provider = "claude_local";

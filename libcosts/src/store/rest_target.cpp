@@ -1,7 +1,7 @@
 // The reads and budget writes a command line needs, through Supabase's REST API (PostgREST)
 // with the service key. PostgREST does not aggregate, so sums are taken here from the rows,
-// page by page. The dashboard's other reads (breakdowns, the timeline) need SQL: over REST they
-// say to use the database URL.
+// page by page. The dashboard's other reads (breakdowns, sessions, bills) need SQL: over REST
+// they say to use the database URL.
 #include <map>
 #include <set>
 
@@ -19,6 +19,11 @@ constexpr int page_rows = 1000;  // Supabase's default max-rows
 
 std::int64_t micro(const json& value) {
   return rest_money(value).value_or(micro_usd{}).value;
+}
+
+std::int64_t count(const json& row, const char* key) {
+  const auto at = row.find(key);
+  return at != row.end() && at->is_number_integer() ? at->get<std::int64_t>() : 0;
 }
 
 class rest_target final : public target {
@@ -51,9 +56,49 @@ class rest_target final : public target {
     return out;
   }
 
-  std::vector<daily_row> daily(const std::string&, civil_day, civil_day,
-                               const usage_filter&) override {
-    unsupported("the daily timeline");
+  // As the SQL read does: by provider from cost_daily (every source) unless the filter is
+  // itemised, else from usage_daily; a day and key with any unpriced row has no cost.
+  std::vector<daily_row> daily(const std::string& group, civil_day from, civil_day to,
+                               const usage_filter& f) override {
+    if (group != "provider" && group != "model" && group != "agent")
+      throw config_error("target.bad_group", "group is provider, model or agent");
+    const bool billed = group == "provider" && !f.itemised();
+    std::string path = std::string(billed ? "cost_daily" : "usage_daily") + "?select=date," +
+                       group +
+                       ",cost_usd,input_tokens,output_tokens,cache_read_tokens,"
+                       "cache_write_tokens&date=gte." +
+                       from.to_string() + "&date=lte." + to.to_string();
+    for (const auto& [column, value] :
+         {std::pair<const char*, const std::string&>{"provider", f.provider},
+          {"model", f.model},
+          {"agent", f.agent},
+          {"project", f.project},
+          {"task", f.task}})
+      if (!value.empty() && (!billed || std::string(column) == "provider"))
+        path += std::string("&") + column + "=eq." + form_encode(value);
+    std::map<std::pair<std::string, std::string>, daily_row> days;
+    std::set<std::pair<std::string, std::string>> unpriced;
+    each_page(path + "&order=date," + group +
+                  (billed ? ",provider,host,source" : ",provider,host,model,agent,project,task"),
+              "reading the daily costs", [&](const json& row) {
+                const std::pair<std::string, std::string> at{row.value("date", std::string()),
+                                                             row.value(group, std::string())};
+                auto& d = days[at];
+                d.date = at.first;
+                d.key = at.second;
+                if (const auto cost = rest_money(row["cost_usd"]))
+                  d.cost_micro_usd = d.cost_micro_usd.value_or(0) + cost->value;
+                else
+                  unpriced.insert(at);
+                d.tokens += {count(row, "input_tokens"), count(row, "output_tokens"),
+                             count(row, "cache_read_tokens"), count(row, "cache_write_tokens")};
+              });
+    std::vector<daily_row> out;
+    for (auto& [at, d] : days) {
+      if (unpriced.count(at) != 0) d.cost_micro_usd.reset();
+      out.push_back(std::move(d));
+    }
+    return out;
   }
   std::vector<session_view> sessions(civil_day, civil_day, const std::string&, const usage_filter&,
                                      int) override {
@@ -248,7 +293,12 @@ class rest_target final : public target {
     return out;
   }
 
-  std::vector<std::string> known_agents() override { unsupported("the agents"); }
+  std::vector<std::string> known_agents() override {
+    std::set<std::string> agents;
+    each_page("usage_daily?select=agent&agent=neq.&order=agent", "reading the agents",
+              [&](const json& row) { agents.insert(row.value("agent", std::string())); });
+    return {agents.begin(), agents.end()};
+  }
   std::vector<sync_row> last_syncs() override { unsupported("the last syncs"); }
   std::vector<sync_row> sync_log(int, bool) override { unsupported("the sync log"); }
 

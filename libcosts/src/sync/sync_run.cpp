@@ -393,8 +393,18 @@ class runner {
     try {
       const civil_day today = zone.day_of(now());
       auto book = open_budget_book(options_.target, options_.supabase_key);
-      send_alerts(*book, today);
-      send_notion(*book, today);
+      try {
+        send_alerts(*book, today);
+      } catch (const error& e) {
+        ++report_.alert_failures;
+        notice("budgets were not checked: " + e.message());
+      }
+      try {  // the tracker is written even when an alert could not be judged
+        send_notion(*book, today);
+      } catch (const error& e) {
+        ++report_.alert_failures;
+        notice("the Notion tracker was not updated: " + e.message() + "; the next run tries again");
+      }
     } catch (const error& e) {
       ++report_.alert_failures;
       notice("budgets were not checked: " + e.message());
