@@ -5,14 +5,14 @@
 //   COSTS_EMPTY_URL   costs-server over an empty database
 //   COSTS_TOKEN_URL   costs-server wanting COSTS_TOKEN
 //   COSTS_ADMIN_TOKEN the first server's admin token (budgets are written on the page)
-//   COSTS_SCREENSHOT_DIR, COSTS_VERCEL_JSON (the Content-Security-Policy the page must pass)
+//   COSTS_SCREENSHOT_DIR, COSTS_VERCEL_JSON (the header policy the page must pass with its own)
 // Prints one line per check and "N passed, M failed"; exits 1 on any failure.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { check, chromium_options, finish, launch } from './harness.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -27,13 +27,6 @@ const csp = vercel.headers[0].headers.find((h) => h.key === 'Content-Security-Po
 // axe-core, injected into the page to audit what a browser shows (WCAG 2 A and AA rules).
 const axe_source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = '') {
-  if (ok) passed += 1;
-  else failed += 1;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !detail ? '' : `: ${detail}`}`);
-}
 
 async function api(path, headers = {}) {
   const r = await fetch(base + path, { headers });
@@ -52,17 +45,7 @@ async function audit(on, label) {
 // Whether `selector` shows up on `on` within the default wait: a check, not a crash.
 const appears = async (on, selector) => (await on.waitForSelector(selector).catch(() => null)) !== null;
 
-const profile = mkdtempSync(join(tmpdir(), 'costs-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.COSTS_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  timezoneId: 'UTC',
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-});
+const browser = await launch();
 
 // Every document gets the CSP Vercel sends; violations are collected by the page itself.
 await browser.route('**/*', async (route) => {
@@ -465,6 +448,9 @@ try {
 
   check('the page passes its Content-Security-Policy',
     (await page.evaluate(() => window.__csp)).length === 0, JSON.stringify(await page.evaluate(() => window.__csp)));
+  const own_policy = (await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')) ?? '';
+  check('the page\'s own policy lets it connect to its origin alone',
+    own_policy.includes("connect-src 'self';") && own_policy.includes("script-src 'self'"), own_policy);
   check('nothing is fetched from another origin', offsite.length === 0, offsite.join(' '));
   const js = [...scripts.values()].reduce((a, b) => a + b, 0);
   console.log(`JavaScript for /costs: ${(js / 1024).toFixed(1)} KB gzipped in ${scripts.size} files`);
@@ -512,12 +498,7 @@ try {
   await other.close();
 
   // --- browsers outside UTC, east and west, on a desktop and a phone ------------------------
-  const other_zones = await chromium.launch({
-    executablePath: process.env.COSTS_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const other_zones = await chromium.launch(chromium_options());
   try {
     for (const [zone, viewport] of [
       ['Europe/Berlin', { width: 1280, height: 900 }],
@@ -653,7 +634,5 @@ try {
   check('the browser run finished', false, `${e.stack ?? String(e)}\nat ${page?.url()} the page showed: ${shown}`);
 } finally {
   await browser.close();
-  rmSync(profile, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

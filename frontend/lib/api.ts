@@ -226,7 +226,7 @@ export class api_error extends Error {
   }
 }
 
-// Same origin unless the build says otherwise (Vercel rewrites /api/* to the server).
+// Same origin unless the build names the API's URL (a page on Vercel, the API elsewhere).
 export const api_base = (process.env.NEXT_PUBLIC_COSTS_API_URL ?? '').replace(/\/$/, '');
 
 const token_key = 'costs.api_token';
@@ -260,6 +260,16 @@ export const save_token = (token: string): void => store('localStorage', token_k
 export const saved_admin_token = (): string => stored('sessionStorage', admin_key);
 export const save_admin_token = (token: string): void => store('sessionStorage', admin_key, token);
 
+// A browser tells a server that is down from one that refuses this page's origin (CORS) by
+// nothing, so an API on another origin is told both ways.
+function unreachable(): string {
+  const here = window.location.origin;
+  if (!api_base || new URL(api_base, here).origin === here)
+    return `The API at ${api_base || here} cannot be reached.`;
+  return `The API at ${api_base} cannot be reached, or does not let this page read it: start ` +
+      `costs-server with --cors-origin ${here} (or add ${here} to COSTS_CORS_ORIGINS).`;
+}
+
 // One API request; an answer that is not 2xx becomes the api_error the page acts on.
 async function request(path: string, token: string, init: RequestInit = {}): Promise<Response> {
   let response: Response;
@@ -273,7 +283,7 @@ async function request(path: string, token: string, init: RequestInit = {}): Pro
       cache: 'no-cache',
     });
   } catch {
-    throw new api_error(`The API at ${api_base || window.location.origin} cannot be reached.`, 'unreachable');
+    throw new api_error(unreachable(), 'unreachable');
   }
   if (response.status === 401) {
     throw new api_error(

@@ -1,7 +1,8 @@
 // The /costs page in Debian's Chromium (driven by playwright-core from frontend/e2e), against the
 // real costs-server serving the exported page and its API on one origin, over a real database
 // filled by the real costs-sync from fixtures: Claude Code logs in a throwaway home, and
-// OpenRouter and DeepSeek answered by a local server replaying their documented bodies.
+// OpenRouter and DeepSeek answered by a local server replaying their documented bodies. Then the
+// page as Vercel serves it, on another origin than the API.
 #include <csignal>
 #include <filesystem>
 #include <string>
@@ -83,7 +84,7 @@ class running_server {
 
 TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
   ASSERT_TRUE(std::filesystem::exists(std::string(COSTS_FRONTEND_DIR) + "/out/costs/index.html"))
-      << "build the page first: (cd frontend && npm install && npx next build); scripts/test does";
+      << "build the page first: (cd frontend && npm install && npm run build); scripts/test does";
   test_database db;
   db.migrate();
   test_database empty;
@@ -212,6 +213,47 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
   EXPECT_EQ(e2e.exit_code == 0 ? server.process().wait() : server.process().stop(SIGTERM), 0);
   EXPECT_TRUE(std::filesystem::exists(shots / "costs-desktop.png"));
   EXPECT_TRUE(std::filesystem::exists(shots / "costs-phone.png"));
+}
+
+// The page as deployed on Vercel with costs-server elsewhere: built with
+// NEXT_PUBLIC_COSTS_API_URL=http://api.costs.test (scripts/test), served with vercel.json's
+// headers from one origin, the API from another that allows only the page's (COSTS_CORS_ORIGINS,
+// as a container or unit sets it).
+TEST(page_test, the_page_on_another_origin_reads_the_api_that_allows_it_and_no_other) {
+  const std::string built = std::string(COSTS_FRONTEND_DIR) + "/out-cross";
+  ASSERT_TRUE(std::filesystem::exists(built + "/costs/index.html"))
+      << "build the page for another origin first: (cd frontend && COSTS_PAGE_OUT=out-cross "
+         "NEXT_PUBLIC_COSTS_API_URL=http://api.costs.test npm run build); scripts/test does";
+  test_database db;
+  db.migrate();
+  {
+    auto c = db.connect();
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into public.cost_daily (provider, date, source, cost_usd) values "
+        "('openrouter', $1::date, 'api', 12.5), ('deepseek', $1::date, 'api', 0.75)",
+        day_text(0));
+    tx.exec(
+        "insert into public.usage_snapshots (provider, source, balance_usd) values "
+        "('openrouter', 'api', 40), ('deepseek', 'api', 8.1)");
+    tx.commit();
+  }
+  child_process api({COSTS_SERVER_PATH, "--listen", "127.0.0.1:0", "--database-url",
+                     as_role(db.url(), "costs_reader"), "--cache-ms", "0"},
+                    {{"COSTS_CORS_ORIGINS", "https://costs.example.org,http://page.costs.test"}});
+  const auto& line = api.first_line();
+  const auto at = line.find("http://");
+  ASSERT_NE(at, std::string::npos) << line;
+  const std::string base = line.substr(at, line.find(' ', at) - at);
+  const auto e2e = run_process(
+      {"/usr/bin/env", "node", std::string(COSTS_FRONTEND_DIR) + "/e2e/cross_origin.mjs"},
+      {{"COSTS_API_URL", base},
+       {"COSTS_PAGE_DIR", built},
+       {"COSTS_VERCEL_JSON", std::string(COSTS_SOURCE_DIR) + "/vercel.json"}});
+  std::cout << e2e.out;
+  EXPECT_EQ(e2e.exit_code, 0) << e2e.out << e2e.err;
+  EXPECT_NE(e2e.out.find(" passed, 0 failed"), std::string::npos) << e2e.out;
+  EXPECT_EQ(api.stop(SIGTERM), 0);
 }
 
 }  // namespace
