@@ -17,7 +17,8 @@ case "$(uname -s)" in
     want=(cmake g++ make pkg-config ca-certificates curl libpqxx-dev libpistache-dev
           nlohmann-json3-dev libboost-program-options-dev libcurl4-openssl-dev libsimdjson-dev
           libsqlite3-dev libzstd-dev libssl-dev "$pg")
-    $with_tests && want+=(googletest libgtest-dev python3 chromium)
+    # The deployment's scripts and units are checked by shellcheck and systemd-analyze.
+    $with_tests && want+=(googletest libgtest-dev python3 chromium shellcheck systemd binutils)
     $with_bench && want+=(wrk python3-fastapi python3-uvicorn python3-asyncpg)
     missing=()
     for p in "${want[@]}"; do

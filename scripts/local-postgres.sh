@@ -30,7 +30,9 @@ as_owner() {  # run a server command as the cluster's owner
 }
 
 action=${1:-}; dir=${2:-}; mode=${3:-}
-[ -n "$action" ] && [ -n "$dir" ] || die "usage: local-postgres.sh start|stop|url|psql|running DIR [--throwaway]"
+if [ -z "$action" ] || [ -z "$dir" ]; then
+  die "usage: local-postgres.sh start|stop|url|psql|running DIR [--throwaway]"
+fi
 bindir=$(pg_bindir)
 url="postgresql://postgres@/costs?host=$dir/sock"
 

@@ -198,4 +198,42 @@ TEST(migrations_test, misnamed_files_are_refused) {
   EXPECT_THROW(costs::load_migrations("/nonexistent-migrations"), costs::config_error);
 }
 
+// `supabase db push` runs the migrations as the project's `postgres` role, which is no superuser:
+// it may create roles and owns the database, and Supabase made anon, authenticated and
+// service_role already. Applied as such a role, every migration still goes through.
+TEST(migrations_test, a_non_superuser_owner_as_on_supabase_applies_every_migration) {
+  test_database db;
+  {
+    auto c = db.connect();
+    pqxx::nontransaction tx(c);
+    // Roles are the cluster's: another test may be making the same ones.
+    tx.exec(
+        "do $$ begin "
+        "if not exists (select from pg_roles where rolname = 'costs_supabase_owner') then "
+        "create role costs_supabase_owner nologin nosuperuser createrole; end if; "
+        "exception when duplicate_object or unique_violation then null; end $$");
+    tx.exec("alter database " + tx.quote_name(db.name()) + " owner to costs_supabase_owner");
+    const auto super = tx.exec1(
+        "select rolsuper from pg_roles where rolname = "
+        "'costs_supabase_owner'");
+    ASSERT_FALSE(super[0].as<bool>());
+  }
+  const auto migrations = costs::load_migrations(COSTS_MIGRATIONS_SOURCE);
+  const auto owner = as_role(db.url(), "costs_supabase_owner");
+  costs::migrate_result applied;
+  ASSERT_NO_THROW(applied = costs::apply_migrations(owner, migrations));
+  EXPECT_EQ(applied.applied.size(), migrations.size());
+  pqxx::connection c(owner);
+  EXPECT_EQ(public_relations(c).count("usage_latest"), 1u);
+  pqxx::read_transaction tx(c);
+  EXPECT_EQ(
+      tx.exec1("select count(*) from supabase_migrations.schema_migrations")[0].as<std::size_t>(),
+      migrations.size());
+  EXPECT_EQ(std::string(tx.exec1("select tableowner from pg_tables where tablename = 'cost_daily' "
+                                 "and schemaname = 'public'")[0]
+                            .c_str()),
+            "costs_supabase_owner")
+      << "the owner made them, not a superuser";
+}
+
 }  // namespace

@@ -484,6 +484,19 @@ TEST(sync_cli_test, schedule_install_carries_the_target_and_never_a_password) {
       sync({"schedule", "install", "--dry-run", "--platform", "systemd"},
            {{"HOME", "/home/test"}, {"COSTS_HOME", ""}, {"COSTS_TARGET", target}});
   EXPECT_NE(from_env.out.find("'--target' '" + target + "'"), std::string::npos) << from_env.out;
+  // The Mac's launchd agents name it too, one argument a <string>; a Supabase REST target's key
+  // stays in the config file.
+  const auto launchd = sync({"schedule", "install", "--dry-run", "--platform", "launchd"},
+                            {{"HOME", "/home/test"},
+                             {"COSTS_HOME", ""},
+                             {"COSTS_TARGET", "https://abcd.supabase.co"},
+                             {"COSTS_SUPABASE_KEY", "CANARY-SCHEDULE-KEY"}});
+  ASSERT_EQ(launchd.exit_code, 0) << launchd.err;
+  EXPECT_NE(launchd.out.find("    <string>--target</string>\n"
+                             "    <string>https://abcd.supabase.co</string>\n"),
+            std::string::npos)
+      << launchd.out;
+  EXPECT_EQ((launchd.out + launchd.err).find("CANARY"), std::string::npos);
   const auto secret = sync({"schedule", "install", "--dry-run", "--platform", "cron", "--target",
                             "postgresql://svc:CANARY-SCHEDULE-PASS@db.example/costs"},
                            {{"HOME", "/home/test"}, {"COSTS_HOME", ""}});
