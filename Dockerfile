@@ -50,7 +50,8 @@ RUN apt-get update \
       ca-certificates tzdata libpq5 libpqxx-6.4 libpistache0 libboost-program-options1.74.0 \
       libcurl4 libsimdjson14 libsqlite3-0 libzstd1 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /var/lib/costs --create-home \
+ && groupadd --gid 10001 costs \
+ && useradd --uid 10001 --gid costs --home-dir /var/lib/costs --create-home \
       --shell /usr/sbin/nologin costs
 COPY --from=build /opt/costs/bin/costs-server /opt/costs/bin/costs-sync /usr/local/bin/
 COPY --from=build /opt/costs/share/costs/ /usr/local/share/costs/
