@@ -3,6 +3,7 @@
 // vercel.json's headers and redirect) and the API answers from another. Run by
 // tests/integration/page_test.cpp:
 //   COSTS_API_URL       costs-server, allowing http://page.costs.test (COSTS_CORS_ORIGINS)
+//   COSTS_TOKEN         its read token (COSTS_API_TOKEN), as a server reached from the web has
 //   COSTS_PAGE_DIR      the page built for that API (frontend/out-cross)
 //   COSTS_VERCEL_JSON   the headers and redirects Vercel would apply
 // Chromium resolves page.costs.test and other.costs.test to the page's server and
@@ -18,6 +19,8 @@ const env = (name) => {
   return v;
 };
 const api_url = env('COSTS_API_URL');
+const token = env('COSTS_TOKEN');
+const auth = { Authorization: `Bearer ${token}` };
 const dir = env('COSTS_PAGE_DIR');
 const vercel = JSON.parse(readFileSync(env('COSTS_VERCEL_JSON'), 'utf8'));
 const allowed = 'http://page.costs.test';
@@ -84,13 +87,21 @@ try {
   const root = await page.goto(`${allowed}/`, { waitUntil: 'networkidle' });
   check('/ redirects to /costs/ as vercel.json says', new URL(page.url()).pathname === '/costs/', page.url());
   check('the page comes with vercel.json\'s headers', root.headers()['x-frame-options'] === 'DENY');
+  // The token is asked for once; its requests are preflighted (Authorization) and allowed.
+  check('the page asks for the API\'s token', await page.waitForSelector('[data-testid="token-form"]')
+    .then(() => true, () => false));
+  check('the 401 that asked was readable from this origin',
+    api_calls.some((c) => c.status === 401 && c.allow === allowed), JSON.stringify(api_calls.slice(0, 3)));
+  api_calls.length = 0;
+  await page.fill('#token', token);
+  await page.press('#token', 'Enter');
   const shown = await page.waitForSelector('[data-testid="provider-card"]').then(() => true, () => false);
-  check('the data loads from the API on another origin', shown);
-  const latest = await (await fetch(`${api_url}/api/costs/latest`)).json();
+  check('with the token the data loads from the API on another origin', shown);
+  const latest = await (await fetch(`${api_url}/api/costs/latest`, { headers: auth })).json();
   const cards = await page.$$('[data-testid="provider-card"]');
   check('one card per provider the API has', cards.length === latest.providers.length,
     `${cards.length} cards, ${latest.providers.length} in the API`);
-  const summary = await (await fetch(`${api_url}/api/costs/summary?tz=Europe%2FBerlin`)).json();
+  const summary = await (await fetch(`${api_url}/api/costs/summary?tz=Europe%2FBerlin`, { headers: auth })).json();
   const month = Number(await page.getAttribute('[data-testid="month-total"]', 'data-micro'));
   check('this month matches the API', month === summary.periods.month.total_micro_usd,
     `${month} vs ${summary.periods.month.total_micro_usd}`);
@@ -126,14 +137,23 @@ try {
   check('and says how to allow it', error.includes('--cors-origin') && error.includes(refused), error);
   check('the page did ask the API', api_requests.length > 0);
   check('no answer let it read', api_calls.every((c) => c.allow === ''), JSON.stringify(api_calls.slice(0, 3)));
-  const direct = await fetch(`${api_url}/api/costs/latest`, { headers: { Origin: refused } });
-  check('the server answers that origin without Access-Control-Allow-Origin',
+  const direct = await fetch(`${api_url}/api/costs/latest`, { headers: { Origin: refused, ...auth } });
+  check('the server answers that origin without Access-Control-Allow-Origin, even with the token',
     direct.status === 200 && !direct.headers.has('access-control-allow-origin'));
   const preflight = await fetch(`${api_url}/api/budgets`, {
     method: 'OPTIONS',
-    headers: { Origin: refused, 'Access-Control-Request-Method': 'POST' },
+    headers: { Origin: refused, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
   });
   check('a preflight from that origin is not allowed either', !preflight.headers.has('access-control-allow-origin'));
+  const ok_preflight = await fetch(`${api_url}/api/costs/latest`, {
+    method: 'OPTIONS',
+    headers: { Origin: allowed, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+  });
+  check('while the page\'s own origin may send its token',
+    ok_preflight.headers.get('access-control-allow-origin') === allowed &&
+      /authorization/i.test(ok_preflight.headers.get('access-control-allow-headers') ?? ''));
+  const body = await page.content();
+  check('the token never shows on the page', !body.includes(token));
 } catch (e) {
   check('the cross-origin run finished', false, e.stack);
 } finally {

@@ -16,13 +16,14 @@
 namespace costs::sync {
 namespace {
 
-void print(const notion_databases& ids, bool json, int created) {
+void print(const notion_databases& ids, bool json, int created, int updated) {
   if (json) {
     std::cout << nlohmann::json{{"parent_page_id", ids.parent},
                                 {"cost_log", ids.cost_log},
                                 {"daily_costs", ids.daily_costs},
                                 {"agent_costs", ids.agent_costs},
-                                {"created", created}}
+                                {"created", created},
+                                {"updated", updated}}
                      .dump(2)
               << '\n';
     return;
@@ -33,6 +34,7 @@ void print(const notion_databases& ids, bool json, int created) {
             << "  Agent Costs  " << ids.agent_costs << "\n";
   if (created > 0)
     std::cout << "created " << created << " database(s); each 'costs-sync run' now fills them\n";
+  if (updated > 0) std::cout << "added this version's columns to " << updated << " database(s)\n";
 }
 
 }  // namespace
@@ -57,7 +59,7 @@ int notion_command(const std::vector<std::string>& args) {
                    "PAGE_ID'\n";
       return exit_failed;
     }
-    print(*ids, json, 0);
+    print(*ids, json, 0, 0);
     return exit_ok;
   }
   if (!token)
@@ -69,7 +71,7 @@ int notion_command(const std::vector<std::string>& args) {
     std::cerr << "costs-sync notion: " << made.error << '\n';
     return exit_failed;
   }
-  print(made.ids, json, made.created);
+  print(made.ids, json, made.created, made.updated);
   return exit_ok;
 }
 

@@ -82,6 +82,12 @@ class fake_notion {
     for (auto& d : databases_)
       if (d.title == title) d.deleted = true;
   }
+  // As a database made by an older version: without the column `name`.
+  void drop_column(const std::string& title, const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& d : databases_)
+      if (d.title == title) d.schema.erase(name);
+  }
   std::vector<database> databases() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return databases_;
@@ -148,6 +154,7 @@ class fake_notion {
       if (r.method == "GET" && !query)
         return {200, json{{"object", "data_source"}, {"id", id}, {"properties", d->schema}}.dump()};
       if (r.method == "POST" && query) return query_pages(id, body);
+      if (r.method == "PATCH" && !query) return update_source(id, body);
     }
     if (r.method == "POST" && r.path == "/v1/pages") return create_page(body);
     if (r.method == "PATCH" && r.path.rfind("/v1/pages/", 0) == 0)
@@ -193,6 +200,28 @@ class fake_notion {
                       {"parent", parent},
                       {"data_sources", json::array({{{"id", d.source}, {"name", d.title}}})}}
                      .dump()};
+  }
+
+  // Update a data source: a property's configuration adds it (or changes its type); null removes.
+  costs::test::fake_response update_source(const std::string& source, const json& body) {
+    const json& properties = body.value("properties", json::object());
+    if (!properties.is_object() || properties.empty())
+      return notion_error(400, "validation_error", "body.properties should be an object");
+    for (auto& d : databases_) {
+      if (d.source != source || d.deleted) continue;
+      for (const auto& [name, p] : properties.items()) {
+        if (p.is_null()) {
+          d.schema.erase(name);
+        } else if (!p.is_object() || p.size() != 1 || p.contains("title")) {
+          return notion_error(400, "validation_error", "property " + name + " has no one type");
+        } else {
+          d.schema[name] = p;
+        }
+      }
+      return {200,
+              json{{"object", "data_source"}, {"id", source}, {"properties", d.schema}}.dump()};
+    }
+    return notion_error(404, "object_not_found", "Could not find data_source with ID: " + source);
   }
 
   // Each property must be in the schema with the schema's type, and its value well formed.
@@ -525,6 +554,69 @@ TEST_F(notion_test, the_figures_are_the_same_through_a_supabase_rest_target) {
   costs::test::postgrest_standin rest(db_.url(), service_key, "anon-not-used");
   target_env_ = {{"COSTS_TARGET", rest.base()}, {"COSTS_SUPABASE_KEY", service_key}};
   check_daily_and_agent_rows();
+}
+
+// An agent's usage a plan covers is labelled API-equivalent and its unpriced days counted, never
+// shown as $0; databases made by an older version get the columns this one writes.
+TEST_F(notion_test, agent_rows_label_plan_usage_and_unpriced_days_and_old_databases_grow) {
+  {
+    auto c = db_.connect();
+    pqxx::work tx(c);
+    const std::string today = days_ago(0).to_string();
+    tx.exec_params(
+        "insert into public.cost_daily (provider, host, date, source, cost_usd) values "
+        "('openclaw_local', 'mac', $1::date, 'local_session', 10.00),"
+        "('claude_local', 'mac', $1::date, 'local_session', 4.00)",
+        today);
+    tx.exec_params(
+        "insert into public.usage_daily (provider, host, date, model, agent, project, task, "
+        "calls, cost_usd) values "
+        "('openclaw_local', 'mac', $1::date, 'claude-sonnet-4-6', 'main', '', '', 3, 10.00),"
+        "('claude_local', 'mac', $1::date, 'claude-opus-4-6', 'main', '', '', 2, 4.00),"
+        "('openclaw_local', 'mac', $1::date, 'my-local-model', 'scout', '', '', 5, null)",
+        today);
+    tx.commit();
+  }
+  ASSERT_EQ(sync({"plans", "set", "claude_local", "Claude Max", "--fee", "200"}).exit_code, 0);
+  ASSERT_EQ(sync({"notion", "setup"}).exit_code, 0);
+  // As an older version left them: two columns fewer, no schema version in the state.
+  notion_.drop_column("Agent Costs", "API-equivalent USD");
+  notion_.drop_column("Agent Costs", "Unpriced days");
+  {
+    std::ifstream in(state());
+    json saved = json::parse(in);
+    saved.erase("schema");
+    std::ofstream(state()) << saved.dump();
+  }
+  notion_.forget_requests();
+  const auto r = sync({"run", "--local-only"});
+  EXPECT_NE(r.out.find("notion: "), std::string::npos) << r.out << r.err;
+  int grown = 0;
+  for (const auto& q : notion_.requests())
+    if (q.method == "PATCH" && q.path.rfind("/v1/data_sources/", 0) == 0) {
+      ++grown;
+      EXPECT_EQ(q.body["properties"].size(), 2u) << q.body.dump();
+      EXPECT_EQ(q.status, 200);
+    }
+  EXPECT_EQ(grown, 1) << "only Agent Costs lacked columns";
+
+  const std::string m = days_ago(0).to_string().substr(0, 7);
+  const auto agents = notion_.rows("Agent Costs");
+  const json main = agents.at(m + "|main"), scout = agents.at(m + "|scout");
+  EXPECT_EQ(main["To date USD"]["number"], 14.0);
+  EXPECT_EQ(main["API-equivalent USD"]["number"], 4.0) << "Claude Code's part, under Claude Max";
+  EXPECT_EQ(main["Unpriced days"]["number"], 0.0);
+  EXPECT_EQ(scout["Unpriced days"]["number"], 1.0);
+  EXPECT_EQ(scout["To date USD"]["number"], 0.0);
+  const json today = notion_.rows("Daily Costs").at(days_ago(0).to_string());
+  EXPECT_EQ(text_of(today["By agent"]), "main $14.00, scout $0.00 + unpriced");
+  EXPECT_EQ(today["Total USD"]["number"], 10.0) << "the plan's usage is not spend";
+
+  notion_.forget_requests();
+  ASSERT_EQ(sync({"run", "--local-only"}).exit_code, 0);
+  for (const auto& q : notion_.requests())
+    EXPECT_FALSE(q.method == "PATCH" && q.path.rfind("/v1/data_sources/", 0) == 0)
+        << "the columns are added once";
 }
 
 void notion_test::check_daily_and_agent_rows() {

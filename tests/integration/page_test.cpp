@@ -217,8 +217,8 @@ TEST(page_test, the_costs_page_shows_what_the_api_says_in_chromium) {
 
 // The page as deployed on Vercel with costs-server elsewhere: built with
 // NEXT_PUBLIC_COSTS_API_URL=http://api.costs.test (scripts/test), served with vercel.json's
-// headers from one origin, the API from another that allows only the page's (COSTS_CORS_ORIGINS,
-// as a container or unit sets it).
+// headers from one origin, the API from another that allows only the page's and wants a token
+// (COSTS_CORS_ORIGINS and COSTS_API_TOKEN, as a container or unit sets them).
 TEST(page_test, the_page_on_another_origin_reads_the_api_that_allows_it_and_no_other) {
   const std::string built = std::string(COSTS_FRONTEND_DIR) + "/out-cross";
   ASSERT_TRUE(std::filesystem::exists(built + "/costs/index.html"))
@@ -240,7 +240,8 @@ TEST(page_test, the_page_on_another_origin_reads_the_api_that_allows_it_and_no_o
   }
   child_process api({COSTS_SERVER_PATH, "--listen", "127.0.0.1:0", "--database-url",
                      as_role(db.url(), "costs_reader"), "--cache-ms", "0"},
-                    {{"COSTS_CORS_ORIGINS", "https://costs.example.org,http://page.costs.test"}});
+                    {{"COSTS_CORS_ORIGINS", "https://costs.example.org,http://page.costs.test"},
+                     {"COSTS_API_TOKEN", "CANARY-CROSS-TOKEN"}});
   const auto& line = api.first_line();
   const auto at = line.find("http://");
   ASSERT_NE(at, std::string::npos) << line;
@@ -249,6 +250,7 @@ TEST(page_test, the_page_on_another_origin_reads_the_api_that_allows_it_and_no_o
       {"/usr/bin/env", "node", std::string(COSTS_FRONTEND_DIR) + "/e2e/cross_origin.mjs"},
       {{"COSTS_API_URL", base},
        {"COSTS_PAGE_DIR", built},
+       {"COSTS_TOKEN", "CANARY-CROSS-TOKEN"},
        {"COSTS_VERCEL_JSON", std::string(COSTS_SOURCE_DIR) + "/vercel.json"}});
   std::cout << e2e.out;
   EXPECT_EQ(e2e.exit_code, 0) << e2e.out << e2e.err;

@@ -55,13 +55,21 @@ struct notion_log_row {
 };
 
 /// A Daily Costs row.
+/// An agent's spend on a day; `unpriced` when some of its usage has no price (its cost then
+/// leaves that usage out: the row says so rather than show it as $0).
+struct notion_agent_spend {
+  std::string agent;
+  micro_usd cost;
+  bool unpriced = false;
+};
+
 struct notion_day_row {
   civil_day day;
   micro_usd total;  ///< spend: plans not counted in spend are left out
   /// (total - yesterday) / yesterday; absent when yesterday spent nothing.
   std::optional<double> vs_yesterday;
   std::vector<std::pair<std::string, std::string>> providers;  ///< label, figure text
-  std::vector<std::pair<std::string, micro_usd>> agents;
+  std::vector<notion_agent_spend> agents;
   /// Month to date through the day over the monthly total budget; absent without one.
   std::optional<double> vs_budget;
   std::string status;  ///< green, yellow or red from the daily total budget; "" without one
@@ -78,6 +86,9 @@ struct notion_agent_row {
   micro_usd forecast;  ///< the month's end
   std::optional<micro_usd> allocation;
   std::string status;  ///< "on track", "watch", "over budget", or "no allocation"
+  /// Of to_date, usage a flat-fee plan covers, priced at API rates (API-equivalent).
+  micro_usd api_equivalent;
+  std::int64_t unpriced_days = 0;  ///< days whose usage is partly unpriced (left out of to_date)
 };
 
 struct notion_update {
@@ -102,6 +113,7 @@ class notion_tracker {
   struct setup_result {
     notion_databases ids;
     int created = 0;    ///< databases made by this call
+    int updated = 0;    ///< databases given the columns they lacked
     std::string error;  ///< one line; empty on success
   };
   /// The databases: the remembered ones that still answer, the others created under
@@ -110,6 +122,9 @@ class notion_tracker {
 
   /// What was set up, if anything.
   std::optional<notion_databases> remembered() const;
+  /// False when the databases were made with fewer columns than this version writes: setup()
+  /// adds the missing ones.
+  bool schema_current() const;
 
   /// Writes the rows that changed since they were last written, at most
   /// COSTS_NOTION_MAX_REQUESTS (default 600, some 3.5 minutes at Notion's pace) requests a run;

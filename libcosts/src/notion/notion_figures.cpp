@@ -90,14 +90,29 @@ notion_update notion_figures(target& db, const std::vector<budget_rule>& rules,
     }
   }
 
-  // Agents per day, from the itemised sources.
-  std::map<long long, std::map<std::string, micro_usd>> agent_days;
+  // Agents per day, from the itemised sources. A day with unpriced usage has no cost: it is
+  // counted as such, never as $0.
+  std::map<long long, std::map<std::string, notion_agent_spend>> agent_days;
   std::map<std::string, std::vector<day_cost>> agent_series;
+  std::map<std::string, std::int64_t> unpriced_days;
   for (const auto& r : db.daily("agent", first, today, usage_filter{})) {
     const civil_day day = civil_day::parse(r.date);
     const micro_usd cost{r.cost_micro_usd.value_or(0)};
-    agent_days[day.days_since_epoch()][r.key] += cost;
-    if (!(day < month)) agent_series[r.key].push_back({day, cost});
+    notion_agent_spend& spend = agent_days[day.days_since_epoch()][r.key];
+    spend.agent = r.key;
+    spend.cost += cost;
+    spend.unpriced = spend.unpriced || !r.cost_micro_usd;
+    if (day < month) continue;
+    agent_series[r.key].push_back({day, cost});
+    if (!r.cost_micro_usd) ++unpriced_days[r.key];
+  }
+  // The part of each agent's month a plan covers: API-equivalent, shown beside the total.
+  std::map<std::string, micro_usd> api_equivalent;
+  for (const std::string& provider : covered) {
+    usage_filter on;
+    on.provider = provider;
+    for (const auto& r : db.daily("agent", month, today, on))
+      api_equivalent[r.key] += micro_usd{r.cost_micro_usd.value_or(0)};
   }
 
   const budget_rule* daily = rule_for(rules, "total", "", "day");
@@ -120,10 +135,9 @@ notion_update notion_figures(target& db, const std::vector<budget_rule>& rules,
     std::stable_sort(providers.begin(), providers.end(),
                      [](const auto& a, const auto& b) { return a.first.value > b.first.value; });
     for (auto& p : providers) row.providers.push_back(std::move(p.second));
-    for (const auto& [agent, cost] : agent_days[d.days_since_epoch()])
-      row.agents.push_back({agent, cost});
+    for (const auto& [agent, spend] : agent_days[d.days_since_epoch()]) row.agents.push_back(spend);
     std::stable_sort(row.agents.begin(), row.agents.end(),
-                     [](const auto& a, const auto& b) { return a.second.value > b.second.value; });
+                     [](const auto& a, const auto& b) { return a.cost.value > b.cost.value; });
     if (monthly && monthly->threshold.value > 0 && !(d < month))
       row.vs_budget =
           static_cast<double>(month_to_date.value) / static_cast<double>(monthly->threshold.value);
@@ -149,6 +163,8 @@ notion_update notion_figures(target& db, const std::vector<budget_rule>& rules,
                   : 0.0;
     a.per_day = {(a.to_date.value + elapsed / 2) / elapsed};
     a.forecast = project_month(series, today).projected;
+    a.api_equivalent = api_equivalent[agent];
+    a.unpriced_days = unpriced_days[agent];
     if (const budget_rule* share = rule_for(rules, "agent", agent, "month")) {
       a.allocation = share->threshold;
       const micro_usd warn_at{share->threshold.value * share->warn_permille / 1000};

@@ -26,6 +26,9 @@ struct database_kind {
 constexpr database_kind cost_log{"Cost Log", "cost_log", 'c'};
 constexpr database_kind daily_costs{"Daily Costs", "daily_costs", 'd'};
 constexpr database_kind agent_costs{"Agent Costs", "agent_costs", 'a'};
+// Raised when a version writes columns an older one did not make: setup() then adds them.
+// 2: Agent Costs' "API-equivalent USD" and "Unpriced days".
+constexpr int schema_version = 2;
 
 json select_of(std::initializer_list<const char*> names) {
   json options = json::array();
@@ -73,6 +76,8 @@ json schema_of(const database_kind& kind) {
     p["Forecast USD"] = number_as("dollar");
     p["Allocation USD"] = number_as("dollar");
     p["Status"] = select_of({"on track", "watch", "over budget", "no allocation"});
+    p["API-equivalent USD"] = number_as("dollar");
+    p["Unpriced days"] = number_as("number");
   }
   return p;
 }
@@ -156,8 +161,9 @@ row_out day_row(const notion_day_row& r) {
   std::string providers, agents;
   for (const auto& [label, figure] : r.providers)
     providers += (providers.empty() ? "" : ", ") + label + " " + figure;
-  for (const auto& [agent, cost] : r.agents)
-    agents += (agents.empty() ? "" : ", ") + agent_name(agent) + " " + format_usd(cost);
+  for (const auto& a : r.agents)
+    agents += (agents.empty() ? "" : ", ") + agent_name(a.agent) + " " + format_usd(a.cost) +
+              (a.unpriced ? " + unpriced" : "");
   const std::string day = r.day.to_string();
   json p = {{"Name", title(day)},
             {"Key", text(day)},
@@ -182,7 +188,9 @@ row_out agent_row(const notion_agent_row& r, long long day) {
             {"Per day USD", {{"number", dollars(r.per_day)}}},
             {"Forecast USD", {{"number", dollars(r.forecast)}}},
             {"Allocation USD", {{"number", dollars(r.allocation)}}},
-            {"Status", select(r.status)}};
+            {"Status", select(r.status)},
+            {"API-equivalent USD", {{"number", dollars(r.api_equivalent)}}},
+            {"Unpriced days", number(static_cast<double>(r.unpriced_days))}};
   return {&agent_costs, key, day, p};
 }
 
@@ -248,6 +256,12 @@ std::optional<notion_databases> notion_tracker::remembered() const {
   return ids;
 }
 
+bool notion_tracker::schema_current() const {
+  const json s = load_state(state_);
+  const auto at = s.find("schema");  // absent: made before columns were versioned
+  return at != s.end() && at->is_number_integer() && at->get<int>() == schema_version;
+}
+
 notion_tracker::setup_result notion_tracker::setup(const std::string& parent_page) {
   json state = load_state(state_);
   setup_result out;
@@ -260,7 +274,25 @@ notion_tracker::setup_result notion_tracker::setup(const std::string& parent_pag
     if (!id.empty()) {
       const auto found = notion.send("GET", "/v1/data_sources/" + id, nullptr,
                                      std::string("reading the ") + kind->name + " database");
-      if (found.ok()) continue;
+      if (found.ok()) {
+        // Made by an older version: the columns this one writes and it lacks are added.
+        json missing = json::object();
+        const auto has = found.body.find("properties");
+        const bool listed = has != found.body.end() && has->is_object();
+        const json wanted = schema_of(*kind);
+        for (const auto& [name, type] : wanted.items())
+          if (!listed || !has->contains(name)) missing[name] = type;
+        if (missing.empty()) continue;
+        const auto added =
+            notion.send("PATCH", "/v1/data_sources/" + id, {{"properties", missing}},
+                        std::string("adding columns to the ") + kind->name + " database");
+        if (!added.ok()) {
+          out.error = added.error;
+          return out;
+        }
+        ++out.updated;
+        continue;
+      }
       if (found.status != 404) {
         out.error = found.error;
         return out;
@@ -299,6 +331,7 @@ notion_tracker::setup_result notion_tracker::setup(const std::string& parent_pag
     ++out.created;
     save_state(state_, state);  // each database as it is made: a failure later keeps it
   }
+  state["schema"] = schema_version;
   save_state(state_, state);
   out.ids = {field(state, "parent"), field(state, cost_log.field), field(state, daily_costs.field),
              field(state, agent_costs.field)};
