@@ -35,7 +35,9 @@ async function api(path, headers = {}) {
 
 // An accessibility audit of what `on` shows now: no serious or critical violation.
 async function audit(on, label) {
-  if (!(await on.evaluate(() => 'axe' in window))) await on.addScriptTag({ content: axe_source });
+  // Evaluated from outside, as DevTools does: the page's own policy rightly refuses an inline
+  // script it did not ship.
+  if (!(await on.evaluate(() => 'axe' in window))) await on.evaluate(axe_source);
   const found = await on.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
     .violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
@@ -451,6 +453,17 @@ try {
   const own_policy = (await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')) ?? '';
   check('the page\'s own policy lets it connect to its origin alone',
     own_policy.includes("connect-src 'self';") && own_policy.includes("script-src 'self'"), own_policy);
+  check('its scripts are its own files and its own inline scripts by hash, no unsafe-inline',
+    /script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/.test(own_policy), own_policy);
+  const injected = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.head.appendChild(s);
+    return window.__injected === true;
+  });
+  check('a script injected into the page does not run',
+    !injected && (await page.evaluate(() => window.__csp)).includes('script-src-elem'),
+    JSON.stringify(await page.evaluate(() => window.__csp)));
   check('nothing is fetched from another origin', offsite.length === 0, offsite.join(' '));
   const js = [...scripts.values()].reduce((a, b) => a + b, 0);
   console.log(`JavaScript for /costs: ${(js / 1024).toFixed(1)} KB gzipped in ${scripts.size} files`);

@@ -1,8 +1,11 @@
 // After `next build`: gives each exported HTML file its Content-Security-Policy as the first
 // element of <head>. The API's origin is only known at build time (NEXT_PUBLIC_COSTS_API_URL),
 // so it cannot sit in vercel.json; the policy lets the page connect to its own origin and that
-// one. vercel.json's header adds what a <meta> policy cannot carry (frame-ancestors).
+// one. Scripts run from the page's origin, or inline only when their SHA-256 is listed: the
+// export's own inline scripts are hashed here, so an injected one does not run.
+// vercel.json's header adds what a <meta> policy cannot carry (frame-ancestors).
 //   node scripts/csp.mjs [OUT_DIR]     (OUT_DIR: COSTS_PAGE_OUT, else out)
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,9 +35,9 @@ if (raw !== '') {
   fail("NEXT_PUBLIC_COSTS_API_URL is not set: in the Vercel project's settings, set it to your costs-server's URL (https://...), and redeploy");
 }
 
-export const policy = [
+const policy = (hashes) => [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
+  `script-src 'self'${hashes.map((h) => ` '${h}'`).join('')}`,
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
@@ -44,8 +47,9 @@ export const policy = [
   "form-action 'self'",
 ].join('; ');
 
-const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}"/>`;
 const stale = /<meta http-equiv="Content-Security-Policy" content="[^"]*"\/>/;
+// An inline script's body, as the browser hashes it (no src: a src script is 'self').
+const inline = /<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g;
 
 function html_files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -61,6 +65,9 @@ try {
 for (const file of files) {
   const text = readFileSync(file, 'utf8').replace(stale, '');
   if (!text.includes('<head>')) fail(`${file} has no <head>`);
+  const hashes = [...new Set([...text.matchAll(inline)].map(
+    (m) => `sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}`))];
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy(hashes)}"/>`;
   // After the charset, which belongs in the first bytes; before anything the policy governs.
   const charset = '<meta charSet="utf-8"/>';
   const at = text.indexOf('<head>') + '<head>'.length;
