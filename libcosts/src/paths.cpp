@@ -111,6 +111,20 @@ std::optional<std::string> setting(const char* name) {
   return config_value(name);
 }
 
+long whole_number_setting(const char* name, long fallback, long min, long max, const char* unit) {
+  const auto v = setting(name);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    const long n = std::stol(*v, &used);
+    if (used == v->size() && n >= min && n <= max) return n;
+  } catch (const std::exception&) {  // not a number: the same error as one out of range
+  }
+  throw config_error("config.bad_number", std::string(name) + " must be a whole number of " + unit +
+                                              " from " + std::to_string(min) + " to " +
+                                              std::to_string(max) + ", not '" + *v + "'");
+}
+
 fs::path home_dir() {
   if (auto home = env("HOME")) return *home;
 #if !defined(_WIN32)

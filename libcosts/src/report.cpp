@@ -124,6 +124,18 @@ std::string period_label(report_period period, long long key) {
   return civil_day::from_days_since_epoch(key).to_string();
 }
 
+// Calls `f(entry, hour)` for each of `source`'s entries from `since` on; `hour` counts UTC hours
+// since the epoch.
+template <typename F>
+void each_hour_entry(const local_ledger& ledger, local_source source, timestamp since, F&& f) {
+  for (const auto& e : ledger.entries()) {
+    if (e.source != source) continue;
+    const timestamp t = time_of(e);
+    if (t < since) continue;
+    f(e, std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count());
+  }
+}
+
 }  // namespace
 
 std::vector<usage_row> period_rows(const local_ledger& ledger, report_period period,
@@ -307,14 +319,8 @@ std::vector<hourly_cost> hourly_cost_rows(const local_ledger& ledger, local_sour
                                           timestamp since) {
   std::map<long long, accumulator> hours;  // hours since the epoch
   cost_cache costs(ledger, prices);
-  for (const auto& e : ledger.entries()) {
-    if (e.source != source) continue;
-    const timestamp t = time_of(e);
-    if (t < since) continue;
-    const long long hour =
-        std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count();
-    hours[hour].add(e, costs.cost(e));
-  }
+  each_hour_entry(ledger, source, since,
+                  [&](const local_entry& e, long long hour) { hours[hour].add(e, costs.cost(e)); });
   std::vector<hourly_cost> rows;
   rows.reserve(hours.size());
   for (const auto& [hour, acc] : hours) {
@@ -392,12 +398,7 @@ std::vector<hourly_usage> hourly_usage_rows(const local_ledger& ledger, local_so
   // (hour, agent, type) -> group
   std::map<std::tuple<long long, std::uint32_t, int>, group> groups;
   cost_cache costs(ledger, prices);
-  for (const auto& e : ledger.entries()) {
-    if (e.source != source) continue;
-    const timestamp t = time_of(e);
-    if (t < since) continue;
-    const long long hour =
-        std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count();
+  each_hour_entry(ledger, source, since, [&](const local_entry& e, long long hour) {
     const auto parts = costs.parts(e);
     const std::int64_t tokens[3] = {e.tokens.input, e.tokens.cache_write() + e.tokens.cache_read,
                                     e.tokens.output};
@@ -416,7 +417,7 @@ std::vector<hourly_usage> hourly_usage_rows(const local_ledger& ledger, local_so
         g.unpriced = true;
       }
     }
-  }
+  });
   std::vector<hourly_usage> rows;
   rows.reserve(groups.size());
   for (const auto& [key, g] : groups) {

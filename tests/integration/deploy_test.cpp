@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/claude_log.hpp"
 #include "support/http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
@@ -41,18 +42,7 @@ std::string read_text(const fs::path& path) {
 }
 
 std::string claude_line(int n) {
-  return R"({"type":"assistant","sessionId":"s","cwd":"/home/dev/acme-api","requestId":"req_)" +
-         std::to_string(n) + R"(","timestamp":"2026-11-20T09:12:11.377Z","message":{"id":"msg_)" +
-         std::to_string(n) +
-         R"(","model":"claude-sonnet-4-6","usage":{"input_tokens":3,"output_tokens":412,"cache_creation_input_tokens":2140,"cache_read_input_tokens":18452}}})" +
-         "\n";
-}
-
-// The port in a server's "listening on http://127.0.0.1:N ..." line.
-std::string base_of(const std::string& line) {
-  const auto at = line.find("http://");
-  if (at == std::string::npos) throw std::runtime_error("the server did not start: '" + line + "'");
-  return line.substr(at, line.find(' ', at) - at);
+  return costs::test::claude_line({std::to_string(n), "2026-11-20T09:12:11.377Z"});
 }
 
 class deploy_test : public ::testing::Test {
@@ -150,7 +140,7 @@ TEST_F(deploy_test, the_entrypoint_runs_each_job_compose_starts) {
            {"COSTS_LISTEN", "127.0.0.1:0"},
            {"COSTS_PAGE_DIR", source + "/frontend/out"}});
   child_process server({entrypoint, "server"}, serve);
-  const std::string base = base_of(server.first_line());
+  const std::string base = server.announced_base();
   const auto page = http_get(base + "/costs/");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("<html"), std::string::npos) << "the page is served beside the API";
@@ -250,7 +240,7 @@ TEST_F(deploy_test, the_systemd_units_verify_and_their_commands_run) {
                     {"COSTS_LISTEN", "127.0.0.1:0"},
                     {"COSTS_PAGE_DIR", source + "/frontend/out"}});
   child_process server(exec_of("costs-server.service"), server_env);
-  const std::string base = base_of(server.first_line());
+  const std::string base = server.announced_base();
   EXPECT_EQ(http_get(base + "/healthz").status, 200);
   EXPECT_EQ(nlohmann::json::parse(http_get(base + "/api/costs/latest").body)["providers"].size(),
             1u);

@@ -16,6 +16,7 @@
 
 #include "costs/calendar.hpp"
 #include "costs/forecast.hpp"
+#include "support/claude_log.hpp"
 #include "support/fake_http.hpp"
 #include "support/postgrest.hpp"
 #include "support/process.hpp"
@@ -312,23 +313,7 @@ class fake_notion {
 // cache-read tokens of claude-sonnet-4-6 ($3, $15, $0.30 per million).
 std::string claude_line(const std::string& id, const std::string& session, const std::string& time,
                         int output) {
-  return json{{"type", "assistant"},
-              {"sessionId", session},
-              {"cwd", "/home/dev/acme-api"},
-              {"requestId", "req_" + id},
-              {"timestamp", time},
-              {"message",
-               {{"id", "msg_" + id},
-                {"model", "claude-sonnet-4-6"},
-                {"role", "assistant"},
-                {"type", "message"},
-                {"usage",
-                 {{"input_tokens", 1200},
-                  {"output_tokens", output},
-                  {"cache_creation_input_tokens", 0},
-                  {"cache_read_input_tokens", 25000}}}}}}
-             .dump() +
-         "\n";
+  return costs::test::claude_line({id, time, session, "claude-sonnet-4-6", 1200, output, 0, 25000});
 }
 
 // "2026-12-06T13" for the UTC hour `n` hours before this one, and its Cost Log time.

@@ -126,10 +126,7 @@ TEST_F(openclaw_plugin_test, status_history_providers_and_alerts_in_the_cli_the_
   child_process server({COSTS_SERVER_PATH, "--listen", "127.0.0.1:0", "--database-url",
                         costs::test::as_role(db_.url(), "costs_reader"), "--token",
                         "CANARY-READ-TOKEN"});
-  const std::string& line = server.first_line();
-  const auto at = line.find("http://");
-  ASSERT_NE(at, std::string::npos) << line;
-  const std::string base = line.substr(at, line.find(' ', at) - at);
+  const std::string base = server.announced_base();
 
   // Installed and configured as a user would; the token stays in the environment.
   const auto installed =

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "costs/calendar.hpp"
+#include "support/claude_log.hpp"
 #include "support/fake_http.hpp"
 #include "support/process.hpp"
 #include "support/temp_home.hpp"
@@ -32,35 +33,14 @@ std::string day_text(long long days_ago) {
 // A Claude Code assistant line (local-formats reference 2.4) at `time` with `model`.
 std::string claude_line(const std::string& id, const std::string& time, const std::string& model,
                         int output) {
-  return nlohmann::json{{"type", "assistant"},
-                        {"sessionId", "5b9c2f1e-7d4a-4c8e-9a61-2f0e8d3b7c45"},
-                        {"cwd", "/home/dev/acme-api"},
-                        {"isSidechain", false},
-                        {"requestId", "req_" + id},
-                        {"timestamp", time},
-                        {"message",
-                         {{"id", "msg_" + id},
-                          {"model", model},
-                          {"role", "assistant"},
-                          {"type", "message"},
-                          {"usage",
-                           {{"input_tokens", 1200},
-                            {"output_tokens", output},
-                            {"cache_creation_input_tokens", 0},
-                            {"cache_read_input_tokens", 25000}}}}}}
-             .dump() +
-         "\n";
+  return costs::test::claude_line(
+      {id, time, "5b9c2f1e-7d4a-4c8e-9a61-2f0e8d3b7c45", model, 1200, output, 0, 25000});
 }
 
 class running_server {
  public:
   running_server(const std::string& url, std::vector<std::string> extra)
-      : process_(args(url, extra)) {
-    const auto& line = process_.first_line();
-    const auto at = line.find("http://");
-    if (at == std::string::npos) throw std::runtime_error("server did not start: '" + line + "'");
-    base_ = line.substr(at, line.find(' ', at) - at);
-  }
+      : process_(args(url, extra)), base_(process_.announced_base()) {}
   static std::vector<std::string> args(const std::string& url, std::vector<std::string> extra) {
     std::vector<std::string> a = {COSTS_SERVER_PATH,
                                   "--listen",
@@ -242,10 +222,7 @@ TEST(page_test, the_page_on_another_origin_reads_the_api_that_allows_it_and_no_o
                      as_role(db.url(), "costs_reader"), "--cache-ms", "0"},
                     {{"COSTS_CORS_ORIGINS", "https://costs.example.org,http://page.costs.test"},
                      {"COSTS_API_TOKEN", "CANARY-CROSS-TOKEN"}});
-  const auto& line = api.first_line();
-  const auto at = line.find("http://");
-  ASSERT_NE(at, std::string::npos) << line;
-  const std::string base = line.substr(at, line.find(' ', at) - at);
+  const std::string base = api.announced_base();
   const auto e2e = run_process(
       {"/usr/bin/env", "node", std::string(COSTS_FRONTEND_DIR) + "/e2e/cross_origin.mjs"},
       {{"COSTS_API_URL", base},

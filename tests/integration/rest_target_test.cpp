@@ -9,6 +9,7 @@
 #include "costs/calendar.hpp"
 #include "costs/error.hpp"
 #include "costs/target.hpp"
+#include "support/claude_log.hpp"
 #include "support/fake_http.hpp"
 
 #include "support/postgrest.hpp"
@@ -26,11 +27,7 @@ const std::string service_key =
 const std::string anon_key = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.CANARY-ANON-SIG";
 
 std::string claude_line(int n, const std::string& time) {
-  return R"({"type":"assistant","sessionId":"s","cwd":"/home/dev/acme-api","requestId":"req_)" +
-         std::to_string(n) + R"(","timestamp":")" + time + R"(","message":{"id":"msg_)" +
-         std::to_string(n) +
-         R"(","model":"claude-sonnet-4-6","usage":{"input_tokens":3,"output_tokens":412,"cache_creation_input_tokens":2140,"cache_read_input_tokens":18452}}})" +
-         "\n";
+  return costs::test::claude_line({std::to_string(n), time});
 }
 
 class rest_target_test : public ::testing::Test {

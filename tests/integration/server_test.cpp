@@ -42,12 +42,7 @@ class running_server {
  public:
   explicit running_server(const std::string& database_url, std::vector<std::string> extra = {},
                           const std::map<std::string, std::string>& env = {})
-      : process_(args(database_url, std::move(extra)), env) {
-    const auto& line = process_.first_line();
-    const auto at = line.find("http://");
-    if (at == std::string::npos) throw std::runtime_error("server did not start: '" + line + "'");
-    base_ = line.substr(at, line.find(' ', at) - at);
-  }
+      : process_(args(database_url, std::move(extra)), env), base_(process_.announced_base()) {}
   const std::string& base() const { return base_; }
   int stop() { return process_.stop(SIGTERM); }
   child_process& process() { return process_; }
@@ -1814,10 +1809,7 @@ TEST_F(server_test, clients_that_never_finish_their_request_are_dropped_and_othe
   child_process server({"/bin/sh", "-c", "ulimit -n 128 && exec \"$0\" \"$@\"", COSTS_SERVER_PATH,
                         "--listen", "127.0.0.1:0", "--database-url", db_.url(),
                         "--header-timeout-ms", "1000"});
-  const auto& line = server.first_line();
-  ASSERT_NE(line.find("http://"), std::string::npos) << line;
-  const std::string base = line.substr(line.find("http://"),
-                                       line.find(' ', line.find("http://")) - line.find("http://"));
+  const std::string base = server.announced_base();
   const int port = std::stoi(base.substr(base.rfind(':') + 1));
   std::vector<int> slow;
   for (int i = 0; i < 200; ++i) {  // more than the 128 descriptors the server may hold

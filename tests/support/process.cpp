@@ -125,4 +125,11 @@ child_process::~child_process() {
   if (pid_ >= 0) stop(SIGKILL);
 }
 
+std::string child_process::announced_base() const {
+  const auto at = first_line_.find("http://");
+  if (at == std::string::npos)
+    throw std::runtime_error("the server did not start: '" + first_line_ + "'");
+  return first_line_.substr(at, first_line_.find(' ', at) - at);
+}
+
 }  // namespace costs::test

@@ -30,6 +30,9 @@ class child_process {
 
   /// The first line the child printed on stdout (empty if it exited first).
   const std::string& first_line() const { return first_line_; }
+  /// The http://HOST:PORT a server announced on its first line ("listening on http://...").
+  /// @throws std::runtime_error quoting the line when it holds none (the server did not start).
+  std::string announced_base() const;
   /// Sends `signal` and waits; returns the exit code (128+N when killed by signal N).
   int stop(int signal);
   /// Sends `signal` without waiting.

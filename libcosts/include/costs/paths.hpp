@@ -55,4 +55,8 @@ std::vector<std::pair<std::string, std::string>> config_values_with_prefix(
 /// come before both).
 std::optional<std::string> setting(const char* name);
 
+/// A whole-number setting from `min` to `max` (`unit` names it in the error), `fallback` when
+/// unset. @throws costs::config_error naming the setting and the value it holds otherwise.
+long whole_number_setting(const char* name, long fallback, long min, long max, const char* unit);
+
 }  // namespace costs

@@ -10,13 +10,8 @@ namespace {
 
 // 340 ms apart keeps to Notion's documented average of three requests a second.
 std::chrono::milliseconds pacing() {
-  if (const auto v = env("COSTS_NOTION_INTERVAL_MS")) {
-    try {
-      return std::chrono::milliseconds(std::stol(*v));
-    } catch (const std::exception&) {
-    }
-  }
-  return std::chrono::milliseconds(340);
+  return std::chrono::milliseconds(
+      whole_number_setting("COSTS_NOTION_INTERVAL_MS", 340, 0, 60'000, "milliseconds"));
 }
 
 std::string what_to_do(long status, const nlohmann::json& body) {

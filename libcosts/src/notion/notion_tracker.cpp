@@ -111,11 +111,11 @@ json optional_number(const std::optional<double>& v) {
 }
 
 std::string iso_hour(timestamp t) {
-  const long long hours =
-      std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count();
-  const civil_day d = civil_day::from_days_since_epoch(hours >= 0 ? hours / 24 : (hours - 23) / 24);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "T%02lld:00:00Z", ((hours % 24) + 24) % 24);
+  const civil_day d = utc_day(t);
+  const auto into_day = t - timestamp(std::chrono::hours(24) * d.days_since_epoch());
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02d:00:00Z",
+                static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(into_day).count()));
   return d.to_string() + buf;
 }
 
@@ -234,10 +234,6 @@ std::string field(const json& state, const char* name) {
   return state.contains(name) && state[name].is_string() ? state[name].get<std::string>() : "";
 }
 
-std::string env_number_or(const char* name, const std::string& fallback) {
-  return env(name).value_or(fallback);
-}
-
 }  // namespace
 
 notion_tracker::notion_tracker(std::string token, std::filesystem::path state)
@@ -347,16 +343,13 @@ notion_result notion_tracker::write(const notion_update& update) {
   const long long today = utc_day(now()).days_since_epoch();
   for (const auto& r : update.agents) rows.push_back(agent_row(r, today));
 
-  int limit = 600;
-  try {
-    limit = std::stoi(env_number_or("COSTS_NOTION_MAX_REQUESTS", "600"));
-  } catch (const std::exception&) {
-    throw config_error("notion.bad_setting", "COSTS_NOTION_MAX_REQUESTS is a whole number");
-  }
+  const long limit =
+      whole_number_setting("COSTS_NOTION_MAX_REQUESTS", 600, 1, 100'000, "requests a run");
   json& written = state["rows"];
   if (!written.is_object()) written = json::object();
   detail::notion_client notion(token_);
-  int sent = 0;
+  long sent = 0;    // requests, each query, update and write counted
+  long stored = 0;  // rows written this run
   for (const auto& r : rows) {
     const std::string source = field(state, r.kind->field);
     const std::string id = std::string(1, r.kind->tag) + ":" + r.key;
@@ -394,6 +387,7 @@ notion_result notion_tracker::write(const notion_update& update) {
     if (!page.empty()) {
       done = notion.send("PATCH", "/v1/pages/" + page, {{"properties", r.properties}},
                          "updating " + what);
+      ++sent;
       if (done.status == 404) page.clear();  // deleted by hand: written again
       if (done.ok()) ++out.updated;
     }
@@ -402,19 +396,19 @@ notion_result notion_tracker::write(const notion_update& update) {
                          {{"parent", {{"type", "data_source_id"}, {"data_source_id", source}}},
                           {"properties", r.properties}},
                          "writing " + what);
+      ++sent;
       if (done.ok()) {
         page = done.body.value("id", "");
         ++out.created;
       }
     }
-    ++sent;
     if (!done.ok()) {
       out.error = done.error;
       ++out.left;
       continue;
     }
     known = {{"page", page}, {"hash", hash}, {"day", r.day}};
-    if (sent % 20 == 0) save_state(state_, state);  // a crash loses at most a few
+    if (++stored % 20 == 0) save_state(state_, state);  // a crash loses at most a few rows
   }
   // Forget rows that no run will write again.
   for (auto it = written.begin(); it != written.end();) {

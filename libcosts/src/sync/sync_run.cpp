@@ -47,35 +47,15 @@ std::string host_name() {
 
 // A number of days from the environment or config file; 0 and more.
 int days_setting(const char* name, int fallback) {
-  const auto v = setting(name);
-  if (!v) return fallback;
-  try {
-    std::size_t used = 0;
-    const long n = std::stol(*v, &used);
-    if (used == v->size() && n >= 0 && n <= 36500) return static_cast<int>(n);
-  } catch (const std::exception&) {
-  }
-  throw config_error("sync.bad_setting", std::string(name) +
-                                             " must be a whole number of days (0 keeps "
-                                             "everything), not '" +
-                                             *v + "'");
+  return static_cast<int>(
+      whole_number_setting(name, fallback, 0, 36500, "days (0 keeps everything)"));
 }
 
 std::chrono::seconds seconds_setting(const char* name, std::chrono::seconds given,
                                      std::chrono::seconds fallback) {
   if (given.count() > 0) return given;
-  if (auto v = setting(name)) {
-    try {
-      const long n = std::stol(*v);
-      if (n > 0) return std::chrono::seconds(n);
-    } catch (const std::exception&) {
-    }
-    throw config_error("sync.bad_setting", std::string(name) +
-                                               " must be a whole number of "
-                                               "seconds above 0, not '" +
-                                               *v + "'");
-  }
-  return fallback;
+  return std::chrono::seconds(whole_number_setting(name, static_cast<long>(fallback.count()), 1,
+                                                   365L * 24 * 3600, "seconds"));
 }
 
 std::vector<std::string_view> selected_keys(const std::vector<std::string>& wanted) {
