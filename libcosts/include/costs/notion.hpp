@@ -30,6 +30,8 @@ namespace costs {
 struct notion_databases {
   std::string parent;
   std::string cost_log, daily_costs, agent_costs;
+  /// Made with every column this version writes; false: setup() adds the missing ones.
+  bool current = false;
 
   bool complete() const noexcept {
     return !cost_log.empty() && !daily_costs.empty() && !agent_costs.empty();
@@ -122,9 +124,6 @@ class notion_tracker {
 
   /// What was set up, if anything.
   std::optional<notion_databases> remembered() const;
-  /// False when the databases were made with fewer columns than this version writes: setup()
-  /// adds the missing ones.
-  bool schema_current() const;
 
   /// Writes the rows that changed since they were last written, at most
   /// COSTS_NOTION_MAX_REQUESTS (default 600, some 3.5 minutes at Notion's pace) requests a run;

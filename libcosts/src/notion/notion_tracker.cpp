@@ -245,17 +245,14 @@ std::filesystem::path notion_tracker::default_state() {
 
 std::optional<notion_databases> notion_tracker::remembered() const {
   const json s = load_state(state_);
+  const auto schema = s.find("schema");  // absent: made before columns were versioned
+  const bool current =
+      schema != s.end() && schema->is_number_integer() && schema->get<int>() == schema_version;
   notion_databases ids{field(s, "parent"), field(s, cost_log.field), field(s, daily_costs.field),
-                       field(s, agent_costs.field)};
+                       field(s, agent_costs.field), current};
   if (ids.cost_log.empty() && ids.daily_costs.empty() && ids.agent_costs.empty())
     return std::nullopt;
   return ids;
-}
-
-bool notion_tracker::schema_current() const {
-  const json s = load_state(state_);
-  const auto at = s.find("schema");  // absent: made before columns were versioned
-  return at != s.end() && at->is_number_integer() && at->get<int>() == schema_version;
 }
 
 notion_tracker::setup_result notion_tracker::setup(const std::string& parent_page) {
@@ -330,7 +327,7 @@ notion_tracker::setup_result notion_tracker::setup(const std::string& parent_pag
   state["schema"] = schema_version;
   save_state(state_, state);
   out.ids = {field(state, "parent"), field(state, cost_log.field), field(state, daily_costs.field),
-             field(state, agent_costs.field)};
+             field(state, agent_costs.field), true};
   return out;
 }
 

@@ -343,7 +343,7 @@ class runner {
           "under NOTION_PARENT_PAGE_ID ('costs-sync notion setup')");
     notion_tracker tracker(*token);
     const auto ids = tracker.remembered();
-    if (!ids || !ids->complete() || !tracker.schema_current()) {
+    if (!ids || !ids->complete() || !ids->current) {
       const auto parent = setting("NOTION_PARENT_PAGE_ID");
       if (!parent && !ids) {
         ++report_.alert_failures;
